@@ -1,0 +1,28 @@
+"""The `attribution` stage: who asserts each sentence, by which cue, quoted or reported, with hedges."""
+
+from __future__ import annotations
+
+from veracity.attribution.rules import attribute
+from veracity.nlp import parse
+from veracity.pipeline import stage
+from veracity.schema import Report
+
+
+class AttributionStage:
+    name = "attribution"
+    requires = frozenset({"sentences"})
+    assigns = frozenset({"attribution"})
+
+    def __call__(self, report: Report) -> Report:
+        doc = parse(report)
+        by_start = {s.start_char: s for s in doc.sents}
+        done, prev_sents = [], []
+        for sentence in report.sentences:
+            sent = by_start.get(sentence.start) or doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            sentence.attribution = attribute(sent, done, prev_sents)
+            done.append(sentence.attribution)
+            prev_sents.append(sent)
+        return report
+
+
+stage("attribution")(AttributionStage)

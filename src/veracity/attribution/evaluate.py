@@ -1,0 +1,110 @@
+"""Speaker-detection precision and recall on a labelled JSONL set (tests/data/attribution_gold.jsonl).
+
+A line: {"text", "context", "speaker" ("author" for the article's own voice), "speaker_type", "mode", "cue",
+"hedges"}. A prediction counts as attributed when its speaker is not "author". It is correct when the
+normalised speakers are equal, or one contains the other as whole words and they share the head (last) word
+("Reuters correspondent" vs "a Reuters correspondent").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from veracity.errors import DataFormatError
+
+_REQUIRED = ("text", "speaker")
+
+
+def normalise_speaker(name: str) -> list[str]:
+    name = re.sub(r"['’]s\b", "", name.lower())
+    words = re.findall(r"[a-z0-9]+", name)
+    return words[1:] if words[:1] == ["the"] else words
+
+
+def speakers_match(pred: str, gold: str) -> bool:
+    p, g = normalise_speaker(pred), normalise_speaker(gold)
+    if not p or not g:
+        return False
+    if p == g:
+        return True
+    short, long_ = (p, g) if len(p) <= len(g) else (g, p)
+    inside = any(long_[k : k + len(short)] == short for k in range(len(long_) - len(short) + 1))
+    return inside and p[-1] == g[-1] or inside and len(short) >= 2
+
+
+@dataclass
+class AttributionScores:
+    n: int = 0
+    gold_attributed: int = 0
+    predicted_attributed: int = 0
+    correct_attributed: int = 0
+    correct_author: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.correct_attributed / self.predicted_attributed if self.predicted_attributed else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct_attributed / self.gold_attributed if self.gold_attributed else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        return (self.correct_attributed + self.correct_author) / self.n if self.n else 0.0
+
+
+def load_gold(path: Path) -> list[dict]:
+    rows = []
+    for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataFormatError(f"{path}:{k}: not JSON ({exc.msg})") from None
+        missing = [key for key in _REQUIRED if not isinstance(row.get(key), str)]
+        if missing:
+            raise DataFormatError(f"{path}:{k}: missing {', '.join(missing)}")
+        rows.append(row)
+    if not rows:
+        raise DataFormatError(f"{path}: no labelled sentences")
+    return rows
+
+
+def predict_speaker(text: str, context: str = "") -> str:
+    """Run nlp + attribution over context and sentence; the sentence's speaker (first non-author part)."""
+    from veracity.attribution import AttributionStage
+    from veracity.nlp import NLPStage
+    from veracity.schema import Document, Report
+
+    full = f"{context} {text}" if context else text
+    report = AttributionStage()(NLPStage()(Report(document=Document(text=full))))
+    offset = len(full) - len(text)
+    parts = [s.attribution for s in report.sentences if s.end > offset and s.attribution]
+    return next((a.speaker for a in parts if a.speaker != "author"), "author")
+
+
+def evaluate(rows: list[dict]) -> AttributionScores:
+    scores = AttributionScores()
+    for row in rows:
+        gold, pred = row["speaker"], predict_speaker(row["text"], row.get("context") or "")
+        scores.n += 1
+        gold_attr, pred_attr = gold != "author", pred != "author"
+        scores.gold_attributed += gold_attr
+        scores.predicted_attributed += pred_attr
+        if gold_attr and pred_attr and speakers_match(pred, gold):
+            scores.correct_attributed += 1
+        elif not gold_attr and not pred_attr:
+            scores.correct_author += 1
+        else:
+            scores.errors.append(f"gold={gold!r} pred={pred!r}: {row['text']}")
+    return scores

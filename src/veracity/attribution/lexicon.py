@@ -1,0 +1,68 @@
+"""Word lists for attribution. Lemmas, lower-case; kept here so rules read as logic, not vocabulary."""
+
+from __future__ import annotations
+
+# Verbs that introduce what someone asserts ("X said that ...", "X confirmed ...").
+REPORTING_VERBS = frozenset(
+    """say state claim report confirm announce tell add note notice explain argue insist deny admit allege
+    assert warn suggest write declare acknowledge accuse blame believe maintain contend stress emphasise
+    emphasize reveal disclose estimate predict promise vow caution inform testify complain concede recall
+    reiterate remark respond reply tweet indicate mention comment affirm charge speculate conclude find
+    claim observe spot""".split()
+)
+# Verbs whose *agent* is a witness: "spotted by a Reuters correspondent".
+WITNESS_VERBS = frozenset("spot see observe witness photograph film record confirm report announce state".split())
+# Passive cues with no agent that still report a claim ("it was announced that ...").
+AGENTLESS_PASSIVE_CUES = frozenset("announce report say claim allege rumour rumor confirm state believe".split())
+# "tell"/"ask" + to-infinitive is an order, not a report ("told residents to stay indoors").
+ORDER_VERBS = frozenset("tell ask urge order instruct advise".split())
+# Fixed phrases where a reporting verb reports nothing.
+NON_REPORTING = ("that said", "having said", "needless to say", "so to speak", "that is to say", "suffice to say")
+
+HEDGE_WORDS = frozenset(
+    """reportedly allegedly probably possibly perhaps apparently likely unlikely supposedly purportedly
+    presumably seemingly arguably unconfirmed rumored rumoured maybe""".split()
+)
+HEDGE_MODALS = frozenset({"may", "might", "could"})
+HEDGE_PHRASES = (
+    "it is unclear", "it's unclear", "it’s unclear", "it remains unclear", "it was unclear", "unclear whether",
+    "it seems", "seems to", "seemed to", "appears to", "appeared to", "it appears", "is believed to",
+    "are believed to", "is thought to", "could not be independently verified", "not independently verified",
+)
+
+# Heads of a speaker phrase that mean "someone unnamed" (when no name is in the phrase).
+ANONYMOUS_HEADS = frozenset(
+    "source insider people person critic pal friend observer expert analyst witness resident neighbour "
+    "neighbor acquaintance relative".split()
+)
+OFFICIAL_HEADS = frozenset(
+    "official authority spokesperson spokesman spokeswoman representative officer minister ministry "
+    "administration government police agency department".split()
+)
+# Heads naming a body rather than a person ("the company said").
+ORGANISATION_HEADS = frozenset(
+    "company firm group party campaign organisation organization union council committee court board bank "
+    "network newspaper paper website channel outlet magazine agency institute university hospital club team "
+    "coalition alliance army military navy commission federation association corporation".split()
+)
+# Speaker phrases that are documents of someone: "official statements of the government" -> the government.
+DOCUMENT_HEADS = frozenset(
+    "statement report data figure document study survey estimate account communique release record "
+    "word words analysis".split()
+)
+# "according to X" where X is no source at all ("according to plan").
+NON_SOURCE_HEADS = frozenset("plan schedule reading law rule tradition custom logic standard measure".split())
+# "This newspaper has argued": the publication itself, i.e. the author's voice.
+SELF_HEADS = frozenset("newspaper paper site website publication column columnist writer author magazine blog".split())
+FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+DETERMINERS = frozenset(
+    "the a an other some several many few two three four five these those this that its their his her".split()
+)
+
+# Outlet names whose compact form is not their domain's label, so the ratings table cannot find them.
+OUTLET_ALIASES = frozenset(
+    """associated press|ap|afp|agence france-presse|new york times|wall street journal|washington post|
+    guardian|financial times|bloomberg|al jazeera|fox news|cnn|bbc|nbc news|cbs news|abc news|npr|
+    reuters|politico|axios|times|telegraph|daily mail|sky news|le monde|der spiegel|tass|ria novosti|
+    xinhua|interfax|the hill""".replace("\n", "").replace("    ", "").split("|")
+)

@@ -1,0 +1,276 @@
+"""Who asserts a sentence: dependency rules over the spaCy parse.
+
+Patterns, tried in this order for each sentence:
+  1. "according to X" / "as reported by X"        -> X, mode according_to
+  2. a reporting verb with a subject ("X said ...") -> X; the outermost such verb wins
+  3. a witness/reporting verb in the passive with an agent ("spotted by X") -> X
+  4. an agentless reporting passive ("it was announced that ...") -> officials / unnamed sources
+  5. otherwise the article's own voice            -> "author"
+Pronoun speakers are resolved to the latest compatible speaker or person named in the previous sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from veracity.attribution import lexicon as lx
+from veracity.schema import Attribution, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
+
+_QUOTE = re.compile(r"[“\"«]([^”\"»]+)[”\"»]")
+# A quoted stretch this long is a quotation, not a scare-quoted word ("a “substantial” number").
+_MIN_QUOTE_WORDS = 4
+_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "it": "organisation", "they": "any"}
+_CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
+
+
+@dataclass
+class Cue:
+    head: Token  # the speaker's head token
+    cue: str
+    mode: str
+    verb: Token | None = None
+
+
+def find_hedges(sent: SpacySpan) -> list[str]:
+    low = sent.text.lower()
+    found = [p for p in lx.HEDGE_PHRASES if p in low]
+    for tok in sent:
+        if tok.lower_ in lx.HEDGE_WORDS or (tok.lower_ in lx.HEDGE_MODALS and tok.tag_ == "MD"):
+            found.append(tok.lower_)
+    return list(dict.fromkeys(found))
+
+
+def _depth(tok: Token) -> int:
+    d = 0
+    while tok.head.i != tok.i:
+        tok, d = tok.head, d + 1
+    return d
+
+
+def _is_reporting_verb(tok: Token) -> bool:
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound") or tok.lemma_.lower() not in lx.REPORTING_VERBS:
+        return False
+    deps = {c.dep_ for c in tok.children}
+    if tok.lemma_.lower() in lx.ORDER_VERBS and "xcomp" in deps and "ccomp" not in deps:
+        return False  # "told residents to stay indoors" is an order
+    return True
+
+
+def _according_to(sent: SpacySpan) -> Cue | None:
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
+            objs = [c for c in tok.nbor().children if c.dep_ == "pobj"]
+            if objs and objs[0].lemma_.lower() not in lx.NON_SOURCE_HEADS:
+                return Cue(head=objs[0], cue="according to", mode="according_to")
+        if tok.lower_ == "as" and tok.i + 2 < len(tok.doc) and tok.nbor().lemma_ == "report":
+            by = tok.nbor(2) if tok.nbor(2).lower_ == "by" else None
+            objs = [c for c in by.children if c.dep_ == "pobj"] if by else []
+            if objs:
+                return Cue(head=objs[0], cue="as reported by", mode="according_to")
+    return None
+
+
+def _verb_cues(sent: SpacySpan) -> list[Cue]:
+    low = sent.text.lower()
+    cues: list[Cue] = []
+    for tok in sent:
+        if not _is_reporting_verb(tok) or any(p in low for p in lx.NON_REPORTING if tok.lower_ in p):
+            continue
+        children = list(tok.children)
+        if any(c.dep_ == "neg" for c in children):
+            continue  # "won't tell you", "did not say": nobody asserts anything here
+        subj = next((c for c in children if c.dep_ == "nsubj"), None)
+        agent = next((c for c in children if c.dep_ == "agent"), None)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in children)
+        has_content = any(c.dep_ in ("ccomp", "dobj", "xcomp", "parataxis", "prep", "mark") for c in children)
+        has_content = has_content or bool(_QUOTE.search(sent.text)) or tok.dep_ in ("parataxis", "ccomp")
+        if agent is not None:
+            objs = [c for c in agent.children if c.dep_ == "pobj"]
+            if objs:
+                cues.append(Cue(head=objs[0], cue=tok.text.lower(), mode="reported_speech", verb=tok))
+        elif subj is not None and not passive and has_content:
+            cues.append(Cue(head=subj, cue=tok.text.lower(), mode="reported_speech", verb=tok))
+        elif subj is None and tok.dep_ == "conj" and tok.head.pos_ == "VERB":
+            # "X confirmed ... and noticed that ...": the subject is the first verb's.
+            first = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            if first is not None and any(c.dep_ == "ccomp" for c in children):
+                cues.append(Cue(head=first, cue=tok.text.lower(), mode="reported_speech", verb=tok))
+        elif passive and tok.lemma_.lower() in lx.AGENTLESS_PASSIVE_CUES:
+            modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in children)
+            if not modal and any(c.dep_ == "ccomp" for c in children):
+                cues.append(Cue(head=tok, cue=tok.text.lower(), mode="reported_speech", verb=None))
+        elif subj is None and not passive and any(c.dep_ == "ccomp" for c in children):
+            # The small parser sometimes loses the subject of "Name, the minister, insisted ...": take a
+            # name that ends right before the verb.
+            named = [e for e in sent.ents if e.label_ in ("PERSON", "ORG") and 0 <= tok.i - e.end <= 2]
+            if named:
+                cues.append(Cue(head=named[-1].root, cue=tok.text.lower(), mode="reported_speech", verb=tok))
+    return cues
+
+
+def find_cue(sent: SpacySpan) -> Cue | None:
+    cue = _according_to(sent)
+    verb_cues = _verb_cues(sent)
+    if verb_cues:
+        outer = min(verb_cues, key=lambda c: _depth(c.verb or c.head))
+        # "According to X, Y said ..." keeps X only when the verb is nested below it.
+        if cue is None or _depth(outer.verb or outer.head) <= 1:
+            cue = outer
+    if cue and _QUOTE.search(sent.text):
+        longest = max(len(m.group(1).split()) for m in _QUOTE.finditer(sent.text))
+        if longest >= _MIN_QUOTE_WORDS and cue.mode == "reported_speech":
+            cue.mode = "direct_quote"
+    return cue
+
+
+def _phrase(head: Token) -> list[Token]:
+    """The speaker phrase: the head with its modifiers, without clauses, appositions or coordinations;
+    an "of" phrase and adjectival modifiers after the head ("people familiar with the matter") stay."""
+    keep = [head]
+    for child in head.children:
+        if child.dep_ in _CUT_DEPS and not (child.dep_ == "prep" and child.lower_ == "of"):
+            continue
+        keep.extend(child.subtree)
+    return sorted(keep, key=lambda t: t.i)
+
+
+def _appositive_name(head: Token, sent: SpacySpan) -> Token | None:
+    """'the finance minister, Carlos Ibáñez,' -> the token of the name given in apposition."""
+    for child in head.children:
+        if child.dep_ == "appos" and child.ent_type_ in ("PERSON", "ORG"):
+            return child
+    return None
+
+
+def _strip(tokens: list[Token]) -> list[Token]:
+    while tokens and (tokens[0].lower_ in lx.DETERMINERS or tokens[0].dep_ in ("det", "poss", "nummod", "case")):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].tag_ == "POS"):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _span(tokens: list[Token]) -> Span:
+    doc = tokens[0].doc
+    s = doc[tokens[0].i : tokens[-1].i + 1]
+    return Span(text=s.text, start=s.start_char, end=s.end_char)
+
+
+def _is_outlet(text: str) -> bool:
+    from veracity.sources import get_ratings
+
+    low = text.lower().removeprefix("the ")
+    return low in lx.OUTLET_ALIASES or get_ratings().domain_for_name(low) is not None
+
+
+def describe(head: Token, sent: SpacySpan) -> tuple[str, str, Span | None, bool]:
+    """(speaker, speaker_type, span, anonymous) for a speaker head token."""
+    named_in_apposition = _appositive_name(head, sent)
+    if named_in_apposition is not None:
+        return describe(named_in_apposition, sent)
+    tokens = _phrase(head)
+    lemma = head.lemma_.lower()
+    # "official statements of the Canadian government" / "Rouleau's statements": the source is the owner.
+    if lemma in lx.DOCUMENT_HEADS:
+        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        owner = owner or next((c for c in head.children if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "by")), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if owner is not None or pobj is not None:
+            sp, kind, span, anon = describe(owner if owner is not None else pobj, sent)
+            if kind == "organisation" and any(t.lower_ in ("official", "officially") for t in tokens):
+                kind = "official"
+            return sp, kind, span, anon
+    else:
+        tokens = [t for t in tokens if t.i <= head.i or any(
+            a.i > head.i and (a.dep_ == "amod" or (a.dep_ == "prep" and a.lower_ == "of")) for a in [t, *t.ancestors]
+        )]
+    tokens = _strip(tokens) or [head]
+    span = _span(tokens)
+    person = next((e for e in sent.ents if e.label_ == "PERSON" and e.start <= head.i < e.end), None)
+    if person is not None:
+        name = person.text.removesuffix("’s").removesuffix("'s")
+        return name, "person", Span(text=name, start=person.start_char, end=person.start_char + len(name)), False
+    named = any(t.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") for t in tokens)
+    if head.pos_ == "PROPN" and _is_outlet(span.text):
+        return span.text, "outlet", span, False
+    if lemma in lx.ANONYMOUS_HEADS and not any(t.ent_type_ in ("ORG", "PERSON") for t in tokens):
+        return span.text, "anonymous", span, True
+    if lemma in lx.OFFICIAL_HEADS and not named:
+        anon = any(w in sent.text.lower() for w in ("anonymity", "not to be named", "not authorized", "not authorised"))
+        return span.text, "anonymous" if anon else "official", span, anon
+    if head.ent_type_ == "PERSON":
+        return span.text, "person", span, False
+    if head.pos_ == "NOUN" and lemma not in lx.ORGANISATION_HEADS and lemma not in lx.OFFICIAL_HEADS:
+        return span.text, "person", span, False  # a role: "a Reuters correspondent", "the senior engineer"
+    if named or head.pos_ in ("PROPN", "NOUN"):
+        return span.text, "official" if lemma in lx.OFFICIAL_HEADS else "organisation", span, False
+    return span.text, "unknown", span, False
+
+
+def resolve_pronoun(pronoun: str, previous: list[Attribution], prev_sents: list[SpacySpan]) -> tuple[str, str] | None:
+    """The latest speaker (or named person) compatible with the pronoun, looking back two sentences."""
+    want = _PRONOUNS[pronoun]
+    for attribution, sent in zip(reversed(previous[-2:]), reversed(prev_sents[-2:]), strict=False):
+        if attribution.speaker_type not in ("author", "unknown") and want in (attribution.speaker_type, "any"):
+            return attribution.speaker, attribution.speaker_type
+        if want == "person":
+            people = [e for e in sent.ents if e.label_ == "PERSON"]
+            if people:
+                return people[-1].text, "person"
+        if want == "organisation" and attribution.speaker_type in ("outlet", "official"):
+            return attribution.speaker, attribution.speaker_type
+        if want == "organisation":
+            bodies = [e for e in sent.ents if e.label_ == "ORG"]
+            if bodies:
+                return bodies[-1].text, "organisation"
+    return None
+
+
+def attribute(sent: SpacySpan, previous: list[Attribution], prev_sents: list[SpacySpan]) -> Attribution:
+    hedges = find_hedges(sent)
+    cue = find_cue(sent)
+    if cue is None:
+        inherited = _quote_continuation(sent, previous, prev_sents)
+        return inherited or Attribution(speaker="author", speaker_type="author", mode="author", hedges=hedges)
+    if cue.verb is None and cue.mode == "reported_speech":  # agentless passive
+        official = "official" in sent.text.lower()
+        return Attribution(
+            speaker="officials" if official else "unnamed sources", speaker_type="official" if official else "anonymous",
+            cue=cue.cue, mode="reported_speech", hedges=hedges, anonymous=not official,
+        )
+    low = cue.head.lower_
+    if low in lx.FIRST_PERSON or _self_reference(cue.head):
+        return Attribution(speaker="author", speaker_type="author", mode="author", cue=cue.cue, hedges=hedges)
+    if low in _PRONOUNS:
+        resolved = resolve_pronoun(low, previous, prev_sents)
+        speaker, kind = resolved or (cue.head.text, "unknown")
+        span = Span(text=cue.head.text, start=cue.head.idx, end=cue.head.idx + len(cue.head.text))
+        return Attribution(speaker=speaker, speaker_type=kind, speaker_span=span, cue=cue.cue, mode=cue.mode,
+                           hedges=hedges, anonymous=kind == "anonymous")
+    speaker, kind, span, anonymous = describe(cue.head, sent)
+    return Attribution(speaker=speaker, speaker_type=kind, speaker_span=span, cue=cue.cue, mode=cue.mode,
+                       hedges=hedges, anonymous=anonymous)
+
+
+def _self_reference(head: Token) -> bool:
+    """'This newspaper has argued ...': the outlet speaking in its own voice."""
+    return head.lemma_.lower() in lx.SELF_HEADS and any(c.lower_ == "this" for c in head.children)
+
+
+def _quote_continuation(sent: SpacySpan, previous: list[Attribution], prev_sents: list[SpacySpan]) -> Attribution | None:
+    """A sentence that continues a quotation opened in the previous sentence keeps its speaker."""
+    if not previous or previous[-1].mode != "direct_quote" or not prev_sents:
+        return None
+    prev = prev_sents[-1]
+    same_paragraph = "\n" not in sent.doc.text[prev.end_char : sent.start_char]
+    opens = sent.text.lstrip()[:1] in "“\"" or prev.text.count("“") > prev.text.count("”")
+    if same_paragraph and opens:
+        return previous[-1].model_copy(update={"hedges": find_hedges(sent), "speaker_span": None})
+    return None

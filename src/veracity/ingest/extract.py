@@ -1,0 +1,114 @@
+"""Text or HTML to a clean `Document`: main text, title, author, date, site name, language."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from veracity.errors import InputError
+from veracity.ingest.boilerplate import strip_boilerplate
+from veracity.schema import Document
+
+_HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)", re.I | re.S)
+_HTML_TAGS = re.compile(r"</?(p|div|br|span|a|h[1-6]|article|section|body)\b[^>]*>", re.I)
+# A first line this short, without a sentence-final period, reads as a headline.
+_MAX_HEADLINE_WORDS = 25
+# Lines of a hard-wrapped paragraph are at least this long (except its last).
+_WRAP_MIN_CHARS = 50
+_MIN_TEXT_CHARS = 20
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:5000]
+    return bool(_HTML_START.search(head)) or len(_HTML_TAGS.findall(head)) >= 5
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").replace("\u200b", "")
+    return re.sub(r"[ \t]+", " ", text)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs: blank lines separate them; single line breaks do too, unless the lines
+    are hard-wrapped prose (then they are joined)."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        wrapped = len(lines) > 1 and all(
+            len(ln) >= _WRAP_MIN_CHARS and not ln.endswith((".", "?", "!", ":", "”", '"')) for ln in lines[:-1]
+        )
+        out.extend([" ".join(lines)] if wrapped else lines)
+    return out
+
+
+def _is_headline(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= _MAX_HEADLINE_WORDS
+        and line[0].isupper()
+        and (not line.endswith(".") or line.endswith("..."))
+        and not line.endswith((":", ","))
+    )
+
+
+def document_from_text(text: str, *, url: str | None = None) -> Document:
+    paras = paragraphs(_normalise(text))
+    if not paras:
+        raise InputError("input is empty (no text after removing whitespace)")
+    title = None
+    # Only a first paragraph followed by more text can be a headline; a one-paragraph input is all body.
+    if len(paras) > 1 and _is_headline(paras[0]):
+        title, paras = paras[0], paras[1:]
+    body, removed = strip_boilerplate("\n\n".join(paras))
+    return _finish(Document(url=url, title=title, text=body, removed_boilerplate=removed, input_format="text"))
+
+
+def document_from_html(html: str, *, url: str | None = None) -> Document:
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False
+    )
+    if extracted is None or not (extracted.text or "").strip():
+        raise InputError("no article text found in the HTML page")
+    body, removed = strip_boilerplate("\n\n".join(paragraphs(_normalise(extracted.text))))
+    doc = Document(
+        url=url or extracted.url,
+        title=_clean(extracted.title),
+        author=_clean(extracted.author),
+        published=extracted.date,
+        site_name=_clean(extracted.sitename),
+        text=body,
+        removed_boilerplate=removed,
+        input_format="html",
+    )
+    return _finish(doc)
+
+
+def _clean(value: str | None) -> str | None:
+    value = _normalise(value).strip() if value else None
+    return value or None
+
+
+def _finish(doc: Document) -> Document:
+    if len(doc.text.strip()) < _MIN_TEXT_CHARS:
+        raise InputError(f"too little article text ({len(doc.text.strip())} characters) to analyze")
+    doc.language, doc.language_confidence = detect_language(doc.text)
+    return doc
+
+
+@cache
+def _language_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    import py3langid
+
+    path = f"{py3langid.__path__[0]}/{MODEL_FILE}"
+    return LanguageIdentifier.from_modelpath(path, norm_probs=True)
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    lang, prob = _language_identifier().classify(text[:5000])
+    return lang, round(float(prob), 3)

@@ -1,0 +1,116 @@
+"""The report schema. Character offsets (`start`, `end`) always index `Document.text`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+from uuid import uuid4
+
+from pydantic import BaseModel, Field, PrivateAttr
+
+from veracity import __version__
+
+SpeakerType = Literal["person", "organisation", "outlet", "official", "anonymous", "author", "unknown"]
+AttributionMode = Literal["direct_quote", "reported_speech", "according_to", "author"]
+ClaimKind = Literal["numeric", "quote", "causal", "prediction", "other"]
+ReliabilityLabel = Literal["low", "mixed", "high", "unrated"]
+
+
+class Span(BaseModel):
+    text: str
+    start: int
+    end: int
+
+
+class Entity(Span):
+    label: str = Field(description="spaCy label: PERSON, ORG, GPE, NORP, DATE, CARDINAL, ...")
+
+
+class Quantity(Span):
+    value: float | None = Field(description="numeric value; None when the number is vague")
+    unit: str | None = Field(default=None, description="what is counted or measured, e.g. 'instructors'")
+
+
+class DateMention(Span):
+    iso: str | None = Field(default=None, description="ISO 8601 date or year when it can be resolved")
+
+
+class Attribution(BaseModel):
+    speaker: str = Field(description="who asserts the sentence; 'author' for the article's own voice")
+    speaker_type: SpeakerType
+    speaker_span: Span | None = Field(default=None, description="where the speaker is named in the text")
+    cue: str | None = Field(default=None, description="the reporting cue: 'said', 'according to', ...")
+    mode: AttributionMode
+    hedges: list[str] = Field(default_factory=list)
+    anonymous: bool = False
+
+
+class Sentence(Span):
+    i: int
+    entities: list[Entity] = Field(default_factory=list)
+    quantities: list[Quantity] = Field(default_factory=list)
+    dates: list[DateMention] = Field(default_factory=list)
+    attribution: Attribution | None = None
+    checkworthiness: float | None = Field(default=None, description="probability (0-1) the sentence is check-worthy")
+
+
+class Claim(BaseModel):
+    id: str
+    sentence_i: int
+    text: str
+    normalized: str = Field(description="claim text with numbers, dates and entities in canonical form")
+    checkworthiness: float
+    kind: ClaimKind
+    speaker: str | None = None
+
+
+class Document(BaseModel):
+    url: str | None = None
+    domain: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    site_name: str | None = None
+    text: str
+    removed_boilerplate: list[str] = Field(default_factory=list)
+    language: str | None = None
+    language_confidence: float | None = None
+    input_format: Literal["text", "html"] = "text"
+
+
+class SourceRating(BaseModel):
+    domain: str | None
+    score: float | None = Field(description="Lin et al. 2023 pc1 in [0, 1], 1 = most reliable; None when unrated")
+    label: ReliabilityLabel
+    found_by: Literal["url", "html_metadata", "site_name_in_text", "none"]
+    provenance: str
+
+
+class Summary(BaseModel):
+    n_sentences: int = 0
+    n_claims: int = 0
+    n_attributed: int = 0
+    n_anonymous: int = 0
+    n_hedged: int = 0
+    claim_threshold: float | None = None
+    top_claims: list[str] = Field(default_factory=list, description="ids of the most check-worthy claims")
+
+
+class Report(BaseModel):
+    id: str = Field(default_factory=lambda: uuid4().hex)
+    version: str = __version__
+    analyzed_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    document: Document
+    sentences: list[Sentence] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    source: SourceRating | None = None
+    summary: Summary = Field(default_factory=Summary)
+    warnings: list[str] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+    # In-process intermediates shared between stages (e.g. the spaCy Doc); never serialised.
+    _cache: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def cache(self) -> dict[str, Any]:
+        return self._cache
