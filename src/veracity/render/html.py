@@ -1,0 +1,55 @@
+"""A standalone HTML page (inline CSS, no scripts). Every piece of text from the article is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from veracity.render.markdown import ranked_claims
+from veracity.schema import Report
+
+_CSS = """
+body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.6rem}.meta{color:#555}.badge{display:inline-block;padding:.2rem .6rem;border-radius:.3rem;
+color:#fff;font-weight:600}.low{background:#b3261e}.mixed{background:#b26a00}.high{background:#1e7d32}
+.unrated{background:#666}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;
+padding:.4rem;text-align:left;vertical-align:top}.score{font-variant-numeric:tabular-nums}
+blockquote{color:#555;margin:.5rem 0;padding-left:1rem;border-left:3px solid #ddd}
+"""
+
+
+def to_html(report: Report) -> str:
+    doc, src, summary = report.document, report.source, report.summary
+    e = escape
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>veracity: {e(doc.title or 'article report')}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(doc.title or 'Untitled article')}</h1>",
+    ]
+    meta = " · ".join(e(str(v)) for v in (doc.author, doc.published, doc.domain or doc.site_name) if v)
+    if meta:
+        parts.append(f'<p class="meta">{meta}</p>')
+    if src is not None:
+        score = f" (pc1 {src.score:.3f})" if src.score is not None else ""
+        parts.append(f'<p><span class="badge {e(src.label)}">{e(src.label.upper())}</span> '
+                     f"{e(src.domain or 'unknown outlet')}{e(score)}</p><blockquote>{e(src.provenance)}</blockquote>")
+    parts += [f'<p class="warning"><strong>Warning:</strong> {e(w)}</p>' for w in report.warnings]
+    parts.append(
+        f"<p>{summary.n_sentences} sentences · {summary.n_claims} check-worthy claims · "
+        f"{summary.n_attributed} attributed · {summary.n_anonymous} anonymous · {summary.n_hedged} hedged</p>"
+    )
+    parts.append("<h2>Claims, most check-worthy first</h2><table><thead><tr><th>score</th><th>kind</th>"
+                 "<th>speaker</th><th>claim</th></tr></thead><tbody>")
+    for c in ranked_claims(report):
+        parts.append(f'<tr><td class="score">{c.checkworthiness:.2f}</td><td>{e(c.kind)}</td>'
+                     f"<td>{e(c.speaker or '')}</td><td>{e(c.text)}</td></tr>")
+    parts.append("</tbody></table><h2>Who says what</h2><ul>")
+    for s in report.sentences:
+        a = s.attribution
+        if a and a.speaker_type != "author":
+            hedges = f"; hedged: {', '.join(a.hedges)}" if a.hedges else ""
+            parts.append(f"<li><strong>{e(a.speaker)}</strong> ({e(a.speaker_type)}, {e(a.mode)}, "
+                         f"cue “{e(a.cue or '')}”{e(hedges)}): {e(s.text)}</li>")
+    parts.append("</ul></body></html>")
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,62 @@
+"""Markdown report: source rating first, then claims by check-worthiness, then attribution notes."""
+
+from __future__ import annotations
+
+from veracity.schema import Claim, Report
+
+_LABEL_TEXT = {"low": "LOW reliability", "mixed": "MIXED reliability", "high": "HIGH reliability", "unrated": "unrated"}
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def ranked_claims(report: Report) -> list[Claim]:
+    return sorted(report.claims, key=lambda c: (-c.checkworthiness, c.sentence_i))
+
+
+def to_markdown(report: Report) -> str:
+    doc, src, summary = report.document, report.source, report.summary
+    lines = [f"# {doc.title or 'Untitled article'}", ""]
+    meta = [f"**{k}:** {v}" for k, v in (("Author", doc.author), ("Published", doc.published),
+                                          ("Outlet", doc.domain or doc.site_name), ("URL", doc.url)) if v]
+    if meta:
+        lines += [" · ".join(meta), ""]
+    if src is not None:
+        score = f" (pc1 {src.score:.3f})" if src.score is not None else ""
+        lines += [f"**Source:** {src.domain or 'unknown outlet'}: {_LABEL_TEXT[src.label]}{score}", "",
+                  f"> {src.provenance}", ""]
+    for warning in report.warnings:
+        lines += [f"**Warning:** {warning}", ""]
+    lines += [
+        f"{summary.n_sentences} sentences · {summary.n_claims} check-worthy claims "
+        f"(threshold {summary.claim_threshold}) · {summary.n_attributed} attributed · "
+        f"{summary.n_anonymous} anonymous · {summary.n_hedged} hedged",
+        "",
+        "## Claims, most check-worthy first",
+        "",
+        "| # | score | kind | speaker | claim |",
+        "|---|---|---|---|---|",
+    ]
+    for claim in ranked_claims(report):
+        lines.append(f"| {claim.sentence_i} | {claim.checkworthiness:.2f} | {claim.kind} | "
+                     f"{_md_escape(claim.speaker or '')} | {_md_escape(claim.text)} |")
+    attributed = [s for s in report.sentences if s.attribution and s.attribution.speaker_type != "author"]
+    if attributed:
+        lines += ["", "## Who says what", ""]
+        for s in attributed:
+            a = s.attribution
+            hedges = f"; hedged: {', '.join(a.hedges)}" if a.hedges else ""
+            lines.append(f"- **{a.speaker}** ({a.speaker_type}, {a.mode.replace('_', ' ')}, cue “{a.cue}”{hedges}): "
+                         f"{s.text}")
+    hedged = [s for s in report.sentences if s.attribution and s.attribution.speaker_type == "author"
+              and s.attribution.hedges]
+    if hedged:
+        lines += ["", "## Hedged statements in the author's voice", ""]
+        lines += [f"- ({', '.join(s.attribution.hedges)}) {s.text}" for s in hedged]
+    quantities = [q for s in report.sentences for q in s.quantities]
+    if quantities:
+        lines += ["", "## Numbers", "", ", ".join(q.text for q in quantities)]
+    if doc.removed_boilerplate:
+        lines += ["", f"_Removed {len(doc.removed_boilerplate)} boilerplate block(s) from the page._"]
+    return "\n".join(lines) + "\n"
