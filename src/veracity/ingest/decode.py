@@ -28,6 +28,7 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 # Fraction of control bytes above which input is treated as binary rather than text with a few stray bytes.
 _MAX_CONTROL_RATIO = 0.01
+_MOSTLY_ASCII = 0.8
 
 
 def check_size(n_bytes: int, max_bytes: int) -> None:
@@ -97,6 +98,15 @@ def _strict(data: bytes, encoding: str) -> str:
 
 def _detect(data: bytes) -> str:
     from charset_normalizer import from_bytes
+
+    # Mostly-ASCII text with a few high bytes is almost always Western (windows-1252), which is also what
+    # browsers assume for undeclared pages; detectors guess wildly on such short evidence.
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and sum(c.isascii() for c in western) >= _MOSTLY_ASCII * len(western):
+        return western
 
     best = from_bytes(data).best()
     if best is None:
