@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EXAMPLE, EXAMPLE_URL
 from typer.testing import CliRunner
 
+from conftest import EXAMPLE, EXAMPLE_URL
 from veracity.cli import app
 
 runner = CliRunner()
@@ -47,8 +47,16 @@ def test_a_50_mb_file_is_refused_before_reading(tmp_path):
     assert result.exit_code == 2 and "50.0 MB; the limit is 10 MB" in result.stderr
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1/article", "http://10.0.0.1/article", "http://localhost:8000/",
-                                 "http://169.254.169.254/latest/meta-data", "http://[::1]/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/article",
+        "http://10.0.0.1/article",
+        "http://localhost:8000/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/",
+    ],
+)
 def test_private_urls_are_refused(url):
     result = runner.invoke(app, ["analyze", url])
     assert result.exit_code == 2
@@ -90,16 +98,23 @@ def test_version_and_schema():
 
 
 def test_every_command_has_help():
-    for args in (["analyze"], ["schema"], ["eval", "checkworthiness"], ["eval", "attribution"],
-                 ["train", "checkworthiness"]):
+    for args in (
+        ["analyze"],
+        ["schema"],
+        ["eval", "checkworthiness"],
+        ["eval", "attribution"],
+        ["train", "checkworthiness"],
+    ):
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0 and "Usage" in result.stdout
 
 
 def test_help_does_not_import_heavy_libraries():
-    code = ("import sys; from typer.testing import CliRunner; from veracity.cli import app; "
-            "CliRunner().invoke(app, ['--help']); "
-            "print(sorted(m for m in ('torch', 'spacy', 'onnxruntime', 'trafilatura') if m in sys.modules))")
+    code = (
+        "import sys; from typer.testing import CliRunner; from veracity.cli import app; "
+        "CliRunner().invoke(app, ['--help']); "
+        "print(sorted(m for m in ('torch', 'spacy', 'onnxruntime', 'trafilatura') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

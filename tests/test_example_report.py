@@ -100,4 +100,4 @@ def test_report_json_round_trips(example_report):
 
     again = Report.model_validate_json(example_report.model_dump_json())
     assert again.claims == example_report.claims
-    assert EXAMPLE_URL == again.document.url
+    assert again.document.url == EXAMPLE_URL

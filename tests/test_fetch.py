@@ -11,7 +11,9 @@ import pytest
 from veracity.errors import FetchError
 from veracity.ingest.fetch import FetchPolicy, fetch_url, is_public_address
 
-ARTICLE = b"<html><body><h1>Headline</h1>" + b"<p>The mayor said the bridge would reopen in May.</p>" * 20 + b"</body></html>"
+ARTICLE = (
+    b"<html><body><h1>Headline</h1>" + b"<p>The mayor said the bridge would reopen in May.</p>" * 20 + b"</body></html>"
+)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -81,9 +83,22 @@ def test_refusals(server, path, policy, message):
 
 @pytest.mark.parametrize(
     ("address", "public"),
-    [("93.184.216.34", True), ("8.8.8.8", True), ("127.0.0.1", False), ("10.0.0.1", False), ("192.168.1.1", False),
-     ("172.16.0.1", False), ("169.254.169.254", False), ("0.0.0.0", False), ("::1", False), ("fe80::1", False),
-     ("::ffff:127.0.0.1", False), ("fc00::1", False), ("224.0.0.1", False), ("100.64.0.1", False)],
+    [
+        ("93.184.216.34", True),
+        ("8.8.8.8", True),
+        ("127.0.0.1", False),
+        ("10.0.0.1", False),
+        ("192.168.1.1", False),
+        ("172.16.0.1", False),
+        ("169.254.169.254", False),
+        ("0.0.0.0", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("fc00::1", False),
+        ("224.0.0.1", False),
+        ("100.64.0.1", False),
+    ],
 )
 def test_public_address_check(address, public):
     assert is_public_address(ipaddress.ip_address(address)) is public

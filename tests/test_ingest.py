@@ -25,16 +25,20 @@ def test_boilerplate_blocks_are_removed_and_kept_aside():
 
 
 def test_email_marker_inside_a_real_paragraph_is_cut_but_the_paragraph_stays():
-    para = ("Residents who saw the fire were asked to write to [email protected] with photos, "
-            "police said on Monday, adding that the investigation would take several weeks to complete.")
+    para = (
+        "Residents who saw the fire were asked to write to [email protected] with photos, "
+        "police said on Monday, adding that the investigation would take several weeks to complete."
+    )
     clean, removed = strip_boilerplate(para)
     assert "[email protected]" not in clean and "police said on Monday" in clean
     assert removed == ["[email protected]"]
 
 
 def test_reporting_that_mentions_copyright_is_not_cut():
-    para = ("The court ruled that the newspaper had breached copyright when it printed the photographs, "
-            "a decision that lawyers said could cost publishers millions in damages over the coming years.")
+    para = (
+        "The court ruled that the newspaper had breached copyright when it printed the photographs, "
+        "a decision that lawyers said could cost publishers millions in damages over the coming years."
+    )
     assert strip_boilerplate(para)[0] == para
 
 
@@ -46,9 +50,11 @@ def test_first_line_is_a_title_only_when_it_looks_like_a_headline():
 
 
 def test_hard_wrapped_lines_are_joined_into_one_paragraph():
-    wrapped = ("The council voted on Monday to close the central library, citing the\n"
-               "rising cost of heating the old building and falling numbers of visitors\n"
-               "over the past five years.")
+    wrapped = (
+        "The council voted on Monday to close the central library, citing the\n"
+        "rising cost of heating the old building and falling numbers of visitors\n"
+        "over the past five years."
+    )
     assert len(paragraphs(wrapped)) == 1
 
 
@@ -59,8 +65,11 @@ def test_non_english_text_is_detected():
 
 @pytest.mark.parametrize(
     ("data", "expected"),
-    [(b"\xef\xbb\xbfhello world", "hello world"), ("na\u00efve caf\u00e9".encode("cp1252"), "na\u00efve caf\u00e9"),
-     ('<meta charset="iso-8859-1"><p>caf\xe9</p>'.encode("latin-1"), '<meta charset="iso-8859-1"><p>caf\u00e9</p>')],
+    [
+        (b"\xef\xbb\xbfhello world", "hello world"),
+        ("na\u00efve caf\u00e9".encode("cp1252"), "na\u00efve caf\u00e9"),
+        ('<meta charset="iso-8859-1"><p>caf\xe9</p>'.encode("latin-1"), '<meta charset="iso-8859-1"><p>caf\u00e9</p>'),
+    ],
 )
 def test_decoding(data, expected):
     assert decode_bytes(data) == expected
@@ -68,8 +77,13 @@ def test_decoding(data, expected):
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [(b"%PDF-1.7 ...", "PDF"), (b"GIF89a....", "GIF"), (b"abc\x00\x00\x01\x02" * 50, "binary data"),
-     (b"", "empty"), (b"\n\n  ", "whitespace")],
+    [
+        (b"%PDF-1.7 ...", "PDF"),
+        (b"GIF89a....", "GIF"),
+        (b"abc\x00\x00\x01\x02" * 50, "binary data"),
+        (b"", "empty"),
+        (b"\n\n  ", "whitespace"),
+    ],
 )
 def test_refused_inputs(data, message):
     with pytest.raises(InputError, match=message):

@@ -1,7 +1,7 @@
 """veracity: a credibility report for a news article.
 
-    >>> from veracity import analyze
-    >>> report = analyze("article.txt", url="https://example.org/story")
+>>> from veracity import analyze
+>>> report = analyze("article.txt", url="https://example.org/story")
 """
 
 __version__ = "0.1.0"

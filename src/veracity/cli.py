@@ -12,9 +12,15 @@ import typer
 from veracity import __version__
 from veracity.render import Format
 
-app = typer.Typer(help="Check news articles: clean text, check-worthy claims, who says what, outlet reliability.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-eval_app = typer.Typer(help="Score a model on a labelled file; the last line is the headline metric.", no_args_is_help=True)
+app = typer.Typer(
+    help="Check news articles: clean text, check-worthy claims, who says what, outlet reliability.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(
+    help="Score a model on a labelled file; the last line is the headline metric.", no_args_is_help=True
+)
 train_app = typer.Typer(help="Train a model from the data sets.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
@@ -46,7 +52,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """veracity: a credibility report for a news article."""
 
@@ -56,7 +64,9 @@ def analyze_cmd(
     source: Annotated[str, typer.Argument(help="Article file (text or HTML), '-' for stdin, or an http(s) URL.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.md,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report here instead of stdout.")] = None,
-    url: Annotated[str | None, typer.Option(help="Original address of a local file (decides the outlet rating).")] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Original address of a local file (decides the outlet rating).")
+    ] = None,
     max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many megabytes.")] = 10.0,
 ) -> None:
     """Analyze one article and print its credibility report."""
@@ -134,7 +144,8 @@ def eval_attribution(
 @train_app.command("checkworthiness")
 def train_checkworthiness_cmd(
     data_dir: Annotated[Path, typer.Option(help="Folder with CT24 train.tsv, dev.tsv (and dev-test.tsv).")] = Path(
-        "../shared/data/checkworthiness/ct24"),
+        "../shared/data/checkworthiness/ct24"
+    ),
     out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
     cache_dir: Annotated[Path, typer.Option(help="Embedding cache.")] = Path(".cache/embeddings"),
 ) -> None:

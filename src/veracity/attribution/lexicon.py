@@ -25,9 +25,23 @@ HEDGE_WORDS = frozenset(
 )
 HEDGE_MODALS = frozenset({"may", "might", "could"})
 HEDGE_PHRASES = (
-    "it is unclear", "it's unclear", "it’s unclear", "it remains unclear", "it was unclear", "unclear whether",
-    "it seems", "seems to", "seemed to", "appears to", "appeared to", "it appears", "is believed to",
-    "are believed to", "is thought to", "could not be independently verified", "not independently verified",
+    "it is unclear",
+    "it's unclear",
+    "it’s unclear",
+    "it remains unclear",
+    "it was unclear",
+    "unclear whether",
+    "it seems",
+    "seems to",
+    "seemed to",
+    "appears to",
+    "appeared to",
+    "it appears",
+    "is believed to",
+    "are believed to",
+    "is thought to",
+    "could not be independently verified",
+    "not independently verified",
 )
 
 # Heads of a speaker phrase that mean "someone unnamed" (when no name is in the phrase).
@@ -64,5 +78,7 @@ OUTLET_ALIASES = frozenset(
     """associated press|ap|afp|agence france-presse|new york times|wall street journal|washington post|
     guardian|financial times|bloomberg|al jazeera|fox news|cnn|bbc|nbc news|cbs news|abc news|npr|
     reuters|politico|axios|times|telegraph|daily mail|sky news|le monde|der spiegel|tass|ria novosti|
-    xinhua|interfax|the hill""".replace("\n", "").replace("    ", "").split("|")
+    xinhua|interfax|the hill""".replace("\n", "")
+    .replace("    ", "")
+    .split("|")
 )

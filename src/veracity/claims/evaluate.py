@@ -21,8 +21,10 @@ class BinaryScores:
     def of(cls, gold: np.ndarray, predicted: np.ndarray) -> BinaryScores:
         gold, predicted = np.asarray(gold, bool), np.asarray(predicted, bool)
         return cls(
-            tp=int((gold & predicted).sum()), fp=int((~gold & predicted).sum()),
-            fn=int((gold & ~predicted).sum()), tn=int((~gold & ~predicted).sum()),
+            tp=int((gold & predicted).sum()),
+            fp=int((~gold & predicted).sum()),
+            fn=int((gold & ~predicted).sum()),
+            tn=int((~gold & ~predicted).sum()),
         )
 
     @property
@@ -43,8 +45,13 @@ class BinaryScores:
         return (self.tp + self.tn) / max(self.tp + self.fp + self.fn + self.tn, 1)
 
     def as_dict(self) -> dict[str, float]:
-        return {**asdict(self), "precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4), "accuracy": round(self.accuracy, 4)}
+        return {
+            **asdict(self),
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "accuracy": round(self.accuracy, 4),
+        }
 
 
 def best_threshold(gold: np.ndarray, proba: np.ndarray) -> float:

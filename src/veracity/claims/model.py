@@ -54,7 +54,9 @@ class CheckworthinessModel:
     def load(cls, directory: Path) -> CheckworthinessModel:
         weights, card_path = directory / f"{MODEL_NAME}.npz", directory / f"{MODEL_NAME}.json"
         if not weights.is_file() or not card_path.is_file():
-            raise ModelUnavailable(f"check-worthiness model not found in {directory} (train it: veracity train checkworthiness)")
+            raise ModelUnavailable(
+                f"check-worthiness model not found in {directory} (train it: veracity train checkworthiness)"
+            )
         card = json.loads(card_path.read_text(encoding="utf-8"))
         with np.load(weights) as z:
             coef, intercept = z["coef"].astype(np.float32), float(z["intercept"])

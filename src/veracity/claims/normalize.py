@@ -23,7 +23,9 @@ _LEAD_IN = re.compile(
     re.I,
 )
 # Only dates made of day, month and year words are rewritten; "mid-2001" or "early May" keep their words.
-_PLAIN_DATE = re.compile(r"(?:(?:on|in)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?[A-Za-z]+\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}|\d{4}-\d{2}-\d{2}")
+_PLAIN_DATE = re.compile(
+    r"(?:(?:on|in)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?[A-Za-z]+\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}|\d{4}-\d{2}-\d{2}"
+)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 
 

@@ -63,7 +63,9 @@ def train_checkworthiness(data_dir: Path, out_dir: Path, cache_dir: Path, log=pr
     }
     if (data_dir / "dev-test.tsv").is_file():
         test = read_ct24(data_dir / "dev-test.tsv")
-        card["dev_test"] = BinaryScores.of(test.labels, model.predict(cached_embeddings(test.texts, cache_dir))).as_dict()
+        card["dev_test"] = BinaryScores.of(
+            test.labels, model.predict(cached_embeddings(test.texts, cache_dir))
+        ).as_dict()
         log(f"dev-test f1={card['dev_test']['f1']:.3f} (threshold fixed on dev)")
     card["train_seconds"] = round(time.perf_counter() - started, 1)
     model.card = card

@@ -56,5 +56,7 @@ def load_document(source: str | bytes, *, url: str | None = None, max_bytes: int
         from veracity.ingest.fetch import FetchPolicy, fetch_url
 
         fetched = fetch_url(source, FetchPolicy(max_bytes=max_bytes))
-        return document_from_bytes(fetched.content, url=url or fetched.url, charset=fetched.charset, max_bytes=max_bytes)
+        return document_from_bytes(
+            fetched.content, url=url or fetched.url, charset=fetched.charset, max_bytes=max_bytes
+        )
     return document_from_bytes(_read_path(Path(source), max_bytes), url=url, max_bytes=max_bytes)

@@ -101,9 +101,8 @@ def _finish(doc: Document) -> Document:
 
 @cache
 def _language_identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
     import py3langid
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     path = f"{py3langid.__path__[0]}/{MODEL_FILE}"
     return LanguageIdentifier.from_modelpath(path, norm_probs=True)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from veracity.render.html import to_html
 from veracity.render.markdown import to_markdown
 from veracity.schema import Report
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     md = "md"
     json = "json"
     html = "html"

@@ -32,24 +32,32 @@ def to_html(report: Report) -> str:
         parts.append(f'<p class="meta">{meta}</p>')
     if src is not None:
         score = f" (pc1 {src.score:.3f})" if src.score is not None else ""
-        parts.append(f'<p><span class="badge {e(src.label)}">{e(src.label.upper())}</span> '
-                     f"{e(src.domain or 'unknown outlet')}{e(score)}</p><blockquote>{e(src.provenance)}</blockquote>")
+        parts.append(
+            f'<p><span class="badge {e(src.label)}">{e(src.label.upper())}</span> '
+            f"{e(src.domain or 'unknown outlet')}{e(score)}</p><blockquote>{e(src.provenance)}</blockquote>"
+        )
     parts += [f'<p class="warning"><strong>Warning:</strong> {e(w)}</p>' for w in report.warnings]
     parts.append(
         f"<p>{summary.n_sentences} sentences · {summary.n_claims} check-worthy claims · "
         f"{summary.n_attributed} attributed · {summary.n_anonymous} anonymous · {summary.n_hedged} hedged</p>"
     )
-    parts.append("<h2>Claims, most check-worthy first</h2><table><thead><tr><th>score</th><th>kind</th>"
-                 "<th>speaker</th><th>claim</th></tr></thead><tbody>")
+    parts.append(
+        "<h2>Claims, most check-worthy first</h2><table><thead><tr><th>score</th><th>kind</th>"
+        "<th>speaker</th><th>claim</th></tr></thead><tbody>"
+    )
     for c in ranked_claims(report):
-        parts.append(f'<tr><td class="score">{c.checkworthiness:.2f}</td><td>{e(c.kind)}</td>'
-                     f"<td>{e(c.speaker or '')}</td><td>{e(c.text)}</td></tr>")
+        parts.append(
+            f'<tr><td class="score">{c.checkworthiness:.2f}</td><td>{e(c.kind)}</td>'
+            f"<td>{e(c.speaker or '')}</td><td>{e(c.text)}</td></tr>"
+        )
     parts.append("</tbody></table><h2>Who says what</h2><ul>")
     for s in report.sentences:
         a = s.attribution
         if a and a.speaker_type != "author":
             hedges = f"; hedged: {', '.join(a.hedges)}" if a.hedges else ""
-            parts.append(f"<li><strong>{e(a.speaker)}</strong> ({e(a.speaker_type)}, {e(a.mode)}, "
-                         f"cue “{e(a.cue or '')}”{e(hedges)}): {e(s.text)}</li>")
+            parts.append(
+                f"<li><strong>{e(a.speaker)}</strong> ({e(a.speaker_type)}, {e(a.mode)}, "
+                f"cue “{e(a.cue or '')}”{e(hedges)}): {e(s.text)}</li>"
+            )
     parts.append("</ul></body></html>")
     return "\n".join(parts) + "\n"

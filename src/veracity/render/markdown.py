@@ -18,14 +18,26 @@ def ranked_claims(report: Report) -> list[Claim]:
 def to_markdown(report: Report) -> str:
     doc, src, summary = report.document, report.source, report.summary
     lines = [f"# {doc.title or 'Untitled article'}", ""]
-    meta = [f"**{k}:** {v}" for k, v in (("Author", doc.author), ("Published", doc.published),
-                                          ("Outlet", doc.domain or doc.site_name), ("URL", doc.url)) if v]
+    meta = [
+        f"**{k}:** {v}"
+        for k, v in (
+            ("Author", doc.author),
+            ("Published", doc.published),
+            ("Outlet", doc.domain or doc.site_name),
+            ("URL", doc.url),
+        )
+        if v
+    ]
     if meta:
         lines += [" · ".join(meta), ""]
     if src is not None:
         score = f" (pc1 {src.score:.3f})" if src.score is not None else ""
-        lines += [f"**Source:** {src.domain or 'unknown outlet'}: {_LABEL_TEXT[src.label]}{score}", "",
-                  f"> {src.provenance}", ""]
+        lines += [
+            f"**Source:** {src.domain or 'unknown outlet'}: {_LABEL_TEXT[src.label]}{score}",
+            "",
+            f"> {src.provenance}",
+            "",
+        ]
     for warning in report.warnings:
         lines += [f"**Warning:** {warning}", ""]
     lines += [
@@ -39,18 +51,22 @@ def to_markdown(report: Report) -> str:
         "|---|---|---|---|---|",
     ]
     for claim in ranked_claims(report):
-        lines.append(f"| {claim.sentence_i} | {claim.checkworthiness:.2f} | {claim.kind} | "
-                     f"{_md_escape(claim.speaker or '')} | {_md_escape(claim.text)} |")
+        lines.append(
+            f"| {claim.sentence_i} | {claim.checkworthiness:.2f} | {claim.kind} | "
+            f"{_md_escape(claim.speaker or '')} | {_md_escape(claim.text)} |"
+        )
     attributed = [s for s in report.sentences if s.attribution and s.attribution.speaker_type != "author"]
     if attributed:
         lines += ["", "## Who says what", ""]
         for s in attributed:
             a = s.attribution
             hedges = f"; hedged: {', '.join(a.hedges)}" if a.hedges else ""
-            lines.append(f"- **{a.speaker}** ({a.speaker_type}, {a.mode.replace('_', ' ')}, cue “{a.cue}”{hedges}): "
-                         f"{s.text}")
-    hedged = [s for s in report.sentences if s.attribution and s.attribution.speaker_type == "author"
-              and s.attribution.hedges]
+            lines.append(
+                f"- **{a.speaker}** ({a.speaker_type}, {a.mode.replace('_', ' ')}, cue “{a.cue}”{hedges}): {s.text}"
+            )
+    hedged = [
+        s for s in report.sentences if s.attribution and s.attribution.speaker_type == "author" and s.attribution.hedges
+    ]
     if hedged:
         lines += ["", "## Hedged statements in the author's voice", ""]
         lines += [f"- ({', '.join(s.attribution.hedges)}) {s.text}" for s in hedged]

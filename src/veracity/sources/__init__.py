@@ -92,10 +92,17 @@ def site_name_domain(texts: list[str], ratings: DomainRatings) -> str | None:
     for text in texts:
         for match in _NAME.finditer(text):
             words = match.group(1).split()
+            if len(words) == 1 and _starts_sentence(text, match.start(1)):
+                continue  # a capitalised first word ("Research is ...") is no name
             domain = _longest_named_domain(words, ratings)
             if domain:
                 counts[domain] += 1
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    return not before or before[-1] in '.!?:;"“'
 
 
 def _longest_named_domain(words: list[str], ratings: DomainRatings) -> str | None:
@@ -124,15 +131,24 @@ def rate_source(report: Report, ratings: DomainRatings) -> SourceRating:
         domain, score = ratings.lookup(domain)
         if score is None:
             return SourceRating(
-                domain=domain, score=None, label="unrated", found_by=found_by,
+                domain=domain,
+                score=None,
+                label="unrated",
+                found_by=found_by,
                 provenance=f"{domain} is not in the ratings of {CITATION}; no score is guessed",
             )
         return SourceRating(
-            domain=domain, score=round(score, 3), label=label_for(score), found_by=found_by,
+            domain=domain,
+            score=round(score, 3),
+            label=label_for(score),
+            found_by=found_by,
             provenance=f"pc1={score:.3f} for {domain} from {CITATION}; domain found by {found_by.replace('_', ' ')}",
         )
     return SourceRating(
-        domain=None, score=None, label="unrated", found_by="none",
+        domain=None,
+        score=None,
+        label="unrated",
+        found_by="none",
         provenance="no outlet domain found (give the article's address with --url)",
     )
 

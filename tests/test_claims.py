@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import numpy as np
+
+from veracity.claims.evaluate import BinaryScores, best_threshold
+from veracity.claims.model import CheckworthinessModel, get_checkworthiness_model
+
+
+def test_shipped_model_loads_and_scores_sentences():
+    from veracity.claims.encoder import get_encoder
+
+    model = get_checkworthiness_model()
+    assert 0 < model.threshold < 1 and model.card["dev"]["f1"] > 0.8
+    X = get_encoder().encode(["Unemployment fell to 3.5 percent, the lowest rate in fifty years.", "Thank you all."])
+    p = model.predict_proba(X)
+    assert X.shape == (2, 384) and np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-4)
+    assert p[0] > model.threshold > p[1]
+
+
+def test_encoder_gives_the_same_vector_alone_or_in_a_padded_batch():
+    from veracity.claims.encoder import get_encoder
+
+    enc = get_encoder()
+    short = "Taxes rose."
+    alone = enc.encode([short])[0]
+    batched = enc.encode([short, "A much longer sentence that forces padding of the short one in its batch."])[0]
+    assert float(alone @ batched) > 0.999
+
+
+def test_fit_save_load_round_trip(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 8)).astype(np.float32)
+    y = X[:, 0] > 0
+    model = CheckworthinessModel(C=1.0).fit(X, y)
+    model.threshold = best_threshold(y, model.predict_proba(X))
+    model.card = {"dev": BinaryScores.of(y, model.predict(X)).as_dict()}
+    model.save(tmp_path)
+    again = CheckworthinessModel.load(tmp_path)
+    assert np.allclose(again.predict_proba(X), model.predict_proba(X))
+    assert again.threshold == model.threshold and BinaryScores.of(y, again.predict(X)).f1 > 0.9
+
+
+def test_binary_scores():
+    s = BinaryScores.of(np.array([1, 1, 0, 0], bool), np.array([1, 0, 1, 0], bool))
+    assert (s.tp, s.fp, s.fn, s.tn) == (1, 1, 1, 1) and s.f1 == 0.5 and s.accuracy == 0.5
+
+
+def test_claim_kinds_and_normalisation(example_report):
+    by_text = {c.text: c for c in example_report.claims}
+    post = next(c for t, c in by_text.items() if t.startswith("Then, only in January 2002"))
+    assert post.normalized.startswith("Only in 2002-01, it was officially announced")
+    mid = next((c for t, c in by_text.items() if "mid-2001" in t), None)
+    assert mid is None or "mid-2001" in mid.normalized
