@@ -147,10 +147,19 @@ def train_checkworthiness_cmd(
         "../shared/data/checkworthiness/ct24"
     ),
     out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
-    cache_dir: Annotated[Path, typer.Option(help="Embedding cache.")] = Path(".cache/embeddings"),
+    cache_dir: Annotated[Path, typer.Option(help="Embedding cache and fine-tuning checkpoints.")] = Path(".cache"),
+    finetune: Annotated[bool, typer.Option(help="Fine-tune MiniLM and export ONNX (needs `make train-env`).")] = False,
+    epochs: Annotated[int, typer.Option(help="Fine-tuning epochs.")] = 3,
 ) -> None:
-    """Fit the check-worthiness classifier (C and threshold chosen on dev)."""
+    """Fit the check-worthiness classifier (hyper-parameters and threshold chosen on dev); last line is dev f1."""
+    if finetune:
+        from veracity.claims.finetune import FinetuneConfig, finetune_checkworthiness
+
+        card = _run(lambda: finetune_checkworthiness(
+            data_dir, out_dir, cache_dir / "finetune", FinetuneConfig(epochs=epochs), log=typer.echo))
+        typer.echo(f"f1={card['dev']['f1']:.3f}")
+        return
     from veracity.claims.train import train_checkworthiness
 
-    model = _run(lambda: train_checkworthiness(data_dir, out_dir, cache_dir, log=typer.echo))
+    model = _run(lambda: train_checkworthiness(data_dir, out_dir, cache_dir / "embeddings", log=typer.echo))
     typer.echo(f"f1={model.card['dev']['f1']:.3f}")

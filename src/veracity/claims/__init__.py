@@ -13,12 +13,11 @@ class ClaimsStage:
     assigns = frozenset({"claims"})
 
     def __call__(self, report: Report) -> Report:
-        from veracity.claims.encoder import get_encoder
-        from veracity.claims.model import get_checkworthiness_model
+        from veracity.claims.model import get_scorer
 
-        model = get_checkworthiness_model()
+        model = get_scorer()
         sentences = report.sentences
-        proba = model.predict_proba(get_encoder().encode([s.text for s in sentences])) if sentences else []
+        proba = model.predict_proba([s.text for s in sentences]) if sentences else []
         report.claims = []
         for sentence, p in zip(sentences, proba, strict=True):
             sentence.checkworthiness = round(float(p), 4)

@@ -62,11 +62,10 @@ def best_threshold(gold: np.ndarray, proba: np.ndarray) -> float:
 
 
 def evaluate_file(path: Path, threshold: float | None = None) -> tuple[BinaryScores, float]:
-    from veracity.claims.encoder import get_encoder
-    from veracity.claims.model import get_checkworthiness_model
+    from veracity.claims.model import get_scorer
 
     data = read_ct24(path)
-    model = get_checkworthiness_model()
+    model = get_scorer()
     t = model.threshold if threshold is None else threshold
-    proba = model.predict_proba(get_encoder().encode(data.texts))
+    proba = model.predict_proba(data.texts)
     return BinaryScores.of(data.labels, proba >= t), t

@@ -1,7 +1,8 @@
-"""Check-worthiness classifier: logistic regression on MiniLM sentence embeddings.
+"""Check-worthiness scorers. Both map sentences to calibrated probabilities and carry their threshold.
 
-Learned state ends in `_` (scikit-learn convention). Inference is a dot product, so the shipped artifact is a
-small `.npz` of weights plus a JSON model card; scikit-learn is needed only to `fit`.
+- `OnnxCheckworthiness`: the fine-tuned MiniLM classifier (claims/finetune.py) on onnxruntime. Preferred.
+- `EmbeddingCheckworthiness`: logistic regression (`CheckworthinessModel`) on frozen MiniLM embeddings, the
+  first model; learned state ends in `_` (scikit-learn convention) and inference is a dot product.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from veracity.errors import ModelUnavailable
 
 MODEL_NAME = "checkworthiness-minilm-lr"
+FINETUNED_NAME = "checkworthiness-minilm-ft"
 
 
 @dataclass
@@ -63,6 +65,50 @@ class CheckworthinessModel:
         return cls(C=card.get("C", 1.0), threshold=card["threshold"], card=card, coef_=coef, intercept_=intercept)
 
 
+class OnnxCheckworthiness:
+    """A fine-tuned encoder with a one-logit head, exported to ONNX; probability = sigmoid(logit / T)."""
+
+    def __init__(self, *, onnx_path: Path, temperature: float, threshold: float, max_tokens: int = 128,
+                 card: dict | None = None) -> None:
+        from veracity.claims.encoder import load_tokenizer, onnx_session
+
+        self.temperature, self.threshold, self.card = temperature, threshold, card or {}
+        self.tokenizer = load_tokenizer(max_tokens)
+        self.session = onnx_session(onnx_path)
+
+    @classmethod
+    def load(cls, directory: Path) -> OnnxCheckworthiness:
+        card_path = directory / f"{FINETUNED_NAME}.json"
+        if not card_path.is_file():
+            raise ModelUnavailable(f"fine-tuned check-worthiness model not found in {directory}")
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        return cls(onnx_path=directory / f"{FINETUNED_NAME}.onnx", temperature=card["temperature"],
+                   threshold=card["threshold"], max_tokens=card.get("max_tokens", 128), card=card)
+
+    def logits(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        from veracity.claims.encoder import length_sorted_batches
+
+        out = np.zeros(len(texts), dtype=np.float32)
+        for idx, feeds, _ in length_sorted_batches(self.tokenizer, self.session, texts, batch_size):
+            out[idx] = self.session.run(None, feeds)[0].reshape(-1)
+        return out
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logits(texts) / self.temperature))
+
+
+class EmbeddingCheckworthiness:
+    """The logistic regression applied to sentences (embeds them first)."""
+
+    def __init__(self, model: CheckworthinessModel) -> None:
+        self.model, self.threshold, self.card = model, model.threshold, model.card
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        from veracity.claims.encoder import get_encoder
+
+        return self.model.predict_proba(get_encoder().encode(texts))
+
+
 def shipped_models_dir() -> Path:
     return Path(str(resources.files("veracity.models")))
 
@@ -70,3 +116,12 @@ def shipped_models_dir() -> Path:
 @cache
 def get_checkworthiness_model() -> CheckworthinessModel:
     return CheckworthinessModel.load(shipped_models_dir())
+
+
+@cache
+def get_scorer() -> OnnxCheckworthiness | EmbeddingCheckworthiness:
+    """The best shipped check-worthiness scorer: the fine-tuned ONNX model if present, else the linear one."""
+    directory = shipped_models_dir()
+    if (directory / f"{FINETUNED_NAME}.json").is_file():
+        return OnnxCheckworthiness.load(directory)
+    return EmbeddingCheckworthiness(get_checkworthiness_model())
