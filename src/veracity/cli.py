@@ -157,7 +157,7 @@ def train_checkworthiness_cmd(
 
         card = _run(lambda: finetune_checkworthiness(
             data_dir, out_dir, cache_dir / "finetune", FinetuneConfig(epochs=epochs), log=typer.echo))
-        typer.echo(f"f1={card['dev']['f1']:.3f}")
+        typer.echo(f"f1={card['validation_scores']['f1']:.3f}")
         return
     from veracity.claims.train import train_checkworthiness
 

@@ -53,3 +53,18 @@ def read_ct24(path: Path) -> LabelledSentences:
     if not texts:
         raise DataFormatError(f"{path}: no rows after the header")
     return LabelledSentences(ids=ids, texts=texts, labels=np.array(labels, dtype=bool))
+
+
+def split_by_id(data: LabelledSentences, from_id: int) -> tuple[LabelledSentences, LabelledSentences]:
+    """(rows with Sentence_id < from_id, the rest). CT24 ids run through the debates in order, so a cut holds out
+    whole later debates: a validation set shaped like dev-test (other debates), unlike dev (the same ones)."""
+    later = np.array([int(i) >= from_id if i.isdigit() else False for i in data.ids])
+
+    def take(mask: np.ndarray) -> LabelledSentences:
+        return LabelledSentences(
+            ids=[i for i, m in zip(data.ids, mask, strict=True) if m],
+            texts=[t for t, m in zip(data.texts, mask, strict=True) if m],
+            labels=data.labels[mask],
+        )
+
+    return take(~later), take(later)

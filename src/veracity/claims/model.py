@@ -68,8 +68,9 @@ class CheckworthinessModel:
 class OnnxCheckworthiness:
     """A fine-tuned encoder with a one-logit head, exported to ONNX; probability = sigmoid(logit / T)."""
 
-    def __init__(self, *, onnx_path: Path, temperature: float, threshold: float, max_tokens: int = 128,
-                 card: dict | None = None) -> None:
+    def __init__(
+        self, *, onnx_path: Path, temperature: float, threshold: float, max_tokens: int = 128, card: dict | None = None
+    ) -> None:
         from veracity.claims.encoder import load_tokenizer, onnx_session
 
         self.temperature, self.threshold, self.card = temperature, threshold, card or {}
@@ -82,8 +83,13 @@ class OnnxCheckworthiness:
         if not card_path.is_file():
             raise ModelUnavailable(f"fine-tuned check-worthiness model not found in {directory}")
         card = json.loads(card_path.read_text(encoding="utf-8"))
-        return cls(onnx_path=directory / f"{FINETUNED_NAME}.onnx", temperature=card["temperature"],
-                   threshold=card["threshold"], max_tokens=card.get("max_tokens", 128), card=card)
+        return cls(
+            onnx_path=directory / f"{FINETUNED_NAME}.onnx",
+            temperature=card["temperature"],
+            threshold=card["threshold"],
+            max_tokens=card.get("max_tokens", 128),
+            card=card,
+        )
 
     def logits(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         from veracity.claims.encoder import length_sorted_batches
