@@ -51,3 +51,20 @@ def test_claim_kinds_and_normalisation(example_report):
     assert post.normalized.startswith("Only in 2002-01, it was officially announced")
     mid = next((c for t, c in by_text.items() if "mid-2001" in t), None)
     assert mid is None or "mid-2001" in mid.normalized
+
+
+def test_split_by_id_holds_out_later_sentences():
+    from veracity.claims.data import LabelledSentences, split_by_id
+
+    data = LabelledSentences(ids=["5", "40000", "12", "31839"], texts=list("abcd"), labels=np.array([1, 0, 1, 0], bool))
+    early, late = split_by_id(data, 31839)
+    assert early.ids == ["5", "12"] and late.ids == ["40000", "31839"] and late.texts == ["b", "d"]
+
+
+def test_temperature_fit_recovers_a_known_scale():
+    from veracity.claims.finetune import fit_temperature
+
+    rng = np.random.default_rng(1)
+    true_logits = rng.normal(scale=2.0, size=4000)
+    labels = rng.random(4000) < 1 / (1 + np.exp(-true_logits))
+    assert abs(fit_temperature(true_logits * 2.5, labels) - 2.5) <= 0.2
