@@ -68,3 +68,16 @@ def test_temperature_fit_recovers_a_known_scale():
     true_logits = rng.normal(scale=2.0, size=4000)
     labels = rng.random(4000) < 1 / (1 + np.exp(-true_logits))
     assert abs(fit_temperature(true_logits * 2.5, labels) - 2.5) <= 0.2
+
+
+def test_shipped_scorer_is_the_finetuned_onnx_model():
+    from veracity.claims.model import OnnxCheckworthiness, get_scorer, shipped_models_dir
+
+    scorer = get_scorer()
+    assert isinstance(scorer, OnnxCheckworthiness)
+    assert (shipped_models_dir() / "checkworthiness-minilm-ft.onnx").stat().st_size <= 25 * 1024 * 1024
+    texts = ["We spent $2 trillion on the war in Iraq, and unemployment doubled.", "Thank you, it is great to be here."]
+    p = scorer.predict_proba(texts)
+    assert ((0 <= p) & (p <= 1)).all() and p[0] > scorer.threshold > p[1]
+    # Scores do not depend on what else is in the batch (dynamic padding is masked).
+    assert abs(scorer.predict_proba(texts[:1])[0] - p[0]) < 1e-3

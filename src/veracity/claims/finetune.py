@@ -156,7 +156,6 @@ def finetune_checkworthiness(
 ) -> dict:
     torch = _require_torch()
     config = config or FinetuneConfig()
-    started = time.perf_counter()
     torch.manual_seed(config.seed)
     random.seed(config.seed)
     np.random.seed(config.seed)
@@ -195,6 +194,7 @@ def finetune_checkworthiness(
             scheduler.load_state_dict(state["scheduler"])
             start_epoch, history = state["epoch"] + 1, state["history"]
             log(f"resuming after epoch {state['epoch'] + 1}")
+    best_f1 = max((h["validation_f1"] for h in history), default=-1.0)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     labels = torch.tensor(train.labels, dtype=torch.float32)
     for epoch in range(start_epoch, config.epochs):
@@ -227,7 +227,8 @@ def finetune_checkworthiness(
             }
         )
         log(f"epoch {epoch + 1}: validation f1={f1:.4f} at threshold {threshold:.2f}")
-        if f1 >= max(h["validation_f1"] for h in history):
+        if f1 >= best_f1:  # compare unrounded scores (the history keeps rounded ones)
+            best_f1 = f1
             torch.save(net.state_dict(), work_dir / "best.pt")
         torch.save(
             {
@@ -242,11 +243,14 @@ def finetune_checkworthiness(
         )
     net.load_state_dict(torch.load(work_dir / "best.pt"))
     net.eval()
-    train_seconds = round(time.perf_counter() - started, 1)
+    export_started = time.perf_counter()
     card = export_and_calibrate(torch, net, tok, dev, dev_ids, data_dir, out_dir, work_dir, config, log)
+    # Epoch times come from the history, so a resumed run still reports the whole training.
+    train_seconds = round(sum(h["seconds"] for h in history), 1)
+    card["export_seconds"] = round(time.perf_counter() - export_started, 1)
     card.update({"history": history, "train_seconds": train_seconds, "config": asdict(config)})
     (out_dir / f"{ONNX_NAME}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    log(f"saved {out_dir / (ONNX_NAME + '.onnx')} ({train_seconds:.0f} s of training)")
+    log(f"saved {out_dir / (ONNX_NAME + '.onnx')} ({train_seconds:.0f} s of training epochs)")
     return card
 
 
@@ -305,7 +309,7 @@ def export_and_calibrate(
     chosen = "int8"
     loss = scores["fp32"][0] - scores["int8"][0]
     if loss > config.max_int8_f1_loss:
-        log(f"warning: int8 loses {loss:.4f} dev F1 against fp32")
+        log(f"warning: int8 loses {loss:.4f} validation F1 against fp32")
     logits = scores[chosen][1]
     temperature = fit_temperature(logits, dev.labels)
     proba = 1 / (1 + np.exp(-logits / temperature))
