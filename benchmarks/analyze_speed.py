@@ -62,8 +62,12 @@ def crash_record(index: int, row: dict[str, str], exc: BaseException) -> dict[st
     cause = exc.__cause__ if isinstance(exc, StageError) and exc.__cause__ else exc
     frames = traceback.extract_tb(cause.__traceback__)
     return {
-        "row": index, "id": row.get("id"), "url": row.get("url"),
-        "stage": getattr(exc, "stage", None), "exception": type(cause).__name__, "message": str(cause)[:300],
+        "row": index,
+        "id": row.get("id"),
+        "url": row.get("url"),
+        "stage": getattr(exc, "stage", None),
+        "exception": type(cause).__name__,
+        "message": str(cause)[:300],
         "where": [f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames[-4:]],
     }
 
@@ -133,23 +137,37 @@ def main() -> None:
 
     result: dict[str, Any] = {
         "machine": {
-            "nproc": os.cpu_count(), "processor": platform.processor() or platform.machine(),
-            "machine": platform.machine(), "python": platform.python_version(),
+            "nproc": os.cpu_count(),
+            "processor": platform.processor() or platform.machine(),
+            "machine": platform.machine(),
+            "python": platform.python_version(),
         },
-        "model_load": {"analyzer_init_s": round(t1 - t0, 3), "first_analysis_s": round(t2 - t1, 3),
-                       "total_s": round(t2 - t0, 3)},
+        "model_load": {
+            "analyzer_init_s": round(t1 - t0, 3),
+            "first_analysis_s": round(t2 - t1, 3),
+            "total_s": round(t2 - t0, 3),
+        },
         "example": {
-            "path": args.example, "words": example_words, "repeat": args.repeat,
+            "path": args.example,
+            "words": example_words,
+            "repeat": args.repeat,
             "median_ms": rnd(statistics.median(example_ms)) if example_ms else None,
             "stages_median_ms": {k: round(statistics.median(v), 2) for k, v in example_stages.items()},
         },
         "corpus": {
-            "path": args.data, "rows": len(rows), "articles": len(latencies),
-            "skipped": sum(skipped.values()), "skipped_reasons": dict(skipped),
-            "crashed": len(crashes), "crashes": crashes, "words": words_total, "wall_s": round(wall, 2),
+            "path": args.data,
+            "rows": len(rows),
+            "articles": len(latencies),
+            "skipped": sum(skipped.values()),
+            "skipped_reasons": dict(skipped),
+            "crashed": len(crashes),
+            "crashes": crashes,
+            "words": words_total,
+            "wall_s": round(wall, 2),
             "articles_per_s": round(len(latencies) / wall, 2) if wall else None,
             "words_per_s": round(words_total / wall) if wall else None,
-            "p50_ms": rnd(percentile(latencies, 0.5)), "p95_ms": rnd(percentile(latencies, 0.95)),
+            "p50_ms": rnd(percentile(latencies, 0.5)),
+            "p95_ms": rnd(percentile(latencies, 0.95)),
             "articles_ge_100_words": len(per_kword),
             "p50_ms_per_1000_words": rnd(percentile(per_kword, 0.5)),
             "p95_ms_per_1000_words": rnd(percentile(per_kword, 0.95)),
@@ -169,21 +187,29 @@ def main() -> None:
 def print_summary(r: dict[str, Any]) -> None:
     m, load, ex, c = r["machine"], r["model_load"], r["example"], r["corpus"]
     print(f"machine: nproc={m['nproc']} processor={m['processor']} machine={m['machine']} python={m['python']}")
-    print(f"model load: {load['total_s']:.2f} s (Analyzer() {load['analyzer_init_s']:.2f} s "
-          f"+ first analysis {load['first_analysis_s']:.2f} s, excluded from timings)")
+    print(
+        f"model load: {load['total_s']:.2f} s (Analyzer() {load['analyzer_init_s']:.2f} s "
+        f"+ first analysis {load['first_analysis_s']:.2f} s, excluded from timings)"
+    )
     print(f"example {ex['path']}: {ex['words']} words, median {ex['median_ms']} ms over {ex['repeat']} runs")
     print("  stage medians (ms): " + ", ".join(f"{k}={v}" for k, v in ex["stages_median_ms"].items()))
-    print(f"corpus {c['path']}: {c['rows']} rows, {c['articles']} analysed, {c['skipped']} skipped, "
-          f"{c['crashed']} crashed, {c['words']} words in {c['wall_s']} s")
+    print(
+        f"corpus {c['path']}: {c['rows']} rows, {c['articles']} analysed, {c['skipped']} skipped, "
+        f"{c['crashed']} crashed, {c['words']} words in {c['wall_s']} s"
+    )
     for reason, n in c["skipped_reasons"].items():
         print(f"  skipped {n}x: {reason}")
     for crash in c["crashes"]:
-        print(f"  crashed row {crash['row']} (id {crash['id']}, stage {crash['stage']}): "
-              f"{crash['exception']}: {crash['message']} [{' <- '.join(reversed(crash['where']))}]")
+        print(
+            f"  crashed row {crash['row']} (id {crash['id']}, stage {crash['stage']}): "
+            f"{crash['exception']}: {crash['message']} [{' <- '.join(reversed(crash['where']))}]"
+        )
     print(f"  throughput: {c['articles_per_s']} articles/s, {c['words_per_s']} words/s")
     print(f"  latency per article: p50 {c['p50_ms']} ms, p95 {c['p95_ms']} ms")
-    print(f"  latency per 1,000 words ({c['articles_ge_100_words']} articles >= 100 words): "
-          f"p50 {c['p50_ms_per_1000_words']} ms, p95 {c['p95_ms_per_1000_words']} ms")
+    print(
+        f"  latency per 1,000 words ({c['articles_ge_100_words']} articles >= 100 words): "
+        f"p50 {c['p50_ms_per_1000_words']} ms, p95 {c['p95_ms_per_1000_words']} ms"
+    )
     print("  stage share of time: " + ", ".join(f"{k} {v}%" for k, v in c["stage_share_pct"].items()))
     print(f"peak RSS: {r['peak_rss_mb']} MB")
 

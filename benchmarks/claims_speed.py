@@ -49,9 +49,11 @@ def main() -> None:
     print(f"scorer: {type(scorer).__name__} ({scorer.card.get('name', '')})")
     median_s = statistics.median(runs)
     print(f"{len(texts)} sentences from {args.data.name}: median {median_s:.2f} s over {args.repeat} runs")
-    print(f"example: {len(report.sentences)} sentences, {words} words; claims stage median "
-          f"{statistics.median(claims_ms):.1f} ms of {statistics.median(total_ms):.1f} ms end to end "
-          f"({100 * statistics.median(claims_ms) / statistics.median(total_ms):.0f}%)")
+    print(
+        f"example: {len(report.sentences)} sentences, {words} words; claims stage median "
+        f"{statistics.median(claims_ms):.1f} ms of {statistics.median(total_ms):.1f} ms end to end "
+        f"({100 * statistics.median(claims_ms) / statistics.median(total_ms):.0f}%)"
+    )
     print(f"sentences_per_s={rate:.0f}")
 
 

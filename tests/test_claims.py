@@ -78,6 +78,6 @@ def test_shipped_scorer_is_the_finetuned_onnx_model():
     assert (shipped_models_dir() / "checkworthiness-minilm-ft.onnx").stat().st_size <= 25 * 1024 * 1024
     texts = ["We spent $2 trillion on the war in Iraq, and unemployment doubled.", "Thank you, it is great to be here."]
     p = scorer.predict_proba(texts)
-    assert ((0 <= p) & (p <= 1)).all() and p[0] > scorer.threshold > p[1]
+    assert ((p >= 0) & (p <= 1)).all() and p[0] > scorer.threshold > p[1]
     # Scores do not depend on what else is in the batch (dynamic padding is masked).
     assert abs(scorer.predict_proba(texts[:1])[0] - p[0]) < 1e-3

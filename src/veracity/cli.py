@@ -155,8 +155,11 @@ def train_checkworthiness_cmd(
     if finetune:
         from veracity.claims.finetune import FinetuneConfig, finetune_checkworthiness
 
-        card = _run(lambda: finetune_checkworthiness(
-            data_dir, out_dir, cache_dir / "finetune", FinetuneConfig(epochs=epochs), log=typer.echo))
+        card = _run(
+            lambda: finetune_checkworthiness(
+                data_dir, out_dir, cache_dir / "finetune", FinetuneConfig(epochs=epochs), log=typer.echo
+            )
+        )
         typer.echo(f"f1={card['validation_scores']['f1']:.3f}")
         return
     from veracity.claims.train import train_checkworthiness
