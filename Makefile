@@ -24,6 +24,7 @@ run: install
 	$(BIN)/veracity analyze $(EXAMPLE) --url $(EXAMPLE_URL)
 
 test: install
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
 lint: install

@@ -143,7 +143,7 @@ def _phrase(head: Token) -> list[Token]:
     return sorted(keep, key=lambda t: t.i)
 
 
-def _appositive_name(head: Token, sent: SpacySpan) -> Token | None:
+def _appositive_name(head: Token) -> Token | None:
     """'the finance minister, Carlos Ibáñez,' -> the token of the name given in apposition."""
     for child in head.children:
         if child.dep_ == "appos" and child.ent_type_ in ("PERSON", "ORG"):
@@ -174,7 +174,7 @@ def _is_outlet(text: str) -> bool:
 
 def describe(head: Token, sent: SpacySpan) -> tuple[str, str, Span | None, bool]:
     """(speaker, speaker_type, span, anonymous) for a speaker head token."""
-    named_in_apposition = _appositive_name(head, sent)
+    named_in_apposition = _appositive_name(head)
     if named_in_apposition is not None:
         return describe(named_in_apposition, sent)
     tokens = _phrase(head)
@@ -214,8 +214,6 @@ def describe(head: Token, sent: SpacySpan) -> tuple[str, str, Span | None, bool]
     if lemma in lx.OFFICIAL_HEADS and not named:
         anon = any(w in sent.text.lower() for w in ("anonymity", "not to be named", "not authorized", "not authorised"))
         return span.text, "anonymous" if anon else "official", span, anon
-    if head.ent_type_ == "PERSON":
-        return span.text, "person", span, False
     if head.pos_ == "NOUN" and lemma not in lx.ORGANISATION_HEADS and lemma not in lx.OFFICIAL_HEADS:
         return span.text, "person", span, False  # a role: "a Reuters correspondent", "the senior engineer"
     if named or head.pos_ in ("PROPN", "NOUN"):
