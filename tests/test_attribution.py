@@ -27,6 +27,8 @@ RECALL_FLOOR = 0.88
         ("Reported cases rose 5% in March.", "author"),
         ("The mainstream media won't tell you this.", "author"),
         ("We warned in March that prices would rise.", "author"),
+        ("How can you argue with his record?", "author"),
+        ("It remains to be seen whether the minister would confirm the appointment.", "author"),
     ],
 )
 def test_single_patterns(text, speaker):

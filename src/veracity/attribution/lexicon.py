@@ -68,7 +68,8 @@ DOCUMENT_HEADS = frozenset(
 NON_SOURCE_HEADS = frozenset("plan schedule reading law rule tradition custom logic standard measure".split())
 # "This newspaper has argued": the publication itself, i.e. the author's voice.
 SELF_HEADS = frozenset("newspaper paper site website publication column columnist writer author magazine blog".split())
-FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+# The writer ("I", "we") or the generic reader ("how can you argue ...?"): the article's own voice.
+FIRST_PERSON = frozenset({"i", "we", "me", "us", "you"})
 DETERMINERS = frozenset(
     "the a an other some several many few two three four five these those this that its their his her".split()
 )

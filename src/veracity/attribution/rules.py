@@ -79,6 +79,10 @@ def _according_to(sent: SpacySpan) -> Cue | None:
     return None
 
 
+def _unasserted(child: Token) -> bool:
+    return child.dep_ == "neg" or child.tag_ == "MD" or (child.dep_ == "mark" and child.lower_ in ("if", "whether"))
+
+
 def _verb_cues(sent: SpacySpan) -> list[Cue]:
     low = sent.text.lower()
     cues: list[Cue] = []
@@ -86,8 +90,8 @@ def _verb_cues(sent: SpacySpan) -> list[Cue]:
         if not _is_reporting_verb(tok) or any(p in low for p in lx.NON_REPORTING if tok.lower_ in p):
             continue
         children = list(tok.children)
-        if any(c.dep_ == "neg" for c in children):
-            continue  # "won't tell you", "did not say": nobody asserts anything here
+        if any(_unasserted(c) for c in children):
+            continue  # "won't tell you", "would confirm", "if he says": nobody asserts anything (yet)
         subj = next((c for c in children if c.dep_ == "nsubj"), None)
         agent = next((c for c in children if c.dep_ == "agent"), None)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in children)
@@ -169,7 +173,8 @@ def _is_outlet(text: str) -> bool:
     from veracity.sources import get_ratings
 
     low = text.lower().removeprefix("the ")
-    return low in lx.OUTLET_ALIASES or get_ratings().domain_for_name(low) is not None
+    # A one-word name must be a known outlet: the ratings also hold domains such as trump.com.
+    return low in lx.OUTLET_ALIASES or (" " in low and get_ratings().domain_for_name(low) is not None)
 
 
 def describe(head: Token, sent: SpacySpan) -> tuple[str, str, Span | None, bool]:
