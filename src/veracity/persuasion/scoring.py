@@ -1,0 +1,65 @@
+"""The task's measures. SI: precision/recall with partial-overlap credit; TC: micro-F1 over the gold spans.
+
+SI (Da San Martino et al. 2020): per article, overlapping spans are merged (gold and predicted separately);
+then with S the predicted and T the gold spans over all articles,
+    P = (1/|S|) * sum_{s,t same article} |s ∩ t| / |s|,   R = (1/|T|) * sum_{s,t} |s ∩ t| / |t|.
+TC: every gold span (article, start, end) gets one predicted technique; gold and predicted (article, technique,
+start, end) tuples are matched as multisets (a span can carry several techniques), micro P/R/F1.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from veracity.persuasion.data import LabelledSpan
+
+
+@dataclass(frozen=True)
+class PRF:
+    precision: float
+    recall: float
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def merge_intervals(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _by_article(spans: list[LabelledSpan]) -> dict[str, list[tuple[int, int]]]:
+    grouped: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for s in spans:
+        grouped[s.article_id].append((s.start, s.end))
+    return {a: merge_intervals(v) for a, v in grouped.items()}
+
+
+def si_scores(predicted: list[LabelledSpan], gold: list[LabelledSpan]) -> PRF:
+    pred, ref = _by_article(predicted), _by_article(gold)
+    n_pred = sum(len(v) for v in pred.values())
+    n_gold = sum(len(v) for v in ref.values())
+    p_sum = r_sum = 0.0
+    for article, spans in pred.items():
+        for s_start, s_end in spans:
+            for t_start, t_end in ref.get(article, []):
+                overlap = min(s_end, t_end) - max(s_start, t_start)
+                if overlap > 0:
+                    p_sum += overlap / (s_end - s_start)
+                    r_sum += overlap / (t_end - t_start)
+    return PRF(p_sum / n_pred if n_pred else 0.0, r_sum / n_gold if n_gold else 0.0)
+
+
+def tc_scores(predicted: list[LabelledSpan], gold: list[LabelledSpan]) -> PRF:
+    key = lambda s: (s.article_id, s.technique, s.start, s.end)  # noqa: E731
+    pred, ref = Counter(map(key, predicted)), Counter(map(key, gold))
+    correct = sum((pred & ref).values())
+    return PRF(correct / sum(pred.values()) if pred else 0.0, correct / sum(ref.values()) if ref else 0.0)

@@ -1,0 +1,73 @@
+"""PTC reader and the SemEval-2020 task 11 scorers, on tiny synthetic data with hand-computed answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from veracity.errors import DataFormatError
+from veracity.persuasion.data import LabelledSpan, read_articles, read_labels, split_articles
+from veracity.persuasion.scoring import merge_intervals, si_scores, tc_scores
+
+
+def _span(a, s, e, t=None):
+    return LabelledSpan(a, s, e, t)
+
+
+def test_si_partial_overlap_credit():
+    gold = [_span("1", 0, 10), _span("1", 20, 30)]
+    predicted = [_span("1", 5, 15), _span("2", 0, 5)]  # half of a gold span; one in an article without gold
+    scores = si_scores(predicted, gold)
+    assert scores.precision == pytest.approx((5 / 10) / 2)  # |s∩t|/|s| summed, over 2 predictions
+    assert scores.recall == pytest.approx((5 / 10) / 2)  # |s∩t|/|t| summed, over 2 gold spans
+    assert si_scores(gold, gold).f1 == 1.0
+
+
+def test_si_merges_overlapping_spans_first():
+    assert merge_intervals([(5, 9), (0, 6), (12, 14)]) == [(0, 9), (12, 14)]
+    gold = [_span("1", 0, 6), _span("1", 4, 10)]  # one region 0-10
+    assert si_scores([_span("1", 0, 10)], gold).f1 == 1.0
+
+
+def test_tc_micro_f1_over_gold_spans():
+    gold = [_span("1", 0, 10, "Doubt"), _span("1", 0, 10, "Loaded_Language"), _span("2", 3, 8, "Slogans")]
+    predicted = [_span("1", 0, 10, "Doubt"), _span("1", 0, 10, "Doubt"), _span("2", 3, 8, "Slogans")]
+    scores = tc_scores(predicted, gold)
+    assert scores.precision == pytest.approx(2 / 3) and scores.recall == pytest.approx(2 / 3)
+
+
+def test_reader_checks_labels_against_articles(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "article7.txt").write_text("Evil traitors.\r\nThey lie.", encoding="utf-8", newline="")
+    articles = read_articles(tmp_path / "a")
+    assert articles == {"7": "Evil traitors.\r\nThey lie."}
+    (tmp_path / "tc").mkdir()
+    (tmp_path / "tc" / "article7.task-flc-tc.labels").write_text("7\tName_Calling,Labeling\t0\t13\n")
+    spans = read_labels(tmp_path / "tc", with_technique=True, articles=articles)
+    assert articles["7"][spans[0].start : spans[0].end] == "Evil traitors"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("7\tDoubt\t0\n", "expected 4 tab-separated columns"),
+        ("7\tDoubt\tx\t5\n", "must be integers"),
+        ("7\tDoubt\t9\t5\n", "need 0 <= start < end"),
+        ("7\tSarcasm\t0\t5\n", "unknown technique"),
+        ("8\tDoubt\t0\t5\n", "no article 8"),
+        ("7\tDoubt\t0\t500\n", "past the article's end"),
+    ],
+)
+def test_malformed_labels_give_a_clear_error(tmp_path, line, message):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "article7.txt").write_text("Evil traitors. They lie.", encoding="utf-8")
+    (tmp_path / "tc").mkdir()
+    (tmp_path / "tc" / "x.labels").write_text(line)
+    with pytest.raises(DataFormatError, match=message):
+        read_labels(tmp_path / "tc", with_technique=True, articles=read_articles(tmp_path / "a"))
+
+
+def test_article_split_is_stable_and_disjoint():
+    ids = [str(i) for i in range(1000, 1310)]
+    train, dev = split_articles(ids)
+    assert split_articles(list(reversed(ids))) == (train, dev)
+    assert not set(train) & set(dev) and len(train) + len(dev) == 310 and 40 <= len(dev) <= 85
