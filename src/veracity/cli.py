@@ -141,6 +141,22 @@ def eval_attribution(
     typer.echo(f"f1={s.f1:.3f}")
 
 
+@train_app.command("persuasion")
+def train_persuasion_cmd(
+    data_dir: Annotated[
+        Path, typer.Option(help="PTC folder (train-articles, train-labels-si, train-labels-tc).")
+    ] = Path("../shared/data/propaganda/ptc"),
+    out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
+    cache_dir: Annotated[Path, typer.Option(help="Checkpoints.")] = Path(".cache/persuasion"),
+    epochs: Annotated[int, typer.Option(help="Epochs.")] = 4,
+) -> None:
+    """Train the propaganda span tagger + technique classifier (needs `make train-env`)."""
+    from veracity.persuasion.train import TaggerConfig, train_persuasion
+
+    card = _run(lambda: train_persuasion(data_dir, out_dir, cache_dir, TaggerConfig(epochs=epochs), log=typer.echo))
+    typer.echo(f"si_f1={card['test']['si_f1']:.3f} tc_f1={card['test']['tc_micro_f1']:.3f}")
+
+
 @train_app.command("checkworthiness")
 def train_checkworthiness_cmd(
     data_dir: Annotated[Path, typer.Option(help="Folder with CT24 train.tsv, dev.tsv (and dev-test.tsv).")] = Path(

