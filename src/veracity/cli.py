@@ -141,6 +141,22 @@ def eval_attribution(
     typer.echo(f"f1={s.f1:.3f}")
 
 
+@eval_app.command("persuasion")
+def eval_persuasion(
+    articles: Annotated[Path, typer.Option(help="Folder of article<ID>.txt files.")],
+    si_labels: Annotated[Path, typer.Option(help="Folder of SI .labels files (ID start end).")],
+    tc_labels: Annotated[Path, typer.Option(help="Folder of TC .labels files (ID technique start end).")],
+    predictions_out: Annotated[Path | None, typer.Option(help="Write predictions in the task's formats.")] = None,
+) -> None:
+    """SI precision/recall/F1 (partial-overlap credit) and TC micro-F1; last line si_f1=... tc_f1=..."""
+    from veracity.persuasion.evaluate import evaluate_folders
+
+    si, tc = _run(lambda: evaluate_folders(articles, si_labels, tc_labels, predictions_out))
+    typer.echo(f"SI precision={si.precision:.3f} recall={si.recall:.3f} f1={si.f1:.3f}")
+    typer.echo(f"TC micro precision={tc.precision:.3f} recall={tc.recall:.3f} f1={tc.f1:.3f}")
+    typer.echo(f"si_f1={si.f1:.3f} tc_f1={tc.f1:.3f}")
+
+
 @train_app.command("persuasion")
 def train_persuasion_cmd(
     data_dir: Annotated[

@@ -44,7 +44,7 @@ def stage(name: str) -> Callable[[Callable[[], Stage]], Callable[[], Stage]]:
 
 def _register_builtin_stages() -> None:
     # Importing the stage modules runs their @stage decorators; heavy libraries load lazily inside them.
-    from veracity import attribution, claims, nlp, sources, summary  # noqa: F401
+    from veracity import attribution, claims, nlp, persuasion, sources, summary  # noqa: F401
 
 
 def check_order(stages: Iterable[Stage]) -> None:

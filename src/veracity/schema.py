@@ -64,6 +64,11 @@ class Claim(BaseModel):
     speaker: str | None = None
 
 
+class TechniqueSpan(Span):
+    technique: str = Field(description="one of the 14 SemEval-2020 task 11 techniques, e.g. Loaded_Language")
+    score: float = Field(description="the tagger's mean probability that the span's tokens are propaganda")
+
+
 class Document(BaseModel):
     url: str | None = None
     domain: str | None = None
@@ -94,6 +99,8 @@ class Summary(BaseModel):
     n_hedged: int = 0
     claim_threshold: float | None = None
     top_claims: list[str] = Field(default_factory=list, description="ids of the most check-worthy claims")
+    persuasion_density: float | None = Field(default=None, description="share of the text's characters in spans")
+    technique_counts: dict[str, int] = Field(default_factory=dict)
 
 
 class Report(BaseModel):
@@ -103,6 +110,7 @@ class Report(BaseModel):
     document: Document
     sentences: list[Sentence] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
+    spans: list[TechniqueSpan] = Field(default_factory=list, description="persuasion technique spans")
     source: SourceRating | None = None
     summary: Summary = Field(default_factory=Summary)
     warnings: list[str] = Field(default_factory=list)

@@ -1,2 +1,37 @@
-"""Persuasion techniques (SemEval-2020 task 11). So far: the PTC data reader and the task's scorers; the
-span tagger and technique classifier (and with them the `persuasion` stage) are issue 5's remaining work."""
+"""The `persuasion` stage: propaganda technique spans (SemEval-2020 task 11) with offsets into the text.
+
+A MiniLM token tagger (persuasion/train.py) marks tokens inside propaganda and scores the 14 techniques; runs
+of marked tokens become spans, labelled with the technique their tokens score highest on average.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from veracity.pipeline import stage
+from veracity.schema import Report, TechniqueSpan
+
+
+class PersuasionStage:
+    name = "persuasion"
+    requires = frozenset({"document"})
+    assigns = frozenset({"spans"})
+
+    def __call__(self, report: Report) -> Report:
+        from veracity.persuasion.predict import get_tagger
+        from veracity.persuasion.scoring import merge_intervals
+
+        text = report.document.text
+        tagger = get_tagger()
+        found = tagger.spans(tagger.score_articles({"doc": text}), tagger.threshold)
+        report.spans = [
+            TechniqueSpan(text=text[s.start : s.end], start=s.start, end=s.end, technique=s.technique, score=s.score)
+            for s in found
+        ]
+        covered = sum(e - s for s, e in merge_intervals([(s.start, s.end) for s in found]))
+        report.summary.persuasion_density = round(covered / max(len(text), 1), 4)
+        report.summary.technique_counts = dict(Counter(s.technique for s in found).most_common())
+        return report
+
+
+stage("persuasion")(PersuasionStage)

@@ -28,6 +28,7 @@ class LabelledSpan:
     start: int
     end: int
     technique: str | None = None  # None for SI (span only)
+    score: float | None = None  # the tagger's mean "inside" probability, for predictions
 
 
 def read_articles(directory: Path) -> dict[str, str]:

@@ -49,28 +49,28 @@ class OnnxPersuasionTagger:
                 out[i] = 1 / (1 + np.exp(-logits[r, : len(units[i].ids)]))
         return out
 
-    def _article_probs(self, articles: dict[str, str]) -> list[tuple[Unit, np.ndarray]]:
+    def score_articles(self, articles: dict[str, str]) -> list[tuple[Unit, np.ndarray]]:
         units = [u for a, text in articles.items() for u in make_units(a, text, raw_tokenizer())]
         return list(zip(units, self.token_probs(units), strict=True))
 
     def spans(self, scored: list[tuple[Unit, np.ndarray]], threshold: float) -> list[LabelledSpan]:
         out = []
         for unit, probs in scored:
-            for start, end, _ in spans_from_tokens(unit, probs[:, 0] >= threshold, probs[:, 0]):
+            for start, end, score in spans_from_tokens(unit, probs[:, 0] >= threshold, probs[:, 0]):
                 inside = [j for j, (s, e) in enumerate(unit.offsets) if s < end and start < e and e > s]
                 technique = TECHNIQUES[int(probs[inside, 1:].mean(axis=0).argmax())]
-                out.append(LabelledSpan(unit.article_id, start, end, technique))
+                out.append(LabelledSpan(unit.article_id, start, end, technique, round(score, 4)))
         return out
 
     def tune_threshold(self, articles: dict[str, str], gold: list[LabelledSpan]) -> tuple[float, float]:
-        scored = self._article_probs(articles)
+        scored = self.score_articles(articles)
         results = [(si_scores(self.spans(scored, t), gold).f1, -abs(t - 0.5), t) for t in THRESHOLDS]
         f1, _, t = max(results)
         return float(t), f1
 
     def classify_spans(self, articles: dict[str, str], spans: list[LabelledSpan]) -> list[LabelledSpan]:
         """TC: a technique for each given span, from the mean technique probabilities of its tokens."""
-        scored = self._article_probs(articles)
+        scored = self.score_articles(articles)
         by_article: dict[str, list[tuple[Unit, np.ndarray]]] = {}
         for unit, probs in scored:
             by_article.setdefault(unit.article_id, []).append((unit, probs))
@@ -87,5 +87,18 @@ class OnnxPersuasionTagger:
         return out
 
 
+@cache
+def get_tagger() -> OnnxPersuasionTagger:
+    import json
+
+    from veracity.errors import ModelUnavailable
+
+    directory = Path(str(resources.files("veracity.models")))
+    card = directory / f"{TAGGER_NAME}.json"
+    if not card.is_file():
+        raise ModelUnavailable(f"persuasion model not found in {directory} (train it: veracity train persuasion)")
+    return OnnxPersuasionTagger(directory / f"{TAGGER_NAME}.onnx", threshold=json.loads(card.read_text())["threshold"])
+
+
 def predict_spans(tagger: OnnxPersuasionTagger, article_id: str, text: str) -> list[LabelledSpan]:
-    return tagger.spans(tagger._article_probs({article_id: text}), tagger.threshold)
+    return tagger.spans(tagger.score_articles({article_id: text}), tagger.threshold)

@@ -14,7 +14,26 @@ color:#fff;font-weight:600}.low{background:#b3261e}.mixed{background:#b26a00}.hi
 .unrated{background:#666}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;
 padding:.4rem;text-align:left;vertical-align:top}.score{font-variant-numeric:tabular-nums}
 blockquote{color:#555;margin:.5rem 0;padding-left:1rem;border-left:3px solid #ddd}
+mark{background:#ffe08a;padding:0 .1rem}.article p{white-space:pre-wrap}.legend span{margin-right:.8rem}
 """
+
+
+def _highlighted(report: Report) -> str:
+    """The article text with technique spans wrapped in <mark>; every text piece escaped on its own."""
+    text, out, at = report.document.text, [], 0
+    for span in sorted(report.spans, key=lambda s: (s.start, -s.end)):
+        if span.start < at:
+            continue  # overlapping spans: the first one is shown
+        label = escape(f"{span.technique.replace('_', ' ')} ({span.score:.2f})")
+        out += [
+            escape(text[at : span.start]),
+            f'<mark title="{label}">',
+            escape(text[span.start : span.end]),
+            "</mark>",
+        ]
+        at = span.end
+    out.append(escape(text[at:]))
+    return "".join(out)
 
 
 def to_html(report: Report) -> str:
@@ -59,5 +78,13 @@ def to_html(report: Report) -> str:
                 f"<li><strong>{e(a.speaker)}</strong> ({e(a.speaker_type)}, {e(a.mode)}, "
                 f"cue “{e(a.cue or '')}”{e(hedges)}): {e(s.text)}</li>"
             )
-    parts.append("</ul></body></html>")
+    parts.append("</ul>")
+    if report.spans:
+        counts = " ".join(f"<span>{e(t.replace('_', ' '))}: {n}</span>" for t, n in summary.technique_counts.items())
+        parts.append(
+            f"<h2>Persuasion techniques</h2><p>{(summary.persuasion_density or 0):.0%} of the text is inside "
+            f'a technique span (hover a highlight for its technique).</p><p class="legend">{counts}</p>'
+            f'<div class="article"><p>{_highlighted(report)}</p></div>'
+        )
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -70,6 +70,19 @@ def to_markdown(report: Report) -> str:
     if hedged:
         lines += ["", "## Hedged statements in the author's voice", ""]
         lines += [f"- ({', '.join(s.attribution.hedges)}) {s.text}" for s in hedged]
+    if report.spans:
+        density = summary.persuasion_density or 0.0
+        counts = ", ".join(f"{t.replace('_', ' ')} {n}" for t, n in summary.technique_counts.items())
+        lines += [
+            "",
+            "## Persuasion techniques",
+            "",
+            f"{density:.0%} of the text is inside a technique span: {counts}.",
+            "",
+        ]
+        lines += [
+            f"- **{s.technique.replace('_', ' ')}** ({s.score:.2f}): “{_md_escape(s.text)}”" for s in report.spans
+        ]
     quantities = [q for s in report.sentences for q in s.quantities]
     if quantities:
         lines += ["", "## Numbers", "", ", ".join(q.text for q in quantities)]

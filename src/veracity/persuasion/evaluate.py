@@ -1,0 +1,33 @@
+"""`veracity eval persuasion`: SI and TC scores of the shipped tagger on PTC-format folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from veracity.persuasion.data import LabelledSpan, read_articles, read_labels
+from veracity.persuasion.scoring import PRF, si_scores, tc_scores
+
+
+def evaluate_folders(
+    articles_dir: Path, si_dir: Path, tc_dir: Path, predictions_out: Path | None = None
+) -> tuple[PRF, PRF]:
+    from veracity.persuasion.predict import get_tagger
+
+    articles = read_articles(articles_dir)
+    si_gold = read_labels(si_dir, with_technique=False, articles=articles)
+    tc_gold = read_labels(tc_dir, with_technique=True, articles=articles)
+    tagger = get_tagger()
+    predicted = tagger.spans(tagger.score_articles(articles), tagger.threshold)
+    classified = tagger.classify_spans(articles, tc_gold)
+    if predictions_out is not None:
+        write_predictions(predictions_out, predicted, classified)
+    return si_scores(predicted, si_gold), tc_scores(classified, tc_gold)
+
+
+def write_predictions(directory: Path, si: list[LabelledSpan], tc: list[LabelledSpan]) -> None:
+    """The task's submission formats: `ID start end` (SI) and `ID technique start end` (TC)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "si-predictions.txt").write_text("".join(f"{s.article_id}\t{s.start}\t{s.end}\n" for s in si))
+    (directory / "tc-predictions.txt").write_text(
+        "".join(f"{s.article_id}\t{s.technique}\t{s.start}\t{s.end}\n" for s in tc)
+    )
