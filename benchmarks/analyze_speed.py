@@ -106,6 +106,7 @@ def main() -> None:
 
     latencies: list[float] = []
     per_kword: list[float] = []
+    stage_per_kword: dict[str, list[float]] = defaultdict(list)
     stage_total: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
     crashes: list[dict[str, Any]] = []
@@ -132,6 +133,8 @@ def main() -> None:
         stage_total.update(stages)
         if words >= 100:
             per_kword.append(ms / (words / 1000))
+            for name, v in stages.items():
+                stage_per_kword[name].append(v / (words / 1000))
     wall = time.perf_counter() - started
     stage_sum = sum(stage_total.values()) or 1.0
 
@@ -172,6 +175,7 @@ def main() -> None:
             "p50_ms_per_1000_words": rnd(percentile(per_kword, 0.5)),
             "p95_ms_per_1000_words": rnd(percentile(per_kword, 0.95)),
             "stage_share_pct": {k: round(100 * v / stage_sum, 1) for k, v in stage_total.items()},
+            "stage_p50_ms_per_1000_words": {k: rnd(percentile(v, 0.5)) for k, v in stage_per_kword.items()},
         },
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
@@ -211,6 +215,8 @@ def print_summary(r: dict[str, Any]) -> None:
         f"p50 {c['p50_ms_per_1000_words']} ms, p95 {c['p95_ms_per_1000_words']} ms"
     )
     print("  stage share of time: " + ", ".join(f"{k} {v}%" for k, v in c["stage_share_pct"].items()))
+    per_stage = c["stage_p50_ms_per_1000_words"].items()
+    print("  stage p50 ms per 1,000 words: " + ", ".join(f"{k} {v}" for k, v in per_stage))
     print(f"peak RSS: {r['peak_rss_mb']} MB")
 
 

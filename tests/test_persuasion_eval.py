@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from veracity.cli import app
-from veracity.persuasion import predict
+from veracity.persuasion import predict, technique
 from veracity.persuasion.data import LabelledSpan
 
 runner = CliRunner()
@@ -19,16 +19,19 @@ class StandInTagger:
     def score_articles(self, articles):
         return articles
 
-    def spans(self, scored, threshold):
+    def spans(self, scored, threshold, texts=None):
         return [LabelledSpan("1", 4, 18, "Loaded_Language", 0.9)]  # "corrupt elites"
 
-    def classify_spans(self, articles, spans):
-        return [LabelledSpan(s.article_id, s.start, s.end, "Name_Calling,Labeling") for s in spans]
+
+class StandInClassifier:
+    def label(self, articles, spans):
+        return [LabelledSpan(s.article_id, s.start, s.end, "Name_Calling,Labeling", s.score) for s in spans]
 
 
 @pytest.fixture
 def ptc(tmp_path, monkeypatch):
     monkeypatch.setattr(predict, "get_tagger", lambda: StandInTagger())
+    monkeypatch.setattr(technique, "get_technique_classifier", lambda: StandInClassifier())
     for d in ("a", "si", "tc"):
         (tmp_path / d).mkdir()
     (tmp_path / "a" / "article1.txt").write_text(ARTICLE, encoding="utf-8")

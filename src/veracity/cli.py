@@ -165,12 +165,18 @@ def train_persuasion_cmd(
     out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
     cache_dir: Annotated[Path, typer.Option(help="Checkpoints.")] = Path(".cache/persuasion"),
     epochs: Annotated[int, typer.Option(help="Epochs.")] = 4,
+    techniques_only: Annotated[bool, typer.Option(help="Only refit the technique classifier (no PyTorch).")] = False,
 ) -> None:
-    """Train the propaganda span tagger + technique classifier (needs `make train-env`)."""
-    from veracity.persuasion.train import TaggerConfig, train_persuasion
+    """Train the propaganda span tagger (needs `make train-env`), then the technique classifier."""
+    from veracity.persuasion.technique import train_techniques
 
-    card = _run(lambda: train_persuasion(data_dir, out_dir, cache_dir, TaggerConfig(epochs=epochs), log=typer.echo))
-    typer.echo(f"si_f1={card['test']['si_f1']:.3f} tc_f1={card['test']['tc_micro_f1']:.3f}")
+    if not techniques_only:
+        from veracity.persuasion.train import TaggerConfig, train_persuasion
+
+        card = _run(lambda: train_persuasion(data_dir, out_dir, cache_dir, TaggerConfig(epochs=epochs), log=typer.echo))
+        typer.echo(f"tagger: held-out si_f1={card['test']['si_f1']:.3f}")
+    model = _run(lambda: train_techniques(data_dir, out_dir, log=typer.echo))
+    typer.echo(f"tc_f1={model.card['test_tc_f1']:.3f}")
 
 
 @train_app.command("checkworthiness")

@@ -20,10 +20,12 @@ class PersuasionStage:
     def __call__(self, report: Report) -> Report:
         from veracity.persuasion.predict import get_tagger
         from veracity.persuasion.scoring import merge_intervals
+        from veracity.persuasion.technique import get_technique_classifier
 
         text = report.document.text
         tagger = get_tagger()
-        found = tagger.spans(tagger.score_articles({"doc": text}), tagger.threshold)
+        found = tagger.spans(tagger.score_articles({"doc": text}), tagger.threshold, {"doc": text})
+        found = get_technique_classifier().label({"doc": text}, found)
         report.spans = [
             TechniqueSpan(text=text[s.start : s.end], start=s.start, end=s.end, technique=s.technique, score=s.score)
             for s in found

@@ -12,13 +12,15 @@ def evaluate_folders(
     articles_dir: Path, si_dir: Path, tc_dir: Path, predictions_out: Path | None = None
 ) -> tuple[PRF, PRF]:
     from veracity.persuasion.predict import get_tagger
+    from veracity.persuasion.technique import get_technique_classifier
 
     articles = read_articles(articles_dir)
     si_gold = read_labels(si_dir, with_technique=False, articles=articles)
     tc_gold = read_labels(tc_dir, with_technique=True, articles=articles)
     tagger = get_tagger()
-    predicted = tagger.spans(tagger.score_articles(articles), tagger.threshold)
-    classified = tagger.classify_spans(articles, tc_gold)
+    classifier = get_technique_classifier()
+    predicted = classifier.label(articles, tagger.spans(tagger.score_articles(articles), tagger.threshold, articles))
+    classified = classifier.label(articles, tc_gold)
     if predictions_out is not None:
         write_predictions(predictions_out, predicted, classified)
     return si_scores(predicted, si_gold), tc_scores(classified, tc_gold)

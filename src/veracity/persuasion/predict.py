@@ -53,10 +53,14 @@ class OnnxPersuasionTagger:
         units = [u for a, text in articles.items() for u in make_units(a, text, raw_tokenizer())]
         return list(zip(units, self.token_probs(units), strict=True))
 
-    def spans(self, scored: list[tuple[Unit, np.ndarray]], threshold: float) -> list[LabelledSpan]:
+    def spans(
+        self, scored: list[tuple[Unit, np.ndarray]], threshold: float, texts: dict[str, str] | None = None
+    ) -> list[LabelledSpan]:
         out = []
         for unit, probs in scored:
             for start, end, score in spans_from_tokens(unit, probs[:, 0] >= threshold, probs[:, 0]):
+                if texts is not None:  # a span never starts or ends inside a word ("hensive and")
+                    start, end = _word_bounds(texts[unit.article_id], start, end)
                 inside = [j for j, (s, e) in enumerate(unit.offsets) if s < end and start < e and e > s]
                 technique = TECHNIQUES[int(probs[inside, 1:].mean(axis=0).argmax())]
                 out.append(LabelledSpan(unit.article_id, start, end, technique, round(score, 4)))
@@ -64,7 +68,7 @@ class OnnxPersuasionTagger:
 
     def tune_threshold(self, articles: dict[str, str], gold: list[LabelledSpan]) -> tuple[float, float]:
         scored = self.score_articles(articles)
-        results = [(si_scores(self.spans(scored, t), gold).f1, -abs(t - 0.5), t) for t in THRESHOLDS]
+        results = [(si_scores(self.spans(scored, t, articles), gold).f1, -abs(t - 0.5), t) for t in THRESHOLDS]
         f1, _, t = max(results)
         return float(t), f1
 
@@ -101,4 +105,12 @@ def get_tagger() -> OnnxPersuasionTagger:
 
 
 def predict_spans(tagger: OnnxPersuasionTagger, article_id: str, text: str) -> list[LabelledSpan]:
-    return tagger.spans(tagger.score_articles({article_id: text}), tagger.threshold)
+    return tagger.spans(tagger.score_articles({article_id: text}), tagger.threshold, {article_id: text})
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end

@@ -1,0 +1,126 @@
+"""Technique classification (TC) for a span: logistic regression on frozen MiniLM embeddings of the span and of
+its paragraph, plus length and repetition features. On held-out PTC articles it beats the tagger's own
+per-token technique head (0.40 micro-F1) by a wide margin, so it labels every span the tagger finds.
+
+    veracity train persuasion --techniques-only   (seconds; no PyTorch needed)
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from veracity.errors import ModelUnavailable
+from veracity.persuasion.data import TECHNIQUES, LabelledSpan, read_articles, read_labels, split_articles
+
+MODEL_NAME = "persuasion-technique-lr"
+C_GRID = (0.3, 1.0, 3.0, 10.0)
+
+
+def _paragraph(text: str, start: int, end: int) -> str:
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    return text[left : len(text) if right < 0 else right]
+
+
+def span_features(articles: dict[str, str], spans: list[LabelledSpan]) -> np.ndarray:
+    from veracity.claims.encoder import get_encoder
+
+    encoder = get_encoder()
+    texts = [articles[s.article_id][s.start : s.end] for s in spans]
+    contexts = [_paragraph(articles[s.article_id], s.start, s.end) for s in spans]
+    extra = []
+    for s, t in zip(spans, texts, strict=True):
+        repeats = articles[s.article_id].lower().count(t.lower().strip()) if t.strip() else 0
+        extra.append([np.log1p(len(t)), np.log1p(len(t.split())), float(repeats > 1), np.log1p(repeats),
+                      float("!" in t), float(t.strip()[:1] in "\"“")])  # fmt: skip
+    return np.hstack([encoder.encode(texts), encoder.encode(contexts), np.array(extra, dtype=np.float32)])
+
+
+@dataclass
+class TechniqueClassifier:
+    C: float = 1.0
+    card: dict = field(default_factory=dict)
+    coef_: np.ndarray | None = None
+    intercept_: np.ndarray | None = None
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> TechniqueClassifier:
+        from sklearn.linear_model import LogisticRegression
+
+        lr = LogisticRegression(C=self.C, max_iter=3000, random_state=0).fit(X, y)
+        coef = np.zeros((len(TECHNIQUES), X.shape[1]), dtype=np.float32)
+        intercept = np.full(len(TECHNIQUES), -1e9, dtype=np.float32)  # classes absent from training never win
+        coef[lr.classes_], intercept[lr.classes_] = lr.coef_, lr.intercept_
+        self.coef_, self.intercept_ = coef, intercept
+        return self
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        if self.coef_ is None:
+            raise ModelUnavailable("technique classifier is not fitted")
+        return (X @ self.coef_.T + self.intercept_).argmax(axis=1)
+
+    def label(self, articles: dict[str, str], spans: list[LabelledSpan]) -> list[LabelledSpan]:
+        if not spans:
+            return []
+        predicted = self.predict(span_features(articles, spans))
+        return [
+            LabelledSpan(s.article_id, s.start, s.end, TECHNIQUES[k], s.score)
+            for s, k in zip(spans, predicted, strict=True)
+        ]
+
+    def save(self, directory: Path) -> None:
+        np.savez(directory / f"{MODEL_NAME}.npz", coef=self.coef_, intercept=self.intercept_)
+        (directory / f"{MODEL_NAME}.json").write_text(json.dumps({**self.card, "C": self.C}, indent=2) + "\n")
+
+    @classmethod
+    def load(cls, directory: Path) -> TechniqueClassifier:
+        card_path = directory / f"{MODEL_NAME}.json"
+        if not card_path.is_file():
+            raise ModelUnavailable(f"technique classifier not found in {directory}")
+        with np.load(directory / f"{MODEL_NAME}.npz") as z:
+            coef, intercept = z["coef"], z["intercept"]
+        card = json.loads(card_path.read_text())
+        return cls(C=card["C"], card=card, coef_=coef, intercept_=intercept)
+
+
+@cache
+def get_technique_classifier() -> TechniqueClassifier:
+    return TechniqueClassifier.load(Path(str(resources.files("veracity.models"))))
+
+
+def train_techniques(data_dir: Path, out_dir: Path, log=print) -> TechniqueClassifier:
+    """C chosen on the validation articles; refit on fit + validation; scored once on the held-out test split."""
+    started = time.perf_counter()
+    articles = read_articles(data_dir / "train-articles")
+    spans = read_labels(data_dir / "train-labels-tc", with_technique=True, articles=articles)
+    rest, test_ids = split_articles(list(articles))
+    fit_ids, val_ids = split_articles(rest, dev_share=0.15, seed="validation")
+    X = span_features(articles, spans)
+    y = np.array([TECHNIQUES.index(s.technique) for s in spans])
+    part = np.array([0 if s.article_id in fit_ids else 1 if s.article_id in val_ids else 2 for s in spans])
+    scores = {}
+    for C in C_GRID:
+        scores[C] = float(
+            (TechniqueClassifier(C=C).fit(X[part == 0], y[part == 0]).predict(X[part == 1]) == y[part == 1]).mean()
+        )
+        log(f"C={C}: validation TC micro-F1 {scores[C]:.4f}")
+    best_c = max(scores, key=scores.get)
+    model = TechniqueClassifier(C=best_c).fit(X[part < 2], y[part < 2])
+    test_f1 = float((model.predict(X[part == 2]) == y[part == 2]).mean())
+    log(f"held-out test TC micro-F1 {test_f1:.4f} (C={best_c})")
+    model.card = {
+        "name": MODEL_NAME, "validation_tc_f1": round(scores[best_c], 4), "test_tc_f1": round(test_f1, 4),
+        "train_spans": int((part < 2).sum()), "test_spans": int((part == 2).sum()),
+        "train_seconds": round(time.perf_counter() - started, 1), "trained_on": date.today().isoformat(),
+        "command": "veracity train persuasion --techniques-only --data-dir ../shared/data/propaganda/ptc",
+    }  # fmt: skip
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.save(out_dir)
+    return model
