@@ -79,11 +79,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of the example")
     parser.add_argument("--limit", type=int, default=None, help="max articles from --data")
     parser.add_argument("--json-out", default=None, help="write results as JSON here")
+    parser.add_argument("--stages", default=None, help="comma-separated stages (default: the default pipeline)")
     args = parser.parse_args()
     data_path, example = repo_path(args.data), str(repo_path(args.example))
 
     t0 = time.perf_counter()
-    analyzer = Analyzer()
+    analyzer = Analyzer(args.stages.split(",")) if args.stages else Analyzer()
     t1 = time.perf_counter()
     analyzer(load_document(example))  # warm-up, not timed below: models load lazily on first use
     t2 = time.perf_counter()
