@@ -41,7 +41,17 @@ def span_features(articles: dict[str, str], spans: list[LabelledSpan]) -> np.nda
         repeats = articles[s.article_id].lower().count(t.lower().strip()) if t.strip() else 0
         extra.append([np.log1p(len(t)), np.log1p(len(t.split())), float(repeats > 1), np.log1p(repeats),
                       float("!" in t), float(t.strip()[:1] in "\"“")])  # fmt: skip
-    return np.hstack([encoder.encode(texts), encoder.encode(contexts), np.array(extra, dtype=np.float32)])
+    return np.hstack(
+        [_encode_unique(encoder, texts), _encode_unique(encoder, contexts), np.array(extra, dtype=np.float32)]
+    )
+
+
+def _encode_unique(encoder, texts: list[str]) -> np.ndarray:
+    """Encode each distinct text once: spans in one paragraph share its embedding."""
+    unique = list(dict.fromkeys(texts))
+    vectors = encoder.encode(unique)
+    row = {t: k for k, t in enumerate(unique)}
+    return vectors[[row[t] for t in texts]]
 
 
 @dataclass
