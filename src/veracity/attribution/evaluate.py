@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from veracity.errors import DataFormatError
+from veracity.metrics import f1_score
 
 _REQUIRED = ("text", "speaker")
 
@@ -54,8 +55,7 @@ class AttributionScores:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_score(self.precision, self.recall)
 
     @property
     def accuracy(self) -> float:

@@ -265,19 +265,11 @@ def attribute(sent: SpacySpan, previous: list[Attribution], prev_sents: list[Spa
     if low in lx.FIRST_PERSON or _self_reference(cue.head):
         return Attribution(speaker="author", speaker_type="author", mode="author", cue=cue.cue, hedges=hedges)
     if low in _PRONOUNS:
-        resolved = resolve_pronoun(low, previous, prev_sents)
-        speaker, kind = resolved or (cue.head.text, "unknown")
+        speaker, kind = resolve_pronoun(low, previous, prev_sents) or (cue.head.text, "unknown")
         span = Span(text=cue.head.text, start=cue.head.idx, end=cue.head.idx + len(cue.head.text))
-        return Attribution(
-            speaker=speaker,
-            speaker_type=kind,
-            speaker_span=span,
-            cue=cue.cue,
-            mode=cue.mode,
-            hedges=hedges,
-            anonymous=kind == "anonymous",
-        )
-    speaker, kind, span, anonymous = describe(cue.head, sent)
+        anonymous = kind == "anonymous"
+    else:
+        speaker, kind, span, anonymous = describe(cue.head, sent)
     return Attribution(
         speaker=speaker,
         speaker_type=kind,

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from veracity.claims.data import read_ct24
+from veracity.metrics import f1_score
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,7 @@ class BinaryScores:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_score(self.precision, self.recall)
 
     @property
     def accuracy(self) -> float:

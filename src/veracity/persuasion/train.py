@@ -15,11 +15,11 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from veracity.claims.finetune import base_model_dir, require_torch
 from veracity.persuasion.data import TECHNIQUES, read_articles, read_labels, split_articles
 from veracity.persuasion.predict import TAGGER_NAME, OnnxPersuasionTagger, predict_spans, raw_tokenizer
 from veracity.persuasion.scoring import si_scores, tc_scores
 from veracity.persuasion.units import make_units, token_labels
+from veracity.training import build_encoder_head, require_torch, warmup_linear_schedule
 
 
 @dataclass(frozen=True)
@@ -31,23 +31,6 @@ class TaggerConfig:
     seed: int = 13
     threads: int = 2
     si_pos_weight: float = 2.0
-
-
-def _build_net(torch):
-    from transformers import AutoModel
-
-    class PersuasionTagger(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(base_model_dir()))
-            self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1 + len(TECHNIQUES))
-
-        def forward(self, input_ids, attention_mask):
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            return self.head(self.dropout(hidden))
-
-    return PersuasionTagger()
 
 
 def _pad(torch, units, labels=None):
@@ -82,13 +65,10 @@ def train_persuasion(data_dir: Path, out_dir: Path, work_dir: Path, config: Tagg
     units = [u for a in fit_ids for u in make_units(a, articles[a], tok)]
     labels = [token_labels(u, by_article.get(u.article_id, [])) for u in units]
     log(f"{len(units)} training units, {sum(len(u.ids) for u in units)} tokens")
-    net = _build_net(torch)
+    net = build_encoder_head(torch, 1 + len(TECHNIQUES), pool=False)
     steps = -(-len(units) // config.batch_size) * config.epochs
     optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=0.01)
-    warm = int(steps * config.warmup)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / max(warm, 1), max(0.0, (steps - s) / max(steps - warm, 1)))
-    )
+    scheduler = warmup_linear_schedule(torch, optimizer, steps, config.warmup)
     pos_weight = torch.tensor(config.si_pos_weight)
     work_dir.mkdir(parents=True, exist_ok=True)
     history, best_f1 = [], -1.0
