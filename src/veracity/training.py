@@ -54,3 +54,13 @@ def warmup_linear_schedule(torch, optimizer, total_steps: int, warmup_share: flo
     return torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / max(warm, 1), max(0.0, (total_steps - s) / max(total_steps - warm, 1)))
     )
+
+
+def train_step(torch, net, loss, optimizer, scheduler, max_grad_norm: float = 1.0) -> float:
+    """Backpropagate `loss`, clip gradients, step optimizer and schedule; return the loss value."""
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), max_grad_norm)
+    optimizer.step()
+    scheduler.step()
+    optimizer.zero_grad()
+    return loss.item()

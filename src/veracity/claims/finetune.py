@@ -27,7 +27,7 @@ import numpy as np
 
 from veracity.claims.data import LabelledSentences, read_ct24, split_by_id
 from veracity.claims.evaluate import BinaryScores, best_threshold
-from veracity.training import build_encoder_head, require_torch, warmup_linear_schedule
+from veracity.training import build_encoder_head, require_torch, train_step, warmup_linear_schedule
 
 ONNX_NAME = "checkworthiness-minilm-ft"
 
@@ -161,12 +161,7 @@ def finetune_checkworthiness(
         for step, idx in enumerate(_batches(train_ids, config.batch_size, rng), 1):
             input_ids, mask = _pad(torch, train_ids, idx)
             loss = loss_fn(net(input_ids, mask).squeeze(-1), labels[idx])
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            running += loss.item()
+            running += train_step(torch, net, loss, optimizer, scheduler)
             if step % 100 == 0:
                 log(
                     f"epoch {epoch + 1} step {step}/{steps_per_epoch} loss {running / step:.4f} "

@@ -19,7 +19,7 @@ from veracity.persuasion.data import TECHNIQUES, read_articles, read_labels, spl
 from veracity.persuasion.predict import TAGGER_NAME, OnnxPersuasionTagger, predict_spans, raw_tokenizer
 from veracity.persuasion.scoring import si_scores, tc_scores
 from veracity.persuasion.units import make_units, token_labels
-from veracity.training import build_encoder_head, require_torch, warmup_linear_schedule
+from veracity.training import build_encoder_head, require_torch, train_step, warmup_linear_schedule
 
 
 @dataclass(frozen=True)
@@ -95,12 +95,7 @@ def train_persuasion(data_dir: Path, out_dir: Path, work_dir: Path, config: Tagg
                 else out.sum() * 0
             )
             loss = si_loss + tc_loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            running += loss.item()
+            running += train_step(torch, net, loss, optimizer, scheduler)
             if step % 100 == 0:
                 log(
                     f"epoch {epoch + 1} step {step}/{len(batches)} loss {running / step:.4f} "
