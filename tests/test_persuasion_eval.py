@@ -14,12 +14,10 @@ ARTICLE = "The corrupt elites lie to you.\nVote now or lose everything forever.\
 
 
 class StandInTagger:
-    threshold = 0.5
-
     def score_articles(self, articles):
         return articles
 
-    def spans(self, scored, threshold, texts=None):
+    def spans(self, scored, texts, rule=None):
         return [LabelledSpan("1", 4, 18, "Loaded_Language", 0.9)]  # "corrupt elites"
 
 

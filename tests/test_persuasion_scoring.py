@@ -71,3 +71,16 @@ def test_article_split_is_stable_and_disjoint():
     train, dev = split_articles(ids)
     assert split_articles(list(reversed(ids))) == (train, dev)
     assert not set(train) & set(dev) and len(train) + len(dev) == 310 and 40 <= len(dev) <= 85
+
+
+def test_span_rule_hysteresis_keeps_runs_that_reach_the_high_threshold():
+    import numpy as np
+
+    from veracity.persuasion.units import SpanRule, Unit, spans_from_tokens
+
+    unit = Unit("1", [0] * 8, [(0, 0), (0, 3), (4, 7), (8, 11), (12, 15), (16, 19), (20, 23), (0, 0)])
+    probs = np.array([0.0, 0.4, 0.9, 0.1, 0.1, 0.45, 0.4, 0.0])
+    # tokens 1-2 form a run reaching 0.9; tokens 5-6 never reach 0.7
+    assert spans_from_tokens(unit, probs, SpanRule(0.35, 0.7, 1)) == [(0, 7, 0.65)]
+    # a gap of two tokens is bridged with max_gap=2: one span over tokens 1-6
+    assert [s[:2] for s in spans_from_tokens(unit, probs, SpanRule(0.35, 0.7, 2))] == [(0, 23)]

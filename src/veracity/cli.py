@@ -164,7 +164,7 @@ def train_persuasion_cmd(
     ] = Path("../shared/data/propaganda/ptc"),
     out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
     cache_dir: Annotated[Path, typer.Option(help="Checkpoints.")] = Path(".cache/persuasion"),
-    epochs: Annotated[int, typer.Option(help="Epochs.")] = 4,
+    epochs: Annotated[int, typer.Option(help="Epochs.")] = 6,
     techniques_only: Annotated[bool, typer.Option(help="Only refit the technique classifier (no PyTorch).")] = False,
 ) -> None:
     """Train the propaganda span tagger (needs `make train-env`), then the technique classifier."""

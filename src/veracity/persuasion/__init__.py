@@ -24,7 +24,7 @@ class PersuasionStage:
 
         text = report.document.text
         tagger = get_tagger()
-        found = tagger.spans(tagger.score_articles({"doc": text}), tagger.threshold, {"doc": text})
+        found = tagger.spans(tagger.score_articles({"doc": text}), {"doc": text})
         found = get_technique_classifier().label({"doc": text}, found)
         report.spans = [
             TechniqueSpan(text=text[s.start : s.end], start=s.start, end=s.end, technique=s.technique, score=s.score)

@@ -19,7 +19,7 @@ def evaluate_folders(
     tc_gold = read_labels(tc_dir, with_technique=True, articles=articles)
     tagger = get_tagger()
     classifier = get_technique_classifier()
-    predicted = classifier.label(articles, tagger.spans(tagger.score_articles(articles), tagger.threshold, articles))
+    predicted = classifier.label(articles, tagger.spans(tagger.score_articles(articles), articles))
     classified = classifier.label(articles, tc_gold)
     if predictions_out is not None:
         write_predictions(predictions_out, predicted, classified)

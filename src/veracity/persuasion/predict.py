@@ -10,10 +10,16 @@ import numpy as np
 
 from veracity.persuasion.data import TECHNIQUES, LabelledSpan
 from veracity.persuasion.scoring import si_scores
-from veracity.persuasion.units import Unit, make_units, spans_from_tokens
+from veracity.persuasion.units import SpanRule, Unit, make_units, spans_from_tokens
 
 TAGGER_NAME = "persuasion-minilm-tagger"
-THRESHOLDS = np.round(np.arange(0.2, 0.81, 0.05), 2)
+RULE_GRID = [
+    SpanRule(low, high, gap)
+    for low in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+    for high in (0.4, 0.5, 0.6, 0.7, 0.8)
+    for gap in (1, 3, 5)
+    if high >= low
+]
 
 
 @cache
@@ -27,11 +33,11 @@ def raw_tokenizer():
 
 
 class OnnxPersuasionTagger:
-    def __init__(self, onnx_path: Path, *, threshold: float, threads: int = 2) -> None:
+    def __init__(self, onnx_path: Path, *, rule: SpanRule | None = None, threads: int = 2) -> None:
         from veracity.claims.encoder import onnx_session
 
         self.session = onnx_session(onnx_path, threads)
-        self.threshold = threshold
+        self.rule = rule or SpanRule()
 
     def token_probs(self, units: list[Unit], batch_size: int = 32) -> list[np.ndarray]:
         out: list[np.ndarray] = [np.empty(0)] * len(units)
@@ -54,23 +60,27 @@ class OnnxPersuasionTagger:
         return list(zip(units, self.token_probs(units), strict=True))
 
     def spans(
-        self, scored: list[tuple[Unit, np.ndarray]], threshold: float, texts: dict[str, str] | None = None
+        self, scored: list[tuple[Unit, np.ndarray]], texts: dict[str, str], rule: SpanRule | None = None
     ) -> list[LabelledSpan]:
         out = []
         for unit, probs in scored:
-            for start, end, score in spans_from_tokens(unit, probs[:, 0] >= threshold, probs[:, 0]):
-                if texts is not None:  # a span never starts or ends inside a word ("hensive and")
-                    start, end = _word_bounds(texts[unit.article_id], start, end)
+            for start, end, score in spans_from_tokens(unit, probs[:, 0], rule or self.rule):
+                # a span never starts or ends inside a word ("hensive and")
+                start, end = _word_bounds(texts[unit.article_id], start, end)
                 inside = [j for j, (s, e) in enumerate(unit.offsets) if s < end and start < e and e > s]
                 technique = TECHNIQUES[int(probs[inside, 1:].mean(axis=0).argmax())]
                 out.append(LabelledSpan(unit.article_id, start, end, technique, round(score, 4)))
         return out
 
-    def tune_threshold(self, articles: dict[str, str], gold: list[LabelledSpan]) -> tuple[float, float]:
+    def tune_rule(self, articles: dict[str, str], gold: list[LabelledSpan]) -> tuple[SpanRule, float]:
+        """The span rule with the best SI F1 on `articles` (ties: the one nearest 0.5/0.5, gap 1)."""
         scored = self.score_articles(articles)
-        results = [(si_scores(self.spans(scored, t, articles), gold).f1, -abs(t - 0.5), t) for t in THRESHOLDS]
-        f1, _, t = max(results)
-        return float(t), f1
+        results = [
+            (si_scores(self.spans(scored, articles, r), gold).f1, -abs(r.low - 0.5) - abs(r.high - 0.5) - r.max_gap / 100, k)
+            for k, r in enumerate(RULE_GRID)
+        ]
+        f1, _, k = max(results)
+        return RULE_GRID[k], f1
 
     def classify_spans(self, articles: dict[str, str], spans: list[LabelledSpan]) -> list[LabelledSpan]:
         """TC: a technique for each given span, from the mean technique probabilities of its tokens."""
@@ -101,11 +111,11 @@ def get_tagger() -> OnnxPersuasionTagger:
     card = directory / f"{TAGGER_NAME}.json"
     if not card.is_file():
         raise ModelUnavailable(f"persuasion model not found in {directory} (train it: veracity train persuasion)")
-    return OnnxPersuasionTagger(directory / f"{TAGGER_NAME}.onnx", threshold=json.loads(card.read_text())["threshold"])
+    return OnnxPersuasionTagger(directory / f"{TAGGER_NAME}.onnx", rule=SpanRule(**json.loads(card.read_text())["span_rule"]))
 
 
 def predict_spans(tagger: OnnxPersuasionTagger, article_id: str, text: str) -> list[LabelledSpan]:
-    return tagger.spans(tagger.score_articles({article_id: text}), tagger.threshold, {article_id: text})
+    return tagger.spans(tagger.score_articles({article_id: text}), {article_id: text})
 
 
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:

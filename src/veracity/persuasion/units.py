@@ -51,21 +51,33 @@ def token_labels(unit: Unit, spans: list[LabelledSpan]) -> np.ndarray:
     return labels
 
 
-def spans_from_tokens(unit: Unit, inside: np.ndarray, scores: np.ndarray, max_gap: int = 1):
-    """Runs of tokens flagged `inside` (gaps of up to `max_gap` tokens bridged) -> (start, end, mean score)."""
+@dataclass(frozen=True)
+class SpanRule:
+    """How token probabilities become spans (hysteresis): runs of tokens at or above `low`, bridging gaps of up
+    to `max_gap` tokens, kept when some token in the run reaches `high`."""
+
+    low: float = 0.5
+    high: float = 0.5
+    max_gap: int = 1
+
+
+def spans_from_tokens(unit: Unit, probs: np.ndarray, rule: SpanRule) -> list[tuple[int, int, float]]:
+    """Token "inside" probabilities of one unit -> (start, end, mean probability) character spans."""
     out, run = [], []
     gap = 0
-    for j, flag in enumerate(inside):
+    for j, p in enumerate(probs):
         if unit.offsets[j][1] <= unit.offsets[j][0]:
             continue
-        if flag:
+        if p >= rule.low:
             run.append(j)
             gap = 0
         elif run:
             gap += 1
-            if gap > max_gap:
+            if gap > rule.max_gap:
                 out.append(run)
                 run, gap = [], 0
     if run:
         out.append(run)
-    return [(unit.offsets[r[0]][0], unit.offsets[r[-1]][1], float(scores[r].mean())) for r in out]
+    return [
+        (unit.offsets[r[0]][0], unit.offsets[r[-1]][1], float(probs[r].mean())) for r in out if probs[r].max() >= rule.high
+    ]
