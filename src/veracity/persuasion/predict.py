@@ -76,7 +76,7 @@ class OnnxPersuasionTagger:
         """The span rule with the best SI F1 on `articles` (ties: the one nearest 0.5/0.5, gap 1)."""
         scored = self.score_articles(articles)
         results = [
-            (si_scores(self.spans(scored, articles, r), gold).f1, -abs(r.low - 0.5) - abs(r.high - 0.5) - r.max_gap / 100, k)
+            (si_scores(self.spans(scored, articles, r), gold).f1, -abs(r.low - 0.5) - abs(r.high - 0.5) - r.max_gap, k)
             for k, r in enumerate(RULE_GRID)
         ]
         f1, _, k = max(results)
@@ -111,7 +111,8 @@ def get_tagger() -> OnnxPersuasionTagger:
     card = directory / f"{TAGGER_NAME}.json"
     if not card.is_file():
         raise ModelUnavailable(f"persuasion model not found in {directory} (train it: veracity train persuasion)")
-    return OnnxPersuasionTagger(directory / f"{TAGGER_NAME}.onnx", rule=SpanRule(**json.loads(card.read_text())["span_rule"]))
+    rule = SpanRule(**json.loads(card.read_text())["span_rule"])
+    return OnnxPersuasionTagger(directory / f"{TAGGER_NAME}.onnx", rule=rule)
 
 
 def predict_spans(tagger: OnnxPersuasionTagger, article_id: str, text: str) -> list[LabelledSpan]:

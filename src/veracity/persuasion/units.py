@@ -78,6 +78,5 @@ def spans_from_tokens(unit: Unit, probs: np.ndarray, rule: SpanRule) -> list[tup
                 run, gap = [], 0
     if run:
         out.append(run)
-    return [
-        (unit.offsets[r[0]][0], unit.offsets[r[-1]][1], float(probs[r].mean())) for r in out if probs[r].max() >= rule.high
-    ]
+    kept = [r for r in out if probs[r].max() >= rule.high]
+    return [(unit.offsets[r[0]][0], unit.offsets[r[-1]][1], float(probs[r].mean())) for r in kept]
