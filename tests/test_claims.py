@@ -17,14 +17,17 @@ def test_shipped_model_loads_and_scores_sentences():
     assert p[0] > model.threshold > p[1]
 
 
-def test_encoder_gives_the_same_vector_alone_or_in_a_padded_batch():
+def test_encoder_gives_nearly_the_same_vector_alone_or_in_a_padded_batch():
     from veracity.claims.encoder import get_encoder
 
     enc = get_encoder()
     short = "Taxes rose."
     alone = enc.encode([short])[0]
     batched = enc.encode([short, "A much longer sentence that forces padding of the short one in its batch."])[0]
-    assert float(alone @ batched) > 0.999
+    # Padding is masked out of the pooling; what remains is int8 dynamic quantisation, whose activation scale is
+    # set per batch, so batchmates move a vector slightly (cosine ~0.98 for this worst case: 3 vs 17 tokens).
+    assert float(alone @ batched) > 0.97
+    assert float(alone @ enc.encode(["Taxes fell sharply."])[0]) < float(alone @ batched)
 
 
 def test_fit_save_load_round_trip(tmp_path):

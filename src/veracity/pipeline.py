@@ -1,6 +1,7 @@
 """The whole flow on one screen: ingest a source into a Document, then run named stages over one Report.
 
-    source ─► ingest.load_document ─► Document ─► Analyzer([nlp, attribution, claims, source, summary]) ─► Report
+    source ─► ingest.load_document ─► Document ─► Analyzer([nlp, attribution, claims, (evidence,) persuasion,
+                                                             source, summary]) ─► Report
 
 A stage is a small object with `name`, `requires`, `assigns` and `__call__(report) -> report`. Stages are
 registered by name with `@stage(...)`; the Analyzer checks their order once, when it is built.
@@ -10,12 +11,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 from veracity.errors import StageError, VeracityError
 from veracity.schema import Document, Report
 
-DEFAULT_STAGES = ("nlp", "attribution", "claims", "source", "summary")
+DEFAULT_STAGES = ("nlp", "attribution", "claims", "persuasion", "source", "summary")
+
+
+def stages_for(*, persuasion: bool = True, evidence: bool = False) -> list[str]:
+    """The default stages, with persuasion dropped or evidence (after claims) added."""
+    names = [n for n in DEFAULT_STAGES if persuasion or n != "persuasion"]
+    if evidence:
+        names.insert(names.index("claims") + 1, "evidence")
+    return names
 
 
 class Stage(Protocol):
@@ -26,13 +35,14 @@ class Stage(Protocol):
     def __call__(self, report: Report) -> Report: ...
 
 
-_REGISTRY: dict[str, Callable[[], Stage]] = {}
+_REGISTRY: dict[str, Callable[..., Stage]] = {}
 
 
-def stage(name: str) -> Callable[[Callable[[], Stage]], Callable[[], Stage]]:
-    """Register a stage factory under `name`. Re-registering the same factory is a no-op."""
+def stage(name: str) -> Callable[[Callable[..., Stage]], Callable[..., Stage]]:
+    """Register a stage factory under `name`; its keyword arguments come from the Analyzer's `config[name]`.
+    Re-registering the same factory is a no-op."""
 
-    def register(factory: Callable[[], Stage]) -> Callable[[], Stage]:
+    def register(factory: Callable[..., Stage]) -> Callable[..., Stage]:
         known = _REGISTRY.get(name)
         if known is not None and known is not factory:
             raise ValueError(f"a different stage is already registered as {name!r}")
@@ -44,7 +54,7 @@ def stage(name: str) -> Callable[[Callable[[], Stage]], Callable[[], Stage]]:
 
 def _register_builtin_stages() -> None:
     # Importing the stage modules runs their @stage decorators; heavy libraries load lazily inside them.
-    from veracity import attribution, claims, nlp, persuasion, sources, summary  # noqa: F401
+    from veracity import attribution, claims, evidence, nlp, persuasion, sources, summary  # noqa: F401
 
 
 def check_order(stages: Iterable[Stage]) -> None:
@@ -60,12 +70,13 @@ def check_order(stages: Iterable[Stage]) -> None:
 class Analyzer:
     """Runs stages over reports. Build it once and reuse it: models load on first use and stay loaded."""
 
-    def __init__(self, stages: Iterable[str] = DEFAULT_STAGES) -> None:
+    def __init__(self, stages: Iterable[str] = DEFAULT_STAGES, config: dict[str, dict[str, Any]] | None = None) -> None:
         _register_builtin_stages()
-        unknown = [n for n in stages if n not in _REGISTRY]
+        stages, config = list(stages), config or {}
+        unknown = [n for n in [*stages, *config] if n not in _REGISTRY]
         if unknown:
             raise ValueError(f"unknown stage(s) {unknown}; known: {sorted(_REGISTRY)}")
-        self.stages: list[Stage] = [_REGISTRY[n]() for n in stages]
+        self.stages: list[Stage] = [_REGISTRY[n](**config.get(n, {})) for n in stages]
         check_order(self.stages)
 
     @property

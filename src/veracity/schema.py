@@ -14,6 +14,7 @@ SpeakerType = Literal["person", "organisation", "outlet", "official", "anonymous
 AttributionMode = Literal["direct_quote", "reported_speech", "according_to", "author"]
 ClaimKind = Literal["numeric", "quote", "causal", "prediction", "other"]
 ReliabilityLabel = Literal["low", "mixed", "high", "unrated"]
+StanceLabel = Literal["supports", "refutes", "discusses", "unrelated"]
 
 
 class Span(BaseModel):
@@ -54,6 +55,35 @@ class Sentence(Span):
     checkworthiness: float | None = Field(default=None, description="probability (0-1) the sentence is check-worthy")
 
 
+class Evidence(BaseModel):
+    """A passage retrieved from one of the user's collections for a claim."""
+
+    passage_id: int
+    collection: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    score: float = Field(description="hybrid retrieval score: weighted BM25 (max-normalised) + cosine similarity")
+    bm25: float = Field(description="raw BM25 score (0 when outside the BM25 top hits)")
+    cosine: float = Field(description="cosine similarity of the MiniLM embeddings")
+    stance: StanceLabel | None = None
+    stance_score: float | None = None
+
+
+class FactCheckMatch(BaseModel):
+    """A prior fact-check that addresses the claim."""
+
+    collection: str
+    claim: str = Field(description="the claim as the fact-checker worded it")
+    rating: str | None = Field(default=None, description="the fact-checker's verdict, as published")
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
+    title: str | None = None
+    score: float = Field(description="match score: hybrid retrieval, re-ranked when the re-ranker is available")
+
+
 class Claim(BaseModel):
     id: str
     sentence_i: int
@@ -62,6 +92,8 @@ class Claim(BaseModel):
     checkworthiness: float
     kind: ClaimKind
     speaker: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    factchecks: list[FactCheckMatch] = Field(default_factory=list)
 
 
 class TechniqueSpan(Span):

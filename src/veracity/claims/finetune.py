@@ -27,7 +27,15 @@ import numpy as np
 
 from veracity.claims.data import LabelledSentences, read_ct24, split_by_id
 from veracity.claims.evaluate import BinaryScores, best_threshold
-from veracity.training import build_encoder_head, require_torch, train_step, warmup_linear_schedule
+from veracity.training import (
+    bucketed_batches,
+    build_encoder_head,
+    pad_batch,
+    predict_logits,
+    require_torch,
+    train_step,
+    warmup_linear_schedule,
+)
 
 ONNX_NAME = "checkworthiness-minilm-ft"
 
@@ -63,40 +71,8 @@ def _encode(tok, texts: list[str]) -> list[list[int]]:
     return [e.ids for e in tok.encode_batch(texts)]
 
 
-def _batches(ids: list[list[int]], batch_size: int, rng: random.Random | None):
-    """Length-bucketed batches: sort within shuffled chunks so each batch pads little."""
-    order = list(range(len(ids)))
-    if rng is None:
-        order.sort(key=lambda i: len(ids[i]))
-        chunks = [order]
-    else:
-        rng.shuffle(order)
-        chunk = batch_size * 50
-        chunks = [sorted(order[k : k + chunk], key=lambda i: len(ids[i])) for k in range(0, len(order), chunk)]
-    batches = [c[k : k + batch_size] for c in chunks for k in range(0, len(c), batch_size)]
-    if rng is not None:
-        rng.shuffle(batches)
-    return batches
-
-
-def _pad(torch, ids: list[list[int]], idx: list[int]):
-    width = max(len(ids[i]) for i in idx)
-    input_ids = torch.zeros((len(idx), width), dtype=torch.long)
-    mask = torch.zeros((len(idx), width), dtype=torch.long)
-    for row, i in enumerate(idx):
-        input_ids[row, : len(ids[i])] = torch.tensor(ids[i])
-        mask[row, : len(ids[i])] = 1
-    return input_ids, mask
-
-
-def _logits(torch, net, ids: list[list[int]], batch_size: int = 128) -> np.ndarray:
-    net.eval()
-    out = np.zeros(len(ids), dtype=np.float32)
-    with torch.inference_mode():
-        for idx in _batches(ids, batch_size, None):
-            input_ids, mask = _pad(torch, ids, idx)
-            out[idx] = net(input_ids, mask).squeeze(-1).numpy()
-    return out
+def _logits(torch, net, ids: list[list[int]]) -> np.ndarray:
+    return predict_logits(torch, net, ids)[:, 0]
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
@@ -158,8 +134,8 @@ def finetune_checkworthiness(
         net.train()
         rng = random.Random(config.seed + epoch)
         t0, running = time.perf_counter(), 0.0
-        for step, idx in enumerate(_batches(train_ids, config.batch_size, rng), 1):
-            input_ids, mask = _pad(torch, train_ids, idx)
+        for step, idx in enumerate(bucketed_batches(train_ids, config.batch_size, rng), 1):
+            input_ids, mask = pad_batch(torch, train_ids, idx)
             loss = loss_fn(net(input_ids, mask).squeeze(-1), labels[idx])
             running += train_step(torch, net, loss, optimizer, scheduler)
             if step % 100 == 0:
@@ -223,7 +199,7 @@ def export_and_calibrate(
     from veracity.claims.model import OnnxCheckworthiness
 
     fp32 = work_dir / f"{ONNX_NAME}-fp32.onnx"
-    example = _pad(torch, dev_ids, [0, 1])
+    example = pad_batch(torch, dev_ids, [0, 1])
     torch.onnx.export(
         net,
         example,

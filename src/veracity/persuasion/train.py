@@ -160,13 +160,17 @@ def train_persuasion(data_dir: Path, out_dir: Path, work_dir: Path, config: Tagg
 
 
 def export_onnx(torch, net, units, path: Path, *, quantize: bool) -> None:
-    net.eval()
+    from veracity.training import export_onnx_int8
+
     ids, mask, _ = _pad(torch, units)
-    fp32 = path.with_suffix(".fp32.onnx") if quantize else path
+    if quantize:
+        export_onnx_int8(torch, net, (ids, mask), path, {"logits": {0: "batch", 1: "seq"}})
+        return
+    net.eval()
     torch.onnx.export(
         net,
         (ids, mask),
-        str(fp32),
+        str(path),
         input_names=["input_ids", "attention_mask"],
         output_names=["logits"],
         dynamic_axes={
@@ -177,8 +181,3 @@ def export_onnx(torch, net, units, path: Path, *, quantize: bool) -> None:
         opset_version=17,
         dynamo=False,
     )
-    if quantize:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8, per_channel=True)
-        fp32.unlink()

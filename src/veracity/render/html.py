@@ -69,7 +69,9 @@ def to_html(report: Report) -> str:
             f'<tr><td class="score">{c.checkworthiness:.2f}</td><td>{e(c.kind)}</td>'
             f"<td>{e(c.speaker or '')}</td><td>{e(c.text)}</td></tr>"
         )
-    parts.append("</tbody></table><h2>Who says what</h2><ul>")
+    parts.append("</tbody></table>")
+    parts += _evidence_html(report)
+    parts.append("<h2>Who says what</h2><ul>")
     for s in report.sentences:
         a = s.attribution
         if a and a.speaker_type != "author":
@@ -88,3 +90,29 @@ def to_html(report: Report) -> str:
         )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _link(text: str, url: str | None) -> str:
+    if url and url.lower().startswith(("http://", "https://")):  # never javascript: or data: links
+        return f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{escape(text)}</a>'
+    return escape(text)
+
+
+def _evidence_html(report: Report) -> list[str]:
+    claims = [c for c in ranked_claims(report) if c.evidence or c.factchecks]
+    if not claims:
+        return []
+    parts = ["<h2>Evidence</h2>"]
+    for c in claims:
+        parts.append(f'<div class="claim"><p><strong>Claim:</strong> {escape(c.text)}</p><ul>')
+        for f in c.factchecks:
+            rating = f"rated <strong>{escape(f.rating)}</strong>" if f.rating else "fact-checked"
+            by = f" by {escape(f.publisher)}" if f.publisher else ""
+            parts.append(f"<li>Prior fact-check ({f.score:.2f}), {rating}{by}: {_link(f.claim, f.url)}</li>")
+        for ev in c.evidence:
+            parts.append(
+                f"<li>{_link(ev.title or ev.collection, ev.url)} ({escape(ev.collection)}, {ev.score:.2f}): "
+                f"<q>{escape(' '.join(ev.text.split()))}</q></li>"
+            )
+        parts.append("</ul></div>")
+    return parts

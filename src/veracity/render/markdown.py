@@ -55,6 +55,7 @@ def to_markdown(report: Report) -> str:
             f"| {claim.sentence_i} | {claim.checkworthiness:.2f} | {claim.kind} | "
             f"{_md_escape(claim.speaker or '')} | {_md_escape(claim.text)} |"
         )
+    lines += _evidence_lines(report)
     attributed = [s for s in report.sentences if s.attribution and s.attribution.speaker_type != "author"]
     if attributed:
         lines += ["", "## Who says what", ""]
@@ -89,3 +90,26 @@ def to_markdown(report: Report) -> str:
     if doc.removed_boilerplate:
         lines += ["", f"_Removed {len(doc.removed_boilerplate)} boilerplate block(s) from the page._"]
     return "\n".join(lines) + "\n"
+
+
+def _link(text: str, url: str | None) -> str:
+    text = _md_escape(text)
+    return f"[{text}](<{url}>)" if url and url.lower().startswith(("http://", "https://")) else text
+
+
+def _evidence_lines(report: Report) -> list[str]:
+    claims = [c for c in ranked_claims(report) if c.evidence or c.factchecks]
+    if not claims:
+        return []
+    lines = ["", "## Evidence", ""]
+    for claim in claims:
+        lines += [f"**Claim {claim.sentence_i}:** {_md_escape(claim.text)}", ""]
+        for f in claim.factchecks:
+            rating = f"rated **{_md_escape(f.rating)}**" if f.rating else "fact-checked"
+            by = f" by {_md_escape(f.publisher)}" if f.publisher else ""
+            lines.append(f"- Prior fact-check ({f.score:.2f}), {rating}{by}: {_link(f.claim, f.url)}")
+        for ev in claim.evidence:
+            source = _link(ev.title or ev.collection, ev.url)
+            lines.append(f"- {source} ({ev.collection}, {ev.score:.2f}): “{_md_escape(' '.join(ev.text.split()))}”")
+        lines.append("")
+    return lines

@@ -1,0 +1,82 @@
+"""`veracity analyze` and `veracity schema`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from veracity import __version__
+from veracity.cli.common import app, run
+from veracity.render import Format
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"veracity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """veracity: a credibility report for a news article."""
+
+
+@app.command("analyze")
+def analyze_cmd(
+    source: Annotated[str, typer.Argument(help="Article file (text or HTML), '-' for stdin, or an http(s) URL.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.md,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report here instead of stdout.")] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Original address of a local file (decides the outlet rating).")
+    ] = None,
+    max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many megabytes.")] = 10.0,
+    corpus: Annotated[list[str] | None, typer.Option(help="Search this corpus for evidence (repeatable).")] = None,
+    factchecks: Annotated[
+        list[str] | None, typer.Option(help="Match claims against these prior fact-checks (repeatable).")
+    ] = None,
+    persuasion: Annotated[bool, typer.Option(help="Mark propaganda technique spans.")] = True,
+    home: Annotated[Path | None, typer.Option(help="Where collections live (default: $VERACITY_HOME).")] = None,
+) -> None:
+    """Analyze one article and print its credibility report."""
+    from veracity.errors import InputError
+    from veracity.ingest import load_document
+    from veracity.pipeline import Analyzer, stages_for
+    from veracity.render import render
+
+    def build() -> str:
+        if url is not None and not url.lower().startswith(("http://", "https://")):
+            raise InputError(f"--url must be an http(s) address, not {url!r}")
+        analyzer = Analyzer(
+            stages_for(persuasion=persuasion, evidence=bool(corpus or factchecks)),
+            config={"evidence": {"corpora": corpus, "factchecks": factchecks, "home": home}},
+        )
+        document = load_document(source, url=url, max_bytes=int(max_mb * 1024 * 1024))
+        return render(analyzer(document), fmt)
+
+    text = run(build)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        typer.echo(f"veracity: error: cannot write {out}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {out}", err=True)
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the report's JSON Schema."""
+    import json
+
+    from veracity.schema import Report
+
+    typer.echo(json.dumps(Report.model_json_schema(), indent=2))

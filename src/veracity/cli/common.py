@@ -1,0 +1,43 @@
+"""Shared pieces of the command line: the Typer apps and the error-to-exit-code wrapper."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import typer
+
+app = typer.Typer(
+    help="Check news articles: clean text, check-worthy claims, who says what, persuasion, evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(
+    help="Score a model on a labelled file; the last line is the headline metric.", no_args_is_help=True
+)
+train_app = typer.Typer(help="Train a model from the data sets.", no_args_is_help=True)
+corpus_app = typer.Typer(help="Your own documents, searched as evidence for every claim.", no_args_is_help=True)
+factchecks_app = typer.Typer(help="Prior fact-checks (Snopes/CheckThat!, LIAR, ClaimReview).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
+app.add_typer(corpus_app, name="corpus")
+app.add_typer(factchecks_app, name="factchecks")
+
+T = TypeVar("T")
+# Exit codes: 2 bad input (also Typer's usage errors), 3 a model is missing, 1 a stage failed.
+_EXIT_CODES = {"InputError": 2, "FetchError": 2, "DataFormatError": 2, "ModelUnavailable": 3, "StageError": 1}
+
+
+def run(fn: Callable[[], T]) -> T:
+    """Call `fn`; turn veracity errors into one line on stderr and an exit code, never a traceback."""
+    from veracity.errors import VeracityError
+
+    try:
+        return fn()
+    except VeracityError as exc:
+        typer.echo(f"veracity: error: {exc}", err=True)
+        raise typer.Exit(_EXIT_CODES.get(type(exc).__name__, 1)) from None
+    except KeyboardInterrupt:
+        typer.echo("veracity: interrupted", err=True)
+        raise typer.Exit(130) from None

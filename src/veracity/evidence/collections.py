@@ -1,0 +1,112 @@
+"""Fill and empty evidence collections: read files, cut passages, store them, bring the indexes up to date."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from veracity.errors import DataFormatError, InputError
+from veracity.evidence.factchecks import read_factchecks
+from veracity.evidence.indexes import CollectionIndex
+from veracity.evidence.passages import passages
+from veracity.evidence.readers import iter_files, read_file
+from veracity.evidence.store import SourceDocument, Store
+
+
+@dataclass
+class AddResult:
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    passages_embedded: int = 0
+    skipped: list[str] = field(default_factory=list)  # "path: reason"
+    seconds: float = 0.0
+    index_seconds: float = 0.0
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+Warn = Callable[[str], None]
+Progress = Callable[[str, int, int | None], None]  # (phase, advance, total)
+
+
+def add_documents(
+    store: Store,
+    name: str,
+    paths: list[Path],
+    *,
+    text_column: str | None = None,
+    warn: Warn = lambda _m: None,
+    progress: Progress | None = None,
+) -> AddResult:
+    """Add files and folders to corpus `name` (created if new). Unchanged files are skipped, changed ones
+    replaced; a file that cannot be read is reported through `warn` and the rest goes on."""
+    started = time.perf_counter()
+    collection = store.collection(name, "corpus", create=True)
+    files = list(iter_files(paths))
+    if not files:
+        raise InputError("no readable files (txt, md, html, jsonl, csv, warc) in " + ", ".join(map(str, paths)))
+    result = AddResult()
+    for path in files:
+        keys: set[str] = set()
+        try:
+            for doc in read_file(path, text_column):
+                doc.passages = passages(doc.text)
+                if not doc.passages:
+                    continue
+                keys.add(doc.key)
+                result.count(store.put(collection, doc))
+        except DataFormatError as exc:
+            result.skipped.append(str(exc))
+            warn(f"skipped {exc}")
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            result.skipped.append(f"{path}: {exc}")
+            warn(f"skipped {path}: {exc}")
+            continue
+        finally:
+            if progress:
+                progress("read", 1, len(files))
+        result.removed += store.prune(collection, str(path.resolve()), keys)
+    _sync(store, name, result, progress)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def import_factchecks(
+    store: Store, name: str, path: Path, *, fmt: str = "auto", progress: Progress | None = None
+) -> AddResult:
+    """Import a fact-check file into collection `name` (kind factchecks); re-importing updates in place."""
+    started = time.perf_counter()
+    collection = store.collection(name, "factchecks", create=True)
+    result = AddResult()
+    docs: list[SourceDocument] = list(read_factchecks(path, fmt))
+    for doc in docs:
+        result.count(store.put(collection, doc))
+        if progress:
+            progress("read", 1, len(docs))
+    _sync(store, name, result, progress)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _sync(store: Store, name: str, result: AddResult, progress: Progress | None) -> None:
+    from veracity.claims.encoder import get_encoder
+
+    t0 = time.perf_counter()
+    index = CollectionIndex(store, store.collection(name))
+    pending = store.info(name).passages
+    result.passages_embedded = index.sync(
+        get_encoder().encode, (lambda n: progress("embed", n, pending)) if progress else None
+    )
+    result.index_seconds = time.perf_counter() - t0
+
+
+def remove_collection(store: Store, name: str) -> None:
+    index = CollectionIndex(store, store.collection(name))
+    store.remove(name)
+    index.remove()

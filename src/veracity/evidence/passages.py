@@ -1,0 +1,49 @@
+"""Cut a document into passages: windows of whole sentences with character offsets into its text.
+
+Windows of up to three sentences overlapping by one, so a claim that spans a sentence boundary still finds a
+passage holding both halves; never longer than `max_words` (a long sentence is a passage of its own).
+"""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? (plus closing quotes/brackets) before whitespace and an upper-case letter, digit or
+# opening quote; or at a line break. Cheap and good enough for retrieval windows (spaCy would cost 10x more).
+_SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["“‘(\[]?[A-Z0-9])|\s*\n\s*""")
+_ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gen|Gov|Lt|Col|St|Jr|Sr|No|U\.S|vs|e\.g|i\.e)\.$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if "\n" not in m.group() and _ABBREVIATIONS.search(text[start : m.start()]):
+            continue
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans]
+
+
+def passages(text: str, *, window: int = 3, stride: int = 2, max_words: int = 120) -> list[tuple[int, int, str]]:
+    """(start, end, text) windows of `window` sentences every `stride` sentences, at most `max_words` words."""
+    sents = sentence_spans(text)
+    out: list[tuple[int, int, str]] = []
+    k = 0
+    while k < len(sents):
+        end_k = k
+        words = len(text[sents[k][0] : sents[k][1]].split())
+        while end_k + 1 < min(k + window, len(sents)):
+            extra = len(text[sents[end_k + 1][0] : sents[end_k + 1][1]].split())
+            if words + extra > max_words:
+                break
+            words += extra
+            end_k += 1
+        start, end = sents[k][0], sents[end_k][1]
+        out.append((start, end, text[start:end]))
+        if end_k + 1 >= len(sents):
+            break
+        k = max(k + 1, min(k + stride, end_k))
+    return out

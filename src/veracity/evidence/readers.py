@@ -1,0 +1,159 @@
+"""Read the user's files into documents: txt, md, html, JSONL/CSV with a text column, WARC; folders recursively.
+
+Every reader yields `SourceDocument`s keyed by where they came from (path, or path#record), so re-adding the
+same file is recognised. A file that cannot be read raises `DataFormatError` naming it; the caller warns and
+goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from veracity.errors import DataFormatError, InputError
+from veracity.evidence.store import SourceDocument
+
+TEXT_COLUMNS = ("text", "content", "body", "articleBody", "article", "maintext")
+TITLE_COLUMNS = ("title", "headline", "Headline")
+URL_COLUMNS = ("url", "link", "source_url")
+DATE_COLUMNS = ("date", "published", "date_publish", "published_at")
+SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl", ".ndjson", ".csv", ".warc", ".gz"}
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path]:
+    """The given files, and the readable files under the given folders (sorted, hidden ones skipped)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path).parts
+                if child.is_file() and not any(p.startswith(".") for p in rel) and _suffix(child) in SUFFIXES:
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            raise InputError(f"no such file or folder: {path}")
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    return ".warc" if name.endswith((".warc", ".warc.gz")) else path.suffix.lower()
+
+
+def read_file(path: Path, text_column: str | None = None) -> Iterator[SourceDocument]:
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise DataFormatError(f"{path}: larger than {MAX_FILE_BYTES >> 20} MB")
+    suffix = _suffix(path)
+    key = str(path.resolve())
+    if suffix in {".jsonl", ".ndjson"}:
+        yield from _records(path, key, _jsonl_rows(path), text_column)
+    elif suffix == ".csv":
+        yield from _records(path, key, _csv_rows(path), text_column)
+    elif suffix == ".warc":
+        yield from _warc(path, key)
+    elif suffix in {".html", ".htm"}:
+        yield _page(path.read_bytes(), key, url=None, what=str(path))
+    elif suffix in {".txt", ".text", ".md", ".markdown", ""}:
+        yield _plain(path.read_bytes(), key, str(path))
+    else:
+        raise DataFormatError(f"{path}: unsupported file type {suffix!r} (txt, md, html, jsonl, csv, warc)")
+
+
+def _plain(data: bytes, key: str, what: str) -> SourceDocument:
+    from veracity.ingest.decode import decode_bytes
+
+    try:
+        text = decode_bytes(data).strip()
+    except Exception as exc:  # decode_bytes raises InputError for binary data
+        raise DataFormatError(f"{what}: {exc}") from None
+    if not text:
+        raise DataFormatError(f"{what}: empty")
+    title = text.splitlines()[0].lstrip("# ").strip()[:300]
+    return SourceDocument(key=key, text=text, title=title or None)
+
+
+def _page(data: bytes, key: str, url: str | None, what: str) -> SourceDocument:
+    from veracity.ingest import load_document
+
+    try:
+        doc = load_document(data, url=url)
+    except Exception as exc:
+        raise DataFormatError(f"{what}: {exc}") from None
+    return SourceDocument(key=key, text=doc.text, title=doc.title, url=doc.url or url, published=doc.published)
+
+
+def _jsonl_rows(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8", errors="replace") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataFormatError(f"{path}:{n}: not JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise DataFormatError(f"{path}:{n}: each line must be a JSON object")
+            yield row
+
+
+def _csv_rows(path: Path) -> Iterator[dict]:
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        try:
+            yield from csv.DictReader(f)
+        except csv.Error as exc:
+            raise DataFormatError(f"{path}: bad CSV ({exc})") from None
+
+
+def _first(row: dict, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = row.get(name)
+        if value not in (None, ""):
+            return str(value)
+    return None
+
+
+def _records(path: Path, key: str, rows: Iterator[dict], text_column: str | None) -> Iterator[SourceDocument]:
+    columns = (text_column,) if text_column else TEXT_COLUMNS
+    for n, row in enumerate(rows, 1):
+        text = _first(row, columns)
+        if text is None:
+            if n == 1:
+                raise DataFormatError(
+                    f"{path}: no text column (looked for {', '.join(columns)}; choose one with --text-column)"
+                )
+            continue
+        record = _first(row, ("id", "ID", "doc_id", "Body ID")) or str(n)
+        yield SourceDocument(
+            key=f"{key}#{record}", text=text.strip(), title=_first(row, TITLE_COLUMNS),
+            url=_first(row, URL_COLUMNS), published=_first(row, DATE_COLUMNS),
+        )  # fmt: skip
+
+
+def _warc(path: Path, key: str) -> Iterator[SourceDocument]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    with path.open("rb") as f:
+        try:
+            for record in ArchiveIterator(f):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                content_type = record.http_headers.get_header("Content-Type") or ""
+                if "html" not in content_type and "text/plain" not in content_type:
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                data = record.content_stream().read()
+                try:
+                    if "html" in content_type:
+                        yield _page(data, f"{key}#{url}", url if url and url.startswith("http") else None, url or key)
+                    else:
+                        doc = _plain(data, f"{key}#{url}", url or key)
+                        doc.url = url
+                        yield doc
+                except DataFormatError:
+                    continue  # one empty or broken page does not spoil the archive
+        except (ArchiveLoadFailed, OSError, ValueError) as exc:
+            raise DataFormatError(f"{path}: not a readable WARC file ({exc})") from None

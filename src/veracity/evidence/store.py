@@ -1,0 +1,232 @@
+"""Evidence collections on disk: documents and their passages in SQL (SQLite by default, any SQLAlchemy URL).
+
+A collection is either a `corpus` (the user's own documents) or `factchecks` (prior fact-checks: claim, rating,
+publisher). Every document is written in one transaction together with its passages, so an interrupted
+`corpus add` leaves whole documents or nothing. A collection's `revision` grows with every change; the search
+indexes (evidence/indexes.py) record the revision they were built from and catch up when it moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, create_engine, delete, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from veracity.errors import InputError
+
+KINDS = ("corpus", "factchecks")
+
+
+def veracity_home(home: Path | None = None) -> Path:
+    """--home, else $VERACITY_HOME, else the platform's user data dir (~/.local/share/veracity on Linux)."""
+    if home is None and os.environ.get("VERACITY_HOME"):
+        home = Path(os.environ["VERACITY_HOME"])
+    if home is None:
+        from platformdirs import user_data_dir
+
+        home = Path(user_data_dir("veracity", appauthor=False))
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CollectionRow(Base):
+    __tablename__ = "collections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=lambda: datetime.now(UTC))
+    revision: Mapped[int] = mapped_column(default=0)
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("collection_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(1000), doc="where it came from: path, path#record, or fact-check url")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(40))
+    # fact-checks only
+    claim: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[str | None] = mapped_column(String(200))
+    publisher: Mapped[str | None] = mapped_column(String(200))
+    passages: Mapped[list[PassageRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class PassageRow(Base):
+    __tablename__ = "passages"
+    __table_args__ = (Index("ix_passages_collection", "collection_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    start: Mapped[int]
+    end: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+
+
+@dataclass
+class SourceDocument:
+    """One document to store, as a reader produced it. `text` is what passages are cut from."""
+
+    key: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    claim: str | None = None
+    rating: str | None = None
+    publisher: str | None = None
+    passages: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, text), set by the caller
+
+    @property
+    def content_hash(self) -> str:
+        fields = (self.text, self.title, self.url, self.published, self.claim, self.rating, self.publisher)
+        return hashlib.sha256("\x1f".join(f or "" for f in fields).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    name: str
+    kind: str
+    documents: int
+    passages: int
+    revision: int
+    created_at: datetime
+
+
+class Store:
+    """The SQL side of the evidence collections. `url` is a SQLAlchemy URL; default SQLite in `home`."""
+
+    def __init__(self, home: Path | None = None, url: str | None = None) -> None:
+        self.home = veracity_home(home)
+        url = url or os.environ.get("VERACITY_DB_URL") or f"sqlite:///{self.home / 'veracity.db'}"
+        self.engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            from sqlalchemy import event
+
+            @event.listens_for(self.engine, "connect")
+            def _sqlite_pragmas(conn, _record) -> None:  # cascades need foreign keys on; WAL for concurrent readers
+                conn.execute("PRAGMA foreign_keys=ON")
+                conn.execute("PRAGMA journal_mode=WAL")
+
+        Base.metadata.create_all(self.engine)
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def collection(self, name: str, kind: str | None = None, *, create: bool = False) -> CollectionRow:
+        """The collection `name`; with `create`, make it (of `kind`) if missing. A kind mismatch is an error."""
+        if not name or len(name) > 200 or not all(c.isalnum() or c in "-_." for c in name):
+            raise InputError(f"collection names use letters, digits, '-', '_', '.': {name!r}")
+        with self.session() as s:
+            row = s.scalar(select(CollectionRow).where(CollectionRow.name == name))
+            if row is None:
+                if not create:
+                    raise InputError(f"no collection named {name!r} (see: veracity corpus list)")
+                row = CollectionRow(name=name, kind=kind or "corpus")
+                s.add(row)
+                s.commit()
+            if kind is not None and row.kind != kind:
+                raise InputError(f"{name!r} is a {row.kind} collection, not {kind}")
+            return row
+
+    def put(self, collection: CollectionRow, doc: SourceDocument) -> str:
+        """Add or replace one document with its passages, in one transaction: 'added', 'replaced' or 'unchanged'."""
+        digest = doc.content_hash
+        with self.session() as s, s.begin():
+            old = s.scalar(
+                select(DocumentRow).where(DocumentRow.collection_id == collection.id, DocumentRow.key == doc.key)
+            )
+            if old is not None and old.content_hash == digest:
+                return "unchanged"
+            if old is not None:
+                s.execute(delete(PassageRow).where(PassageRow.document_id == old.id))
+                s.delete(old)
+                s.flush()
+            row = DocumentRow(
+                collection_id=collection.id, key=doc.key, content_hash=digest, title=doc.title, url=doc.url,
+                published=doc.published, claim=doc.claim, rating=doc.rating, publisher=doc.publisher,
+            )  # fmt: skip
+            row.passages = [
+                PassageRow(collection_id=collection.id, position=k, start=a, end=b, text=t)
+                for k, (a, b, t) in enumerate(doc.passages)
+            ]
+            s.add(row)
+            s.get(CollectionRow, collection.id).revision += 1
+            return "replaced" if old is not None else "added"
+
+    def remove(self, name: str) -> None:
+        row = self.collection(name)
+        with self.session() as s, s.begin():
+            s.execute(delete(PassageRow).where(PassageRow.collection_id == row.id))
+            s.execute(delete(DocumentRow).where(DocumentRow.collection_id == row.id))
+            s.execute(delete(CollectionRow).where(CollectionRow.id == row.id))
+
+    def info(self, name: str) -> CollectionInfo:
+        row = self.collection(name)
+        with self.session() as s:
+            docs = s.scalar(select(func.count()).select_from(DocumentRow).where(DocumentRow.collection_id == row.id))
+            passages = s.scalar(select(func.count()).select_from(PassageRow).where(PassageRow.collection_id == row.id))
+        return CollectionInfo(row.name, row.kind, docs or 0, passages or 0, row.revision, row.created_at)
+
+    def names(self, kind: str | None = None) -> list[str]:
+        with self.session() as s:
+            query = select(CollectionRow.name).order_by(CollectionRow.name)
+            if kind:
+                query = query.where(CollectionRow.kind == kind)
+            return list(s.scalars(query))
+
+    def passage_ids(self, collection: CollectionRow) -> list[int]:
+        with self.session() as s:
+            return list(s.scalars(select(PassageRow.id).where(PassageRow.collection_id == collection.id)))
+
+    def passage_texts(self, ids: Iterable[int]) -> dict[int, str]:
+        ids = list(ids)
+        out: dict[int, str] = {}
+        with self.session() as s:
+            for k in range(0, len(ids), 900):  # SQLite caps bound parameters
+                chunk = ids[k : k + 900]
+                out.update(s.execute(select(PassageRow.id, PassageRow.text).where(PassageRow.id.in_(chunk))).all())
+        return out
+
+    def passages_with_documents(self, ids: list[int]) -> dict[int, tuple[PassageRow, DocumentRow]]:
+        out = {}
+        with self.session() as s:
+            for k in range(0, len(ids), 900):
+                rows = s.execute(
+                    select(PassageRow, DocumentRow)
+                    .join(DocumentRow, PassageRow.document_id == DocumentRow.id)
+                    .where(PassageRow.id.in_(ids[k : k + 900]))
+                ).all()
+                out.update({p.id: (p, d) for p, d in rows})
+        return out
+
+    def prune(self, collection: CollectionRow, prefix: str, keep: set[str]) -> int:
+        """Delete the documents keyed `prefix#…` that are not in `keep` (records gone from a re-added file)."""
+        with self.session() as s, s.begin():
+            rows = s.scalars(
+                select(DocumentRow).where(
+                    DocumentRow.collection_id == collection.id,
+                    DocumentRow.key.startswith(prefix + "#", autoescape=True),
+                )
+            ).all()
+            gone = [r for r in rows if r.key not in keep]
+            for r in gone:
+                s.execute(delete(PassageRow).where(PassageRow.document_id == r.id))
+                s.delete(r)
+            if gone:
+                s.get(CollectionRow, collection.id).revision += 1
+            return len(gone)
