@@ -62,7 +62,7 @@ class CollectionIndex:
         dense = Index(ndim=DIM, metric="cos", dtype="f16")
         if dense_path.is_file():
             dense.load(str(dense_path))
-        have = np.array(dense.keys, dtype=np.uint64) if len(dense) else np.empty(0, dtype=np.uint64)
+        have = np.fromiter(iter(dense.keys), dtype=np.uint64, count=len(dense))
         stale = np.setdiff1d(have, ids)
         if len(stale):
             dense.remove(stale)
