@@ -1,7 +1,7 @@
 """The whole flow on one screen: ingest a source into a Document, then run named stages over one Report.
 
-    source ─► ingest.load_document ─► Document ─► Analyzer([nlp, attribution, claims, (evidence,) persuasion,
-                                                             source, summary]) ─► Report
+    source ─► ingest.load_document ─► Document ─► Analyzer([nlp, attribution, claims, (evidence, verdict,)
+                                                             persuasion, source, summary]) ─► Report
 
 A stage is a small object with `name`, `requires`, `assigns` and `__call__(report) -> report`. Stages are
 registered by name with `@stage(...)`; the Analyzer checks their order once, when it is built.
@@ -20,10 +20,11 @@ DEFAULT_STAGES = ("nlp", "attribution", "claims", "persuasion", "source", "summa
 
 
 def stages_for(*, persuasion: bool = True, evidence: bool = False) -> list[str]:
-    """The default stages, with persuasion dropped or evidence (after claims) added."""
+    """The default stages, with persuasion dropped, or evidence and verdicts (after claims) added."""
     names = [n for n in DEFAULT_STAGES if persuasion or n != "persuasion"]
     if evidence:
-        names.insert(names.index("claims") + 1, "evidence")
+        at = names.index("claims") + 1
+        names[at:at] = ["evidence", "verdict"]
     return names
 
 
@@ -54,7 +55,7 @@ def stage(name: str) -> Callable[[Callable[..., Stage]], Callable[..., Stage]]:
 
 def _register_builtin_stages() -> None:
     # Importing the stage modules runs their @stage decorators; heavy libraries load lazily inside them.
-    from veracity import attribution, claims, evidence, nlp, persuasion, sources, summary  # noqa: F401
+    from veracity import attribution, claims, evidence, nlp, persuasion, sources, summary, verify  # noqa: F401
 
 
 def check_order(stages: Iterable[Stage]) -> None:

@@ -15,6 +15,7 @@ AttributionMode = Literal["direct_quote", "reported_speech", "according_to", "au
 ClaimKind = Literal["numeric", "quote", "causal", "prediction", "other"]
 ReliabilityLabel = Literal["low", "mixed", "high", "unrated"]
 StanceLabel = Literal["supports", "refutes", "discusses", "unrelated"]
+VerdictLabel = Literal["supported", "refuted", "disputed", "not_enough_evidence"]
 
 
 class Span(BaseModel):
@@ -84,6 +85,14 @@ class FactCheckMatch(BaseModel):
     score: float = Field(description="match score: hybrid retrieval, re-ranked when the re-ranker is available")
 
 
+class Verdict(BaseModel):
+    label: VerdictLabel
+    confidence: float = Field(description="calibrated probability that the label is right (Climate-FEVER calibration)")
+    reasons: list[str] = Field(default_factory=list, description="why, in words a reader can check")
+    cited: list[str] = Field(default_factory=list, description="the evidence that decided it, e.g. 'passage 2'")
+    mismatches: list[str] = Field(default_factory=list, description="number/date/entity/negation conflicts found")
+
+
 class Claim(BaseModel):
     id: str
     sentence_i: int
@@ -94,6 +103,7 @@ class Claim(BaseModel):
     speaker: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     factchecks: list[FactCheckMatch] = Field(default_factory=list)
+    verdict: Verdict | None = None
 
 
 class TechniqueSpan(Span):
@@ -133,6 +143,10 @@ class Summary(BaseModel):
     top_claims: list[str] = Field(default_factory=list, description="ids of the most check-worthy claims")
     persuasion_density: float | None = Field(default=None, description="share of the text's characters in spans")
     technique_counts: dict[str, int] = Field(default_factory=dict)
+    verdict_counts: dict[str, int] = Field(default_factory=dict, description="claims per verdict label")
+    assessment: list[str] = Field(
+        default_factory=list, description="a short explained assessment: verdicts, outlet rating, persuasion"
+    )
 
 
 class Report(BaseModel):

@@ -6,6 +6,7 @@ from veracity.pipeline import stage
 from veracity.schema import Report
 
 TOP_CLAIMS = 5
+VERDICT_ORDER = ("supported", "refuted", "disputed", "not_enough_evidence")
 
 
 class SummaryStage:
@@ -23,7 +24,37 @@ class SummaryStage:
         summary.n_hedged = sum(bool(a.hedges) for a in attributions)
         ranked = sorted(report.claims, key=lambda c: -c.checkworthiness)
         summary.top_claims = [c.id for c in ranked[:TOP_CLAIMS]]
+        summary.assessment = assessment(report)
         return report
+
+
+def assessment(report: Report) -> list[str]:
+    """A few sentences a reader can check, never one opaque score: what the evidence says about the claims, how
+    the outlet is rated and by whom, how much of the text uses persuasion techniques, how claims are sourced."""
+    s, lines = report.summary, []
+    if s.verdict_counts:
+        n = sum(s.verdict_counts.values())
+        parts = [f"{s.verdict_counts[k]} {k.replace('_', ' ')}" for k in VERDICT_ORDER if s.verdict_counts.get(k)]
+        lines.append(f"Of {n} check-worthy claims checked against the evidence: {', '.join(parts)}.")
+        if s.verdict_counts.get("refuted"):
+            lines.append("Refuted claims are listed with the passages or fact-checks that contradict them.")
+    elif s.n_claims:
+        lines.append(f"{s.n_claims} check-worthy claims were found; none were checked against evidence "
+                     "(add a corpus or fact-checks: veracity analyze --corpus NAME --factchecks NAME).")  # fmt: skip
+    src = report.source
+    if src is not None and src.score is not None:
+        lines.append(f"The outlet ({src.domain}) is rated {src.label} in reliability (score {src.score:.2f} of 1; "
+                     "Lin et al. 2023 aggregate of expert ratings).")  # fmt: skip
+    elif src is not None:
+        lines.append("The outlet is not in the reliability ratings; judge it by its claims.")
+    if s.persuasion_density is not None:
+        top = ", ".join(t.replace("_", " ").lower() for t in list(s.technique_counts)[:3])
+        level = "high" if s.persuasion_density >= 0.15 else "moderate" if s.persuasion_density >= 0.05 else "low"
+        detail = f" (mostly {top})" if top else ""
+        lines.append(f"Persuasion techniques cover {s.persuasion_density:.0%} of the text{detail}: {level}.")
+    if s.n_claims and s.n_anonymous:
+        lines.append(f"{s.n_anonymous} statements rest on anonymous sources.")
+    return lines
 
 
 stage("summary")(SummaryStage)

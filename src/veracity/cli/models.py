@@ -140,3 +140,86 @@ def train_reranker_cmd(
 
     card = run(lambda: train_reranker(data_dir, out_dir, cache_dir, RerankerConfig(epochs=epochs), log=typer.echo))
     typer.echo(f"map5={card['dev_map5_reranked_int8']:.4f}")
+
+
+@train_app.command("stance")
+def train_stance_cmd(
+    data_dir: Annotated[Path, typer.Option(help="FNC-1 folder (train_stances.csv, train_bodies.csv).")] = Path(
+        "../shared/data/stance/fnc1"
+    ),
+    climate_fever: Annotated[
+        Path | None, typer.Option(help="Climate-FEVER JSONL: its calibration claims join the training.")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
+    cache_dir: Annotated[Path, typer.Option(help="Embedding cache and checkpoints.")] = Path(".cache/stance"),
+    epochs: Annotated[int, typer.Option(help="Epochs.")] = 2,
+) -> None:
+    """Train the stance model (needs `make train-env`); last line is the held-out FNC score."""
+    from veracity.verify.train_stance import StanceConfig, train_stance
+
+    card = run(
+        lambda: train_stance(
+            data_dir, out_dir, cache_dir, StanceConfig(epochs=epochs), climate_fever=climate_fever, log=typer.echo
+        )
+    )
+    typer.echo(f"fnc_score={card['test']['fnc_score']:.2f}")
+
+
+@train_app.command("verdict")
+def train_verdict_cmd(
+    climate_fever: Annotated[Path, typer.Option(help="Climate-FEVER JSONL (its calibration claims are used).")] = Path(
+        "../shared/data/verification/climate-fever/dev.jsonl"
+    ),
+    out_dir: Annotated[Path, typer.Option(help="Where to write the calibration.")] = Path("models"),
+) -> None:
+    """Fit the verdict threshold and confidence calibration (seconds; no PyTorch)."""
+    from veracity.verify.verification import fit_calibration
+
+    calibration = run(lambda: fit_calibration(climate_fever, out_dir, log=typer.echo))
+    typer.echo(f"threshold={calibration.threshold}")
+
+
+@eval_app.command("stance")
+def eval_stance(
+    stances: Annotated[Path, typer.Option(help="FNC-1 stances CSV (Headline, Body ID, Stance).")],
+    bodies: Annotated[Path, typer.Option(help="FNC-1 bodies CSV (Body ID, articleBody).")],
+) -> None:
+    """Per-class F1, confusion matrix and the FNC-1 score; last line fnc_score=..."""
+    from veracity.errors import DataFormatError
+    from veracity.verify.fnc import LABELS, read_bodies, read_stances, score_stances
+    from veracity.verify.stance import get_stance_model
+
+    def score():
+        texts = read_bodies(bodies)
+        pairs = read_stances(stances, texts)
+        if any(p.stance is None for p in pairs):
+            raise DataFormatError(f"{stances}: every row needs a Stance to be scored")
+        predicted = [r.label for r in get_stance_model().predict([(p.headline, texts[p.body_id]) for p in pairs])]
+        return score_stances([p.stance for p in pairs], predicted)
+
+    s = run(score)
+    typer.echo("confusion (rows gold, columns predicted): " + " ".join(LABELS))
+    for label, row in zip(LABELS, s.confusion, strict=True):
+        typer.echo(f"  {label:<10} " + " ".join(f"{n:>6}" for n in row))
+    typer.echo(" ".join(f"f1_{k}={v:.3f}" for k, v in s.per_class_f1.items()) + f" macro_f1={s.macro_f1:.3f}")
+    typer.echo(f"fnc_score={s.fnc_score:.2f}")
+
+
+@eval_app.command("verification")
+def eval_verification(
+    data: Annotated[Path, typer.Option(help="Climate-FEVER JSONL.")],
+    part: Annotated[str, typer.Option(help="report (untouched by training), calibration, or all.")] = "report",
+) -> None:
+    """Claim verdicts from the 5 evidence sentences: accuracy, macro-F1, ECE; last line macro_f1=..."""
+    from veracity.errors import InputError
+    from veracity.verify.verification import evaluate_verification
+
+    def score():
+        if part not in ("report", "calibration", "all"):
+            raise InputError("--part is report, calibration or all")
+        return evaluate_verification(data, part)
+
+    s = run(score)
+    typer.echo(f"claims={s.n} accuracy={s.accuracy:.3f} ece={s.ece:.3f} majority_macro_f1={s.majority_macro_f1:.3f}")
+    typer.echo(" ".join(f"f1_{k}={v:.3f}" for k, v in s.per_class_f1.items()))
+    typer.echo(f"macro_f1={s.macro_f1:.3f}")

@@ -11,6 +11,7 @@ _CSS = """
 body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
 h1{font-size:1.6rem}.meta{color:#555}.badge{display:inline-block;padding:.2rem .6rem;border-radius:.3rem;
 color:#fff;font-weight:600}.low{background:#b3261e}.mixed{background:#b26a00}.high{background:#1e7d32}
+.verdict.supported{color:#1e7d32}.verdict.refuted{color:#b3261e}.verdict.disputed{color:#b26a00}
 .unrated{background:#666}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;
 padding:.4rem;text-align:left;vertical-align:top}.score{font-variant-numeric:tabular-nums}
 blockquote{color:#555;margin:.5rem 0;padding-left:1rem;border-left:3px solid #ddd}
@@ -56,6 +57,8 @@ def to_html(report: Report) -> str:
             f"{e(src.domain or 'unknown outlet')}{e(score)}</p><blockquote>{e(src.provenance)}</blockquote>"
         )
     parts += [f'<p class="warning"><strong>Warning:</strong> {e(w)}</p>' for w in report.warnings]
+    if summary.assessment:
+        parts.append("<h2>Assessment</h2><ul>" + "".join(f"<li>{e(a)}</li>" for a in summary.assessment) + "</ul>")
     parts.append(
         f"<p>{summary.n_sentences} sentences · {summary.n_claims} check-worthy claims · "
         f"{summary.n_attributed} attributed · {summary.n_anonymous} anonymous · {summary.n_hedged} hedged</p>"
@@ -105,13 +108,21 @@ def _evidence_html(report: Report) -> list[str]:
     parts = ["<h2>Evidence</h2>"]
     for c in claims:
         parts.append(f'<div class="claim"><p><strong>Claim:</strong> {escape(c.text)}</p><ul>')
+        if c.verdict is not None:
+            v = c.verdict
+            reasons = "".join(f"<li>{escape(r)}</li>" for r in v.reasons)
+            parts.append(
+                f'<li><strong class="verdict {escape(v.label)}">{escape(v.label.replace("_", " "))}</strong> '
+                f"(confidence {v.confidence:.2f})<ul>{reasons}</ul></li>"
+            )
         for f in c.factchecks:
             rating = f"rated <strong>{escape(f.rating)}</strong>" if f.rating else "fact-checked"
             by = f" by {escape(f.publisher)}" if f.publisher else ""
             parts.append(f"<li>Prior fact-check ({f.score:.2f}), {rating}{by}: {_link(f.claim, f.url)}</li>")
         for ev in c.evidence:
             parts.append(
-                f"<li>{_link(ev.title or ev.collection, ev.url)} ({escape(ev.collection)}, {ev.score:.2f}): "
+                f"<li>{_link(ev.title or ev.collection, ev.url)} ({escape(ev.collection)}, {ev.score:.2f}"
+                f"{', ' + escape(ev.stance) if ev.stance else ''}): "
                 f"<q>{escape(' '.join(ev.text.split()))}</q></li>"
             )
         parts.append("</ul></div>")

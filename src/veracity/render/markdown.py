@@ -40,6 +40,8 @@ def to_markdown(report: Report) -> str:
         ]
     for warning in report.warnings:
         lines += [f"**Warning:** {warning}", ""]
+    if summary.assessment:
+        lines += ["## Assessment", "", *[f"- {_md_escape(a)}" for a in summary.assessment], ""]
     lines += [
         f"{summary.n_sentences} sentences · {summary.n_claims} check-worthy claims "
         f"(threshold {summary.claim_threshold}) · {summary.n_attributed} attributed · "
@@ -104,12 +106,18 @@ def _evidence_lines(report: Report) -> list[str]:
     lines = ["", "## Evidence", ""]
     for claim in claims:
         lines += [f"**Claim {claim.sentence_i}:** {_md_escape(claim.text)}", ""]
+        if claim.verdict is not None:
+            v = claim.verdict
+            lines.append(f"- **Verdict: {v.label.replace('_', ' ')}** (confidence {v.confidence:.2f})")
+            lines += [f"  - {_md_escape(r)}" for r in v.reasons]
         for f in claim.factchecks:
             rating = f"rated **{_md_escape(f.rating)}**" if f.rating else "fact-checked"
             by = f" by {_md_escape(f.publisher)}" if f.publisher else ""
             lines.append(f"- Prior fact-check ({f.score:.2f}), {rating}{by}: {_link(f.claim, f.url)}")
         for ev in claim.evidence:
             source = _link(ev.title or ev.collection, ev.url)
-            lines.append(f"- {source} ({ev.collection}, {ev.score:.2f}): “{_md_escape(' '.join(ev.text.split()))}”")
+            stance = f", {ev.stance}" if ev.stance else ""
+            text = _md_escape(" ".join(ev.text.split()))
+            lines.append(f"- {source} ({ev.collection}, {ev.score:.2f}{stance}): “{text}”")
         lines.append("")
     return lines
