@@ -74,9 +74,9 @@ def passage_signals(claim: str, passages: list[tuple[str, str]], results) -> lis
             reasons.append(f"{ref} contradicts it (P={r.refute:.2f})")
         if r.related >= 0.5:
             mismatches = find_mismatches(claim, text)
-            if mismatches:
+            if any(m.kind != "modality" for m in mismatches):  # hedged evidence is weaker, not contrary
                 refute = max(refute, MISMATCH_WEIGHT * r.related)
-                conflicts = [f"{ref}: {m.reason}" for m in mismatches]
+            conflicts = [f"{ref}: {m.reason}" for m in mismatches]
         signals.append(EvidenceSignal(ref, support, refute, reasons + conflicts, conflicts))
     return signals
 
