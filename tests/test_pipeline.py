@@ -39,4 +39,4 @@ def test_stage_failures_name_the_stage():
 def test_non_english_input_warns(analyzer):
     report = analyzer(Document(text="Das ist ein Artikel.", language="de"))
     assert any("'de'" in w for w in report.warnings)
-    assert set(report.timings_ms) == {"nlp", "attribution", "claims", "persuasion", "source", "summary"}
+    assert set(report.timings_ms) == {"nlp", "attribution", "claims", "source", "summary"}

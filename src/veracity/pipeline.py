@@ -1,7 +1,7 @@
 """The whole flow on one screen: ingest a source into a Document, then run named stages over one Report.
 
     source ─► ingest.load_document ─► Document ─► Analyzer([nlp, attribution, claims, (evidence, verdict,)
-                                                             persuasion, source, summary]) ─► Report
+                                                             (persuasion,) source, summary]) ─► Report
 
 A stage is a small object with `name`, `requires`, `assigns` and `__call__(report) -> report`. Stages are
 registered by name with `@stage(...)`; the Analyzer checks their order once, when it is built.
@@ -16,12 +16,15 @@ from typing import Any, Protocol
 from veracity.errors import StageError, VeracityError
 from veracity.schema import Document, Report
 
-DEFAULT_STAGES = ("nlp", "attribution", "claims", "persuasion", "source", "summary")
+DEFAULT_STAGES = ("nlp", "attribution", "claims", "source", "summary")
 
 
-def stages_for(*, persuasion: bool = True, evidence: bool = False) -> list[str]:
-    """The default stages, with persuasion dropped, or evidence and verdicts (after claims) added."""
-    names = [n for n in DEFAULT_STAGES if persuasion or n != "persuasion"]
+def stages_for(*, persuasion: bool = False, evidence: bool = False) -> list[str]:
+    """The default stages, plus persuasion (opt-in until its models meet issue 5's bar) and evidence and verdicts
+    (after claims) when collections are given."""
+    names = list(DEFAULT_STAGES)
+    if persuasion:
+        names.insert(names.index("source"), "persuasion")
     if evidence:
         at = names.index("claims") + 1
         names[at:at] = ["evidence", "verdict"]

@@ -41,7 +41,9 @@ def analyze_cmd(
     factchecks: Annotated[
         list[str] | None, typer.Option(help="Match claims against these prior fact-checks (repeatable).")
     ] = None,
-    persuasion: Annotated[bool, typer.Option(help="Mark propaganda technique spans.")] = True,
+    persuasion: Annotated[
+        bool, typer.Option(help="Mark propaganda technique spans (SemEval-2020 task 11 models; experimental).")
+    ] = False,
     home: Annotated[Path | None, typer.Option(help="Where collections live (default: $VERACITY_HOME).")] = None,
 ) -> None:
     """Analyze one article and print its credibility report."""
