@@ -20,8 +20,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/uv
 
 install: $(VENV)/.installed
 
+# The example with its demo evidence corpus (kept in .cache/home; re-adding it is a no-op).
 run: install
-	$(BIN)/veracity analyze $(EXAMPLE) --url $(EXAMPLE_URL)
+	$(BIN)/veracity corpus add iraq examples/corpus-iraq --home .cache/home
+	$(BIN)/veracity analyze $(EXAMPLE) --url $(EXAMPLE_URL) --corpus iraq --home .cache/home
 
 test: install
 	$(BIN)/ruff check src tests benchmarks
