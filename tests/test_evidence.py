@@ -231,7 +231,7 @@ def test_analyze_attaches_evidence_and_factchecks_and_renders_them(tmp_path, doc
     (tmp_path / "reviews.json").write_text(json.dumps([review]))
     import_factchecks(store, "checks", tmp_path / "reviews.json")
     analyzer = Analyzer(
-        [n for n in stages_for(evidence=True) if n != "verdict"],
+        stages_for(evidence=True),
         config={"evidence": {"corpora": ["iraq"], "factchecks": ["checks"], "home": tmp_path / "home"}},
     )
     report = analyzer(load_document(str(EXAMPLE)))

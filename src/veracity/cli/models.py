@@ -148,7 +148,7 @@ def train_stance_cmd(
         "../shared/data/stance/fnc1"
     ),
     climate_fever: Annotated[
-        Path | None, typer.Option(help="Climate-FEVER JSONL: its calibration claims join the training.")
+        Path | None, typer.Option(help="Climate-FEVER JSONL: its 'train' part joins the training.")
     ] = None,
     out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
     cache_dir: Annotated[Path, typer.Option(help="Embedding cache and checkpoints.")] = Path(".cache/stance"),
@@ -167,7 +167,7 @@ def train_stance_cmd(
 
 @train_app.command("verdict")
 def train_verdict_cmd(
-    climate_fever: Annotated[Path, typer.Option(help="Climate-FEVER JSONL (its calibration claims are used).")] = Path(
+    climate_fever: Annotated[Path, typer.Option(help="Climate-FEVER JSONL (its 'calibration' part is used).")] = Path(
         "../shared/data/verification/climate-fever/dev.jsonl"
     ),
     out_dir: Annotated[Path, typer.Option(help="Where to write the calibration.")] = Path("models"),
@@ -208,15 +208,15 @@ def eval_stance(
 @eval_app.command("verification")
 def eval_verification(
     data: Annotated[Path, typer.Option(help="Climate-FEVER JSONL.")],
-    part: Annotated[str, typer.Option(help="report (untouched by training), calibration, or all.")] = "report",
+    part: Annotated[str, typer.Option(help="report (untouched), calibration, train, or all.")] = "report",
 ) -> None:
     """Claim verdicts from the 5 evidence sentences: accuracy, macro-F1, ECE; last line macro_f1=..."""
     from veracity.errors import InputError
     from veracity.verify.verification import evaluate_verification
 
     def score():
-        if part not in ("report", "calibration", "all"):
-            raise InputError("--part is report, calibration or all")
+        if part not in ("report", "calibration", "train", "all"):
+            raise InputError("--part is report, calibration, train or all")
         return evaluate_verification(data, part)
 
     s = run(score)

@@ -4,8 +4,9 @@
 Split (by body, so no body is on both sides): sha1('veracity:<body id>') < 0.15 is the held-out test set whose
 FNC score the model card reports; of the rest, sha1('validation:<body id>') < 0.1 chooses the epoch and the
 related/unrelated threshold. With --climate-fever, the claims with sha1('veracity:<claim id>') < 0.3 (the
-"calibration" part) add their evidence pairs to the cross-encoder's training (SUPPORTS→agree, REFUTES→disagree,
-NOT_ENOUGH_INFO→discuss); the other 70 % stay untouched for `veracity eval verification`.
+"train" part) add their evidence pairs to the cross-encoder's training (SUPPORTS→agree, REFUTES→disagree,
+NOT_ENOUGH_INFO→discuss); 0.3–0.6 is the "calibration" part (verdict threshold and confidence, `veracity train
+verdict`), and the last 40 % ("report") stay untouched for `veracity eval verification`.
 """
 
 from __future__ import annotations
@@ -56,9 +57,10 @@ class StanceConfig:
 
 
 def climate_fever_part(claim_id: str) -> str:
-    """'calibration' (may be trained and tuned on) or 'report' (untouched; scored by eval verification)."""
+    """'train' (stance training), 'calibration' (verdict tuning) or 'report' (untouched; eval verification).
+    Tuning must not see the stance model's training claims: their stances are overconfident."""
     bucket = int(hashlib.sha1(f"veracity:{claim_id}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
-    return "calibration" if bucket < 0.3 else "report"
+    return "train" if bucket < 0.3 else "calibration" if bucket < 0.6 else "report"
 
 
 def _embed(texts: list[str], cache_file: Path, log) -> dict[str, np.ndarray]:
@@ -145,13 +147,13 @@ def train_stance(
     threshold = max(accuracy, key=accuracy.get)
     log(f"related/unrelated validation accuracy {accuracy[threshold]:.4f} at threshold {threshold}")
 
-    # agree / disagree / discuss cross-encoder on related pairs (+ Climate-FEVER calibration evidence)
+    # agree / disagree / discuss cross-encoder on related pairs (+ Climate-FEVER "train" evidence)
     train_pairs = [
         (p.headline, t, p.stance) for p, t in zip(fit, views["fit"][1], strict=True) if p.stance != "unrelated"
     ]
     if climate_fever is not None:
         extra = _climate_fever_pairs(climate_fever)
-        log(f"+ {len(extra)} Climate-FEVER calibration evidence pairs")
+        log(f"+ {len(extra)} Climate-FEVER evidence pairs (train part)")
         train_pairs += extra
     tok = load_tokenizer(MAX_TOKENS)
     tok.no_padding()
@@ -199,7 +201,7 @@ def train_stance(
         "split": "by body: sha1('veracity:<body id>') < 0.15 held-out test; of the rest "
         "sha1('validation:<body id>') < 0.1 validation",
         "train_pairs": len(ids),
-        "climate_fever_calibration_pairs": len(train_pairs) - int((y_fit).sum()),
+        "climate_fever_train_pairs": len(train_pairs) - int((y_fit).sum()),
         "train_seconds": round(time.perf_counter() - started, 1),
         "trained_on": date.today().isoformat(),
         "command": "veracity train stance --data-dir ../shared/data/stance/fnc1 "
@@ -230,7 +232,7 @@ def _climate_fever_pairs(path: Path) -> list[tuple[str, str, str]]:
     with path.open(encoding="utf-8") as f:
         for line in f:
             row = json.loads(line)
-            if climate_fever_part(str(row["claim_id"])) != "calibration":
+            if climate_fever_part(str(row["claim_id"])) != "train":
                 continue
             for ev in row["evidences"]:
                 out.append((row["claim"], ev["evidence"], CF_LABELS[ev["evidence_label"]]))

@@ -5,8 +5,9 @@
     a matching prior fact-check's rating (False, Mostly true, …) counts as strong evidence
     both >= t  -> disputed;  support >= t -> supported;  refute >= t -> refuted;  else not_enough_evidence
 
-The threshold t and the confidence mapping (Platt scaling of the deciding score to "this verdict is right") are
-fitted on the Climate-FEVER calibration claims (`veracity train verdict`); the reported part stays untouched.
+The threshold t and the confidence mapping (logistic: deciding score and label -> "this verdict is right") are
+fitted on the Climate-FEVER calibration claims (`veracity train verdict`), which the stance model never saw; the
+reported part stays untouched.
 """
 
 from __future__ import annotations
@@ -56,13 +57,16 @@ class EvidenceSignal:
 
 @dataclass(frozen=True)
 class VerdictCalibration:
+    """confidence = sigmoid(slope * deciding score + offset[label]): each verdict label has its own base rate of
+    being right, and a wider margin should mean more confidence (the fitted slope says how much it does)."""
+
     threshold: float = 0.5
-    platt_a: float = 4.0  # confidence = sigmoid(a * deciding score + b)
-    platt_b: float = -2.0
+    slope: float = 4.0
+    offsets: dict[str, float] = field(default_factory=lambda: dict.fromkeys(VERDICTS, -1.0))
     card: dict = field(default_factory=dict)
 
-    def confidence(self, deciding: float) -> float:
-        return float(1 / (1 + np.exp(-(self.platt_a * deciding + self.platt_b))))
+    def confidence(self, label: str, deciding: float) -> float:
+        return float(1 / (1 + np.exp(-(self.slope * deciding + self.offsets[label]))))
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ def decide(signals: list[EvidenceSignal], calibration: VerdictCalibration) -> Ve
     if label == "not_enough_evidence":
         reasons = [f"no passage clearly supports or refutes the claim (best support {support:.2f}, "
                    f"best refutation {refute:.2f}; {len(signals)} examined)"]  # fmt: skip
-    confidence = calibration.confidence(deciding)
+    confidence = calibration.confidence(label, deciding)
     return VerdictResult(label, confidence, support, refute, deciding, reasons, [s.ref for s in cited])
 
 
@@ -104,4 +108,4 @@ def get_calibration() -> VerdictCalibration:
     if not path.is_file():
         return VerdictCalibration(card={"note": "uncalibrated defaults"})
     card = json.loads(path.read_text())
-    return VerdictCalibration(card["threshold"], card["platt_a"], card["platt_b"], card)
+    return VerdictCalibration(card["threshold"], card["slope"], card["offsets"], card)

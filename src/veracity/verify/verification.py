@@ -142,7 +142,8 @@ def evaluate_verification(path: Path, part: str = "report", calibration: Verdict
 
 
 def fit_calibration(path: Path, out_dir: Path, log=print) -> VerdictCalibration:
-    """Threshold maximising macro-F1 on the calibration claims, then Platt scaling of the deciding score."""
+    """Threshold maximising macro-F1 on the calibration claims, then a logistic map from (deciding score, label)
+    to the chance the verdict is right."""
     from sklearn.linear_model import LogisticRegression
 
     started = time.perf_counter()
@@ -157,14 +158,17 @@ def fit_calibration(path: Path, out_dir: Path, log=print) -> VerdictCalibration:
             best = (macro, float(t))
     threshold = best[1]
     verdicts = [decide(s, VerdictCalibration(threshold=threshold)) for s in signals]
-    deciding = np.array([v.deciding for v in verdicts])
+    labels = [v.label for v in verdicts]
+    X = np.array([[v.deciding] + [float(v.label == k) for k in VERDICTS] for v in verdicts])
     correct = np.array([v.label == g for v, g in zip(verdicts, gold, strict=True)], dtype=int)
-    lr = LogisticRegression(C=100.0).fit(deciding[:, None], correct)
-    a, b = float(lr.coef_[0, 0]), float(lr.intercept_[0])
-    calibration = VerdictCalibration(threshold, a, b)
-    scores = score_verdicts(gold, [v.label for v in verdicts], [calibration.confidence(d) for d in deciding])
+    lr = LogisticRegression(C=1.0, fit_intercept=False).fit(X, correct)
+    slope, offsets = float(lr.coef_[0, 0]), {k: float(w) for k, w in zip(VERDICTS, lr.coef_[0, 1:], strict=True)}
+    calibration = VerdictCalibration(threshold, slope, offsets)
+    confidences = [calibration.confidence(v.label, v.deciding) for v in verdicts]
+    scores = score_verdicts(gold, labels, confidences)
     card = {
-        "name": CALIBRATION_NAME, "threshold": threshold, "platt_a": round(a, 4), "platt_b": round(b, 4),
+        "name": CALIBRATION_NAME, "threshold": threshold, "slope": round(slope, 4),
+        "offsets": {k: round(v, 4) for k, v in offsets.items()},
         "calibration_claims": len(claims), "calibration_macro_f1": round(scores.macro_f1, 4),
         "calibration_ece": round(scores.ece, 4), "fit_seconds": round(time.perf_counter() - started, 1),
         "fitted_on": date.today().isoformat(),
@@ -173,4 +177,4 @@ def fit_calibration(path: Path, out_dir: Path, log=print) -> VerdictCalibration:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / f"{CALIBRATION_NAME}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     log(f"threshold {threshold}, calibration macro-F1 {scores.macro_f1:.4f}, ECE {scores.ece:.4f}")
-    return VerdictCalibration(threshold, a, b, card)
+    return VerdictCalibration(threshold, slope, offsets, card)
