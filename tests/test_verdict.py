@@ -65,12 +65,16 @@ def test_rating_polarity(rating, polarity):
 
 def test_decide_supported_refuted_disputed_and_abstains():
     cal = VerdictCalibration(threshold=0.5)
-    support = EvidenceSignal("passage 1", 0.8, 0.05, ["passage 1 supports it"])
-    refute = EvidenceSignal("passage 2", 0.1, 0.7, ["passage 2 contradicts it"])
+    support = EvidenceSignal("passage 1", 0.8, 0.05)
+    refute = EvidenceSignal("passage 2", 0.1, 0.7, ["passage 2: the claim says 70, the evidence says 69"])
     weak = EvidenceSignal("passage 3", 0.3, 0.2)
     assert decide([support, weak], cal).label == "supported"
     result = decide([refute, weak], cal)
-    assert (result.label, result.cited, result.reasons) == ("refuted", ["passage 2"], ["passage 2 contradicts it"])
+    assert (result.label, result.cited) == ("refuted", ["passage 2"])
+    assert result.reasons == [
+        "passage 2 contradicts the claim (P=0.70)",
+        "passage 2: the claim says 70, the evidence says 69",
+    ]
     assert decide([support, refute], cal).label == "disputed"
     abstain = decide([weak], cal)
     assert abstain.label == "not_enough_evidence" and "no passage clearly" in abstain.reasons[0]

@@ -9,17 +9,28 @@ from __future__ import annotations
 import re
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) before whitespace and an upper-case letter, digit or
-# opening quote; or at a line break. Cheap and good enough for retrieval windows (spaCy would cost 10x more).
-_SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["“‘(\[]?[A-Z0-9])|\s*\n\s*""")
+# opening quote; a paragraph ends at a blank line. A single line break ends a sentence only after a Markdown
+# heading: files wrapped at 80 columns break lines mid-sentence. Cheap and good enough for retrieval windows
+# (spaCy would cost 10x more).
+_BOUNDARY = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["“‘(\[]?[A-Z0-9])|\n[ \t]*\n\s*|\n\s*""")
 _ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gen|Gov|Lt|Col|St|Jr|Sr|No|U\.S|vs|e\.g|i\.e)\.$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if "\n" not in m.group() and _ABBREVIATIONS.search(text[start : m.start()]):
+    for m in _BOUNDARY.finditer(text):
+        before = text[start : m.start()]
+        blank_line = m.group().count("\n") >= 2
+        if (
+            "\n" in m.group()
+            and not blank_line
+            and not before.lstrip().startswith("#")
+            and not before.endswith((".", "!", "?", ":", '"', "”"))
+        ):
+            continue  # a wrapped line, not the end of a sentence
+        if "\n" not in m.group() and _ABBREVIATIONS.search(before):
             continue
-        if text[start : m.start()].strip():
+        if before.strip():
             spans.append((start, m.start()))
         start = m.end()
     if text[start:].strip():

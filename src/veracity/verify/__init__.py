@@ -39,7 +39,7 @@ class VerdictStage:
                 who = f"fact-check {k} ({f.publisher or f.collection}, rated {f.rating!r})"
                 support = FACTCHECK_WEIGHT if polarity in ("supported", "disputed") else 0.0
                 refute = FACTCHECK_WEIGHT if polarity in ("refuted", "disputed") else 0.0
-                signals.append(EvidenceSignal(who, support, refute, [f"{who} addresses this claim"]))
+                signals.append(EvidenceSignal(who, support, refute))
             if not signals:
                 claim.verdict = Verdict(label="not_enough_evidence", confidence=1.0,
                                         reasons=["no evidence was retrieved for this claim"])  # fmt: skip

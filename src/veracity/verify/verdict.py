@@ -92,9 +92,17 @@ def decide(signals: list[EvidenceSignal], calibration: VerdictCalibration) -> Ve
         label, deciding = "refuted", refute - support
     else:
         label, deciding = "not_enough_evidence", t - max(support, refute)
-    cited = [s for s in signals if (label in ("supported", "disputed") and s.support >= t)
-             or (label in ("refuted", "disputed") and s.refute >= t)]  # fmt: skip
-    reasons = [r for s in cited for r in s.reasons]
+    reasons, cited = [], []
+    for s in signals:
+        supports = label in ("supported", "disputed") and s.support >= t
+        refutes = label in ("refuted", "disputed") and s.refute >= t
+        if supports or refutes:
+            cited.append(s)
+            if supports:
+                reasons.append(f"{s.ref} supports the claim (P={s.support:.2f})")
+            if refutes:
+                reasons.append(f"{s.ref} contradicts the claim (P={s.refute:.2f})")
+            reasons += s.reasons
     if label == "not_enough_evidence":
         reasons = [f"no passage clearly supports or refutes the claim (best support {support:.2f}, "
                    f"best refutation {refute:.2f}; {len(signals)} examined)"]  # fmt: skip

@@ -66,18 +66,14 @@ def passage_signals(claim: str, passages: list[tuple[str, str]], results) -> lis
 
     signals = []
     for (ref, text), r in zip(passages, results, strict=True):
-        reasons, conflicts = [], []
+        conflicts: list[str] = []
         support, refute = r.support, r.refute
-        if r.support >= 0.5:
-            reasons.append(f"{ref} supports it (P={r.support:.2f})")
-        if r.refute >= 0.5:
-            reasons.append(f"{ref} contradicts it (P={r.refute:.2f})")
         if r.related >= 0.5:
             mismatches = find_mismatches(claim, text)
             if any(m.kind != "modality" for m in mismatches):  # hedged evidence is weaker, not contrary
                 refute = max(refute, MISMATCH_WEIGHT * r.related)
             conflicts = [f"{ref}: {m.reason}" for m in mismatches]
-        signals.append(EvidenceSignal(ref, support, refute, reasons + conflicts, conflicts))
+        signals.append(EvidenceSignal(ref, support, refute, conflicts, conflicts))
     return signals
 
 
