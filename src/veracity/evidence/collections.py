@@ -30,6 +30,7 @@ class AddResult:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
 
+BATCH = 2000  # documents per transaction: few commits, bounded memory for big JSONL/CSV/WARC files
 Warn = Callable[[str], None]
 Progress = Callable[[str, int, int | None], None]  # (phase, advance, total)
 
@@ -54,12 +55,15 @@ def add_documents(
     for path in files:
         keys: set[str] = set()
         try:
+            batch: list[SourceDocument] = []
             for doc in read_file(path, text_column):
                 doc.passages = passages(doc.text)
-                if not doc.passages:
-                    continue
-                keys.add(doc.key)
-                result.count(store.put(collection, doc))
+                if doc.passages:
+                    keys.add(doc.key)
+                    batch.append(doc)
+                if len(batch) == BATCH:
+                    _put(store, collection, batch, result)
+            _put(store, collection, batch, result)
         except DataFormatError as exc:
             result.skipped.append(str(exc))
             warn(f"skipped {exc}")
@@ -77,6 +81,12 @@ def add_documents(
     return result
 
 
+def _put(store: Store, collection, batch: list[SourceDocument], result: AddResult) -> None:
+    for outcome in store.put_many(collection, batch):
+        result.count(outcome)
+    batch.clear()
+
+
 def import_factchecks(
     store: Store, name: str, path: Path, *, fmt: str = "auto", progress: Progress | None = None
 ) -> AddResult:
@@ -85,10 +95,11 @@ def import_factchecks(
     collection = store.collection(name, "factchecks", create=True)
     result = AddResult()
     docs: list[SourceDocument] = list(read_factchecks(path, fmt))
-    for doc in docs:
-        result.count(store.put(collection, doc))
+    for k in range(0, len(docs), BATCH):
+        n = len(docs[k : k + BATCH])
+        _put(store, collection, docs[k : k + BATCH], result)
         if progress:
-            progress("read", 1, len(docs))
+            progress("read", n, len(docs))
     _sync(store, name, result, progress)
     result.seconds = time.perf_counter() - started
     return result
