@@ -1,7 +1,10 @@
 """Cut a document into passages: windows of whole sentences with character offsets into its text.
 
-Windows of up to three sentences overlapping by one, so a claim that spans a sentence boundary still finds a
-passage holding both halves; never longer than `max_words` (a long sentence is a passage of its own).
+Windows of two sentences, one sentence apart, so every sentence is in two passages and a claim that spans a
+sentence boundary still finds a passage holding both halves; never longer than `max_words` (a long sentence is a
+passage of its own). Two sentences is about as much as a piece of evidence needs (FEVER-style evidence is one or
+two sentences), and short passages keep the encoder fast: indexing runs at about twice the passages/s of
+three-sentence windows (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans]
 
 
-def passages(text: str, *, window: int = 3, stride: int = 2, max_words: int = 120) -> list[tuple[int, int, str]]:
+def passages(text: str, *, window: int = 2, stride: int = 1, max_words: int = 80) -> list[tuple[int, int, str]]:
     """(start, end, text) windows of `window` sentences every `stride` sentences, at most `max_words` words."""
     sents = sentence_spans(text)
     out: list[tuple[int, int, str]] = []
