@@ -83,10 +83,9 @@ def main() -> None:
     parser.add_argument("--json-out", type=Path, default=ROOT / "benchmarks/results/evidence_speed.json")
     args = parser.parse_args()
 
-    from veracity.claims.encoder import get_encoder
     from veracity.evidence.indexes import CollectionIndex
     from veracity.evidence.matching import read_queries
-    from veracity.evidence.search import Searcher
+    from veracity.evidence.search import Searcher, get_retrieval_encoder
     from veracity.evidence.store import Store
 
     queries = list(read_queries(args.data / "factchecks/snopes-ct22/dev-test_queries.tsv").values())[: args.queries]
@@ -105,7 +104,7 @@ def main() -> None:
                 n_docs, n_passages, stored_s = build(store, "bench", args.data, size, window, stride)
             index = CollectionIndex(store, store.collection("bench"))
             t0 = time.perf_counter()
-            index.sync(get_encoder().encode)
+            index.sync(get_retrieval_encoder())
             index_s = time.perf_counter() - t0
             size_mb = (index.size_bytes() + (Path(tmp) / "veracity.db").stat().st_size) / 1e6
             searcher = Searcher(store)

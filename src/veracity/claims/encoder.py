@@ -67,7 +67,9 @@ class SentenceEncoder:
 
     def __init__(self, *, onnx_path: Path | None = None, tokenizer_path: Path | None = None, threads: int = 2) -> None:
         self.tokenizer = load_tokenizer(MAX_TOKENS, tokenizer_path)
-        self.session = onnx_session(onnx_path or default_onnx_path(), threads)
+        path = Path(onnx_path or default_onnx_path())
+        self.name = path.name  # indexes record which encoder made their vectors
+        self.session = onnx_session(path, threads)
 
     def encode(self, texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         out = np.zeros((len(texts), 384), dtype=np.float32)

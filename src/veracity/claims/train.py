@@ -53,7 +53,7 @@ def train_checkworthiness(data_dir: Path, out_dir: Path, cache_dir: Path, log=pr
     card = {
         "name": "checkworthiness-minilm-lr",
         "task": "CLEF CheckThat! 2024 task 1 (English): is the sentence check-worthy?",
-        "model": "logistic regression on mean-pooled all-MiniLM-L6-v2 embeddings (minilm-l6-int8.onnx, per-channel int8)",
+        "model": "logistic regression on mean-pooled all-MiniLM-L6-v2 embeddings (minilm-l6-int8.onnx)",
         "train_data": f"{data_dir.name}/train.tsv ({len(train.texts)} sentences)",
         "selection": "C and threshold chosen by F1 (Yes) on dev.tsv",
         "dev": dev_scores.as_dict(),

@@ -223,3 +223,19 @@ def eval_verification(
     typer.echo(f"claims={s.n} accuracy={s.accuracy:.3f} ece={s.ece:.3f} majority_macro_f1={s.majority_macro_f1:.3f}")
     typer.echo(" ".join(f"f1_{k}={v:.3f}" for k, v in s.per_class_f1.items()))
     typer.echo(f"macro_f1={s.macro_f1:.3f}")
+
+
+@train_app.command("retriever")
+def train_retriever_cmd(
+    data_dir: Annotated[Path, typer.Option(help="CheckThat! 2022 2A folder (vclaims.jsonl, queries, qrels).")] = Path(
+        "../shared/data/factchecks/snopes-ct22"
+    ),
+    out_dir: Annotated[Path, typer.Option(help="Where to write the encoder.")] = Path("models"),
+    cache_dir: Annotated[Path, typer.Option(help="Per-epoch exports.")] = Path(".cache/retriever"),
+    epochs: Annotated[int, typer.Option(help="Epochs.")] = 3,
+) -> None:
+    """Fine-tune the retrieval encoder on claim ↔ fact-check pairs (needs `make train-env`); last line dev MAP@5."""
+    from veracity.evidence.train_retriever import RetrieverConfig, train_retriever
+
+    card = run(lambda: train_retriever(data_dir, out_dir, cache_dir, RetrieverConfig(epochs=epochs), log=typer.echo))
+    typer.echo(f"map5={card['dev_map5']:.4f}")

@@ -43,6 +43,7 @@ def add_documents(
     text_column: str | None = None,
     warn: Warn = lambda _m: None,
     progress: Progress | None = None,
+    encoder=None,
 ) -> AddResult:
     """Add files and folders to corpus `name` (created if new). Unchanged files are skipped, changed ones
     replaced; a file that cannot be read is reported through `warn` and the rest goes on."""
@@ -76,7 +77,7 @@ def add_documents(
             if progress:
                 progress("read", 1, len(files))
         result.removed += store.prune(collection, str(path.resolve()), keys)
-    _sync(store, name, result, progress)
+    _sync(store, name, result, progress, encoder)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -88,7 +89,7 @@ def _put(store: Store, collection, batch: list[SourceDocument], result: AddResul
 
 
 def import_factchecks(
-    store: Store, name: str, path: Path, *, fmt: str = "auto", progress: Progress | None = None
+    store: Store, name: str, path: Path, *, fmt: str = "auto", progress: Progress | None = None, encoder=None
 ) -> AddResult:
     """Import a fact-check file into collection `name` (kind factchecks); re-importing updates in place."""
     started = time.perf_counter()
@@ -100,19 +101,19 @@ def import_factchecks(
         _put(store, collection, docs[k : k + BATCH], result)
         if progress:
             progress("read", n, len(docs))
-    _sync(store, name, result, progress)
+    _sync(store, name, result, progress, encoder)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _sync(store: Store, name: str, result: AddResult, progress: Progress | None) -> None:
-    from veracity.claims.encoder import get_encoder
+def _sync(store: Store, name: str, result: AddResult, progress: Progress | None, encoder=None) -> None:
+    from veracity.evidence.search import get_retrieval_encoder
 
     t0 = time.perf_counter()
     index = CollectionIndex(store, store.collection(name))
     pending = store.info(name).passages
     result.passages_embedded = index.sync(
-        get_encoder().encode, (lambda n: progress("embed", n, pending)) if progress else None
+        encoder or get_retrieval_encoder(), (lambda n: progress("embed", n, pending)) if progress else None
     )
     result.index_seconds = time.perf_counter() - t0
 

@@ -45,22 +45,28 @@ class CollectionIndex:
         self._bm25 = self._bm25_ids = self._dense = None
 
     # -- building -------------------------------------------------------------------------------------------
-    def built_revision(self) -> int | None:
-        state = self.dir / "state.json"
-        return json.loads(state.read_text())["revision"] if state.is_file() else None
+    def state(self) -> dict:
+        path = self.dir / "state.json"
+        return json.loads(path.read_text()) if path.is_file() else {}
 
-    def sync(self, encode: Callable[[list[str]], np.ndarray], progress: Callable[[int], None] | None = None) -> int:
-        """Update both indexes to the collection's current passages; returns how many passages were embedded."""
+    def built_revision(self) -> int | None:
+        return self.state().get("revision")
+
+    def sync(self, encoder, progress: Callable[[int], None] | None = None) -> int:
+        """Update both indexes to the collection's current passages; returns how many passages were embedded.
+        `encoder` has `.encode(texts)` and `.name`; vectors from another encoder are all recomputed."""
         from usearch.index import Index
 
         collection = self.store.collection(self.collection.name)
-        if self.built_revision() == collection.revision:
+        name = getattr(encoder, "name", "minilm-l6-int8.onnx")
+        state = self.state()
+        if state.get("revision") == collection.revision and state.get("encoder", name) == name:
             return 0
         self.dir.mkdir(parents=True, exist_ok=True)
         ids = np.array(sorted(self.store.passage_ids(collection)), dtype=np.uint64)
         dense_path = self.dir / "dense.usearch"
         dense = Index(ndim=DIM, metric="cos", dtype="f16")
-        if dense_path.is_file():
+        if dense_path.is_file() and state.get("encoder", name) == name:
             dense.load(str(dense_path))
         have = np.fromiter(iter(dense.keys), dtype=np.uint64, count=len(dense))
         stale = np.setdiff1d(have, ids)
@@ -70,12 +76,14 @@ class CollectionIndex:
         for k in range(0, len(new), 512):  # in chunks: memory stays flat, progress moves
             chunk = new[k : k + 512]
             texts = self.store.passage_texts(int(i) for i in chunk)
-            dense.add(chunk, encode([texts[int(i)] for i in chunk]))
+            dense.add(chunk, encoder.encode([texts[int(i)] for i in chunk]))
             if progress:
                 progress(len(chunk))
         dense.save(str(dense_path))
         self._write_bm25(ids)
-        (self.dir / "state.json").write_text(json.dumps({"revision": collection.revision, "passages": len(ids)}))
+        (self.dir / "state.json").write_text(
+            json.dumps({"revision": collection.revision, "passages": len(ids), "encoder": name})
+        )
         self._bm25 = self._dense = None
         return len(new)
 

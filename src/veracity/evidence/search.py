@@ -41,6 +41,24 @@ class Hit:
     match_probability: float | None = None  # set by the re-ranker on fact-check hits
 
 
+def get_retrieval_encoder():
+    """The fine-tuned retrieval encoder (evidence/train_retriever.py) when shipped, else the shared encoder."""
+    from importlib import resources
+    from pathlib import Path
+
+    from veracity.claims.encoder import SentenceEncoder, get_encoder
+    from veracity.evidence.train_retriever import RETRIEVER_FILE
+
+    global _RETRIEVAL_ENCODER
+    if _RETRIEVAL_ENCODER is None:
+        path = Path(str(resources.files("veracity.models").joinpath(RETRIEVER_FILE)))
+        _RETRIEVAL_ENCODER = SentenceEncoder(onnx_path=path) if path.is_file() else get_encoder()
+    return _RETRIEVAL_ENCODER
+
+
+_RETRIEVAL_ENCODER = None
+
+
 def clean_query(text: str) -> str:
     """Links carry no words to match; drop them."""
     return " ".join(_NOISE.sub(" ", text).split())
@@ -50,18 +68,16 @@ class Searcher:
     """Search one or more collections. Build once and reuse: indexes and the encoder stay loaded."""
 
     def __init__(self, store: Store, *, bm25_weight: float = BM25_WEIGHT, encoder=None, reranker=None) -> None:
-        from veracity.claims.encoder import get_encoder
-
         self.store = store
         self.bm25_weight = bm25_weight
-        self.encoder = encoder or get_encoder()
+        self.encoder = encoder or get_retrieval_encoder()
         self.reranker = reranker
         self._indexes: dict[str, CollectionIndex] = {}
 
     def index(self, name: str) -> CollectionIndex:
         if name not in self._indexes:
             index = CollectionIndex(self.store, self.store.collection(name))
-            index.sync(self.encoder.encode)  # no-op when up to date; repairs an interrupted add
+            index.sync(self.encoder)  # no-op when up to date; repairs an interrupted add
             self._indexes[name] = index
         return self._indexes[name]
 
