@@ -53,7 +53,7 @@ def assessment(report: Report) -> list[str]:
         detail = f" (mostly {top})" if top else ""
         lines.append(f"Persuasion techniques cover {s.persuasion_density:.0%} of the text{detail}: {level}.")
     if s.n_claims and s.n_anonymous:
-        lines.append(f"{s.n_anonymous} statements rest on anonymous sources.")
+        lines.append(f"{s.n_anonymous} statement{'s rest' if s.n_anonymous > 1 else ' rests'} on anonymous sources.")
     return lines
 
 
