@@ -243,3 +243,28 @@ def test_analyze_attaches_evidence_and_factchecks_and_renders_them(tmp_path, doc
     page = render(report, Format.html)
     assert "javascript:" not in page and "<b>ISIS</b>" not in page
     assert "&lt;b&gt;ISIS&lt;/b&gt;" in page  # the fact-check is shown, escaped, without its link
+
+
+def test_warc_archives_are_read_page_by_page(store, tmp_path):
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for n, body in enumerate([MOSUL, "<html><body></body></html>"]):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.0")
+            record = writer.create_warc_record(
+                f"https://news.example/{n}", "response", payload=BytesIO(body.encode()), http_headers=headers
+            )
+            writer.write_record(record)
+    result = add_documents(store, "crawl", [path])
+    assert result.added == 1  # the empty page is skipped, the archive is not
+    hit = Searcher(store).search("displaced civilians in Mosul", ["crawl"], k=1)[0]
+    assert hit.url == "https://news.example/0" and hit.title == "Mosul offensive begins"
+    (tmp_path / "broken.warc").write_bytes(b"WARC/1.0\r\nnot really\r\n")
+    warnings = []
+    add_documents(store, "crawl", [tmp_path / "broken.warc"], warn=warnings.append)
+    assert warnings and "broken.warc" in warnings[0]

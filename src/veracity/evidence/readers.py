@@ -136,6 +136,7 @@ def _warc(path: Path, key: str) -> Iterator[SourceDocument]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    found = 0
     with path.open("rb") as f:
         try:
             for record in ArchiveIterator(f):
@@ -148,12 +149,15 @@ def _warc(path: Path, key: str) -> Iterator[SourceDocument]:
                 data = record.content_stream().read()
                 try:
                     if "html" in content_type:
-                        yield _page(data, f"{key}#{url}", url if url and url.startswith("http") else None, url or key)
+                        doc = _page(data, f"{key}#{url}", url if url and url.startswith("http") else None, url or key)
                     else:
                         doc = _plain(data, f"{key}#{url}", url or key)
                         doc.url = url
-                        yield doc
                 except DataFormatError:
                     continue  # one empty or broken page does not spoil the archive
+                found += 1
+                yield doc
         except (ArchiveLoadFailed, OSError, ValueError) as exc:
             raise DataFormatError(f"{path}: not a readable WARC file ({exc})") from None
+    if not found:
+        raise DataFormatError(f"{path}: no readable HTML or text pages in this WARC file")
