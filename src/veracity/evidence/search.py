@@ -3,14 +3,16 @@
 For each collection the top BM25 and top dense passages form the candidates; each candidate's BM25 score is
 divided by the query's best BM25 score (so both signals live in [0, 1]) and fused as
     score = w * bm25 / max_bm25 + (1 - w) * cosine,        w = 0.3
-(chosen on the CheckThat! 2022 train-dev queries; a weighted sum beat reciprocal rank fusion there by 0.01 MAP@5,
-docs/BENCHMARKS.md). Fact-check hits may then be re-ranked by a cross-encoder (evidence/rerank.py).
+(w chosen on the CheckThat! 2022 train-dev queries; docs/BENCHMARKS.md compares it with reciprocal rank fusion).
+Cosines come from the retrieval encoder fine-tuned on claim ↔ fact-check pairs when it is shipped. Fact-check
+hits may then be re-ranked by a cross-encoder (evidence/rerank.py) when its model is present.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -41,6 +43,7 @@ class Hit:
     match_probability: float | None = None  # set by the re-ranker on fact-check hits
 
 
+@cache
 def get_retrieval_encoder():
     """The fine-tuned retrieval encoder (evidence/train_retriever.py) when shipped, else the shared encoder."""
     from importlib import resources
@@ -49,14 +52,8 @@ def get_retrieval_encoder():
     from veracity.claims.encoder import SentenceEncoder, get_encoder
     from veracity.evidence.train_retriever import RETRIEVER_FILE
 
-    global _RETRIEVAL_ENCODER
-    if _RETRIEVAL_ENCODER is None:
-        path = Path(str(resources.files("veracity.models").joinpath(RETRIEVER_FILE)))
-        _RETRIEVAL_ENCODER = SentenceEncoder(onnx_path=path) if path.is_file() else get_encoder()
-    return _RETRIEVAL_ENCODER
-
-
-_RETRIEVAL_ENCODER = None
+    path = Path(str(resources.files("veracity.models").joinpath(RETRIEVER_FILE)))
+    return SentenceEncoder(onnx_path=path) if path.is_file() else get_encoder()
 
 
 def clean_query(text: str) -> str:
