@@ -268,3 +268,17 @@ def test_warc_archives_are_read_page_by_page(store, tmp_path):
     warnings = []
     add_documents(store, "crawl", [tmp_path / "broken.warc"], warn=warnings.append)
     assert warnings and "broken.warc" in warnings[0]
+
+
+def test_vectors_from_another_encoder_are_recomputed(store, docs):
+    from veracity.claims.encoder import get_encoder
+    from veracity.evidence.search import get_retrieval_encoder
+
+    add_documents(store, "news", [docs], encoder=get_encoder())
+    index = CollectionIndex(store, store.collection("news"))
+    n = store.info("news").passages
+    if get_retrieval_encoder().name == get_encoder().name:
+        pytest.skip("no separate retrieval encoder shipped")
+    assert index.sync(get_retrieval_encoder()) == n  # all re-embedded
+    assert index.sync(get_retrieval_encoder()) == 0  # then up to date
+    assert index.state()["encoder"] == get_retrieval_encoder().name

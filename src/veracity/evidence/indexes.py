@@ -2,7 +2,7 @@
 
     <home>/indexes/<collection>/bm25/           bm25s index over the passages, rows in `passage_ids.npy` order
     <home>/indexes/<collection>/dense.usearch   MiniLM int8 embeddings, keyed by passage id (cosine)
-    <home>/indexes/<collection>/state.json      the collection revision both were built from
+    <home>/indexes/<collection>/state.json      the collection revision both were built from, and the encoder
 
 `sync` brings them up to the database: new passages are embedded and added, deleted ones removed (only the
 difference is encoded, so re-adding a folder costs nothing), and BM25 is rebuilt from the stored texts (seconds
@@ -20,6 +20,7 @@ import numpy as np
 from veracity.evidence.store import CollectionRow, Store
 
 DIM = 384
+FIRST_ENCODER = "minilm-l6-int8.onnx"  # what built indexes whose state.json names no encoder
 _STEMMER = None
 
 
@@ -58,15 +59,16 @@ class CollectionIndex:
         from usearch.index import Index
 
         collection = self.store.collection(self.collection.name)
-        name = getattr(encoder, "name", "minilm-l6-int8.onnx")
+        name = getattr(encoder, "name", FIRST_ENCODER)
         state = self.state()
-        if state.get("revision") == collection.revision and state.get("encoder", name) == name:
+        same_encoder = state.get("encoder", FIRST_ENCODER) == name
+        if state.get("revision") == collection.revision and same_encoder:
             return 0
         self.dir.mkdir(parents=True, exist_ok=True)
         ids = np.array(sorted(self.store.passage_ids(collection)), dtype=np.uint64)
         dense_path = self.dir / "dense.usearch"
         dense = Index(ndim=DIM, metric="cos", dtype="f16")
-        if dense_path.is_file() and state.get("encoder", name) == name:
+        if dense_path.is_file() and same_encoder:
             dense.load(str(dense_path))
         have = np.fromiter(iter(dense.keys), dtype=np.uint64, count=len(dense))
         stale = np.setdiff1d(have, ids)
@@ -84,7 +86,7 @@ class CollectionIndex:
         (self.dir / "state.json").write_text(
             json.dumps({"revision": collection.revision, "passages": len(ids), "encoder": name})
         )
-        self._bm25 = self._dense = None
+        self._bm25 = self._bm25_ids = self._dense = None  # reloaded on the next query
         return len(new)
 
     def _write_bm25(self, ids: np.ndarray) -> None:
