@@ -130,3 +130,10 @@ def predict_logits(torch, net, ids: list[list[int]], batch_size: int = 128) -> n
                 out = np.zeros((len(ids), logits.shape[-1]), dtype=np.float32)
             out[idx] = logits
     return out if out is not None else np.zeros((0, 1), dtype=np.float32)
+
+
+def seed_and_threads(torch, seed: int, threads: int) -> None:
+    """Seed Python's and torch's generators and pin torch to `threads` CPU threads (runs are repeatable)."""
+    random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)

@@ -26,6 +26,7 @@ from veracity.training import (
     pad_batch,
     predict_logits,
     require_torch,
+    seed_and_threads,
     train_step,
     warmup_linear_schedule,
 )
@@ -69,9 +70,7 @@ def train_reranker(data_dir: Path, out_dir: Path, work_dir: Path, config: Rerank
     from veracity.evidence.store import Store
 
     config = config or RerankerConfig()
-    random.seed(config.seed)
-    torch.manual_seed(config.seed)
-    torch.set_num_threads(config.threads)
+    seed_and_threads(torch, config.seed, config.threads)
     started = time.perf_counter()
     store = Store(work_dir / "home")
     import_factchecks(store, COLLECTION, data_dir / "vclaims.jsonl", fmt="vclaims")

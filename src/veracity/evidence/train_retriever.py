@@ -18,7 +18,14 @@ from datetime import date
 from pathlib import Path
 
 from veracity.evidence.matching import read_qrels, read_queries, score_rankings
-from veracity.training import base_model_dir, export_onnx_int8, pad_batch, require_torch, warmup_linear_schedule
+from veracity.training import (
+    base_model_dir,
+    export_onnx_int8,
+    pad_batch,
+    require_torch,
+    seed_and_threads,
+    warmup_linear_schedule,
+)
 
 RETRIEVER_FILE = "retrieval-minilm-int8.onnx"
 
@@ -57,9 +64,7 @@ def train_retriever(data_dir: Path, out_dir: Path, work_dir: Path, config: Retri
     from veracity.claims.encoder import load_tokenizer
 
     config = config or RetrieverConfig()
-    random.seed(config.seed)
-    torch.manual_seed(config.seed)
-    torch.set_num_threads(config.threads)
+    seed_and_threads(torch, config.seed, config.threads)
     started = time.perf_counter()
     texts = {}
     with open(data_dir / "vclaims.jsonl", encoding="utf-8") as f:

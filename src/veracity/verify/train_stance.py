@@ -28,6 +28,7 @@ from veracity.training import (
     pad_batch,
     predict_logits,
     require_torch,
+    seed_and_threads,
     train_step,
     warmup_linear_schedule,
 )
@@ -117,9 +118,7 @@ def train_stance(
     from veracity.claims.encoder import load_tokenizer
 
     config = config or StanceConfig()
-    random.seed(config.seed)
-    torch.manual_seed(config.seed)
-    torch.set_num_threads(config.threads)
+    seed_and_threads(torch, config.seed, config.threads)
     started = time.perf_counter()
     work_dir.mkdir(parents=True, exist_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
