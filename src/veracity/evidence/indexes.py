@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 
@@ -21,22 +22,20 @@ from veracity.evidence.store import CollectionRow, Store
 
 DIM = 384
 FIRST_ENCODER = "minilm-l6-int8.onnx"  # what built indexes whose state.json names no encoder
-_STEMMER = None
 
 
-def _stemmer():
-    global _STEMMER
-    if _STEMMER is None:
-        import Stemmer
+@cache
+def english_stemmer():
+    """Snowball English (PyStemmer), loaded once; BM25 and the stance features stem the same way."""
+    import Stemmer
 
-        _STEMMER = Stemmer.Stemmer("english")
-    return _STEMMER
+    return Stemmer.Stemmer("english")
 
 
 def bm25_tokens(texts: list[str]):
     import bm25s
 
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
+    return bm25s.tokenize(texts, stopwords="en", stemmer=english_stemmer(), show_progress=False)
 
 
 class CollectionIndex:

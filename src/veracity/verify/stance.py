@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from veracity.errors import ModelUnavailable
+from veracity.evidence.indexes import english_stemmer
 from veracity.evidence.passages import sentence_spans
 
 STANCE_NAME = "stance-minilm"
@@ -39,15 +40,8 @@ def sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)] or [text]
 
 
-@cache
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
 def content_stems(text: str) -> list[str]:
-    return _stemmer().stemWords([w for w in _WORD.findall(text.lower()) if w not in _STOP])
+    return english_stemmer().stemWords([w for w in _WORD.findall(text.lower()) if w not in _STOP])
 
 
 def relatedness_features(claim_vec: np.ndarray, sent_vecs: np.ndarray, claim: str, body: str) -> np.ndarray:
