@@ -24,6 +24,7 @@ from veracity.training import (
     pad_batch,
     require_torch,
     seed_and_threads,
+    train_step,
     warmup_linear_schedule,
 )
 
@@ -117,12 +118,7 @@ def train_retriever(data_dir: Path, out_dir: Path, work_dir: Path, config: Retri
             idx = order[k : k + config.batch_size]
             scores = embed(q_ids, idx) @ embed(d_ids, idx).T * config.scale
             loss = torch.nn.functional.cross_entropy(scores, torch.arange(len(idx)))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            running += loss.item()
+            running += train_step(torch, net, loss, optimizer, scheduler)
         candidate = work_dir / f"epoch{epoch + 1}.onnx"
         export_onnx_int8(torch, net, example, candidate, {"hidden": {0: "batch", 1: "seq"}})
         net.train()
