@@ -71,6 +71,18 @@ class SentenceEncoder:
         self.name = path.name  # indexes record which encoder made their vectors
         self.session = onnx_session(path, threads)
 
+    def token_states(self, texts: list[str], batch_size: int = BATCH_SIZE) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per text: the last layer's token vectors [n, 384] and each token's (start, end) characters in the text
+        ((0, 0) for [CLS]/[SEP]); for pooling over a part of a text in its context."""
+        out: list[tuple[np.ndarray, np.ndarray]] = [(np.empty(0), np.empty(0))] * len(texts)
+        for idx, feeds, mask in length_sorted_batches(self.tokenizer, self.session, texts, batch_size):
+            hidden = self.session.run(None, feeds)[0]
+            encodings = self.tokenizer.encode_batch([texts[i] for i in idx])
+            for row, i in enumerate(idx):
+                n = int(mask[row].sum())
+                out[i] = hidden[row, :n], np.array(encodings[row].offsets[:n]).reshape(n, 2)
+        return out
+
     def encode(self, texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         out = np.zeros((len(texts), 384), dtype=np.float32)
         for idx, feeds, mask in length_sorted_batches(self.tokenizer, self.session, texts, batch_size):
