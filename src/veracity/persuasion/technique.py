@@ -1,6 +1,7 @@
 """Technique classification (TC) for a span: logistic regression on frozen MiniLM embeddings — the span alone, the
-span's tokens read in their sentence, the sentence — plus length, repetition and cue-word features. On held-out PTC articles it beats the tagger's own
-per-token technique head (0.42 micro-F1) by a wide margin, so it labels every span the tagger finds.
+span's tokens read in their sentence, the sentence — plus length, repetition and cue-word features. On held-out PTC
+articles it beats the tagger's own per-token technique head (0.42 micro-F1) by a wide margin, so it labels every
+span the tagger finds.
 
     veracity train persuasion --techniques-only   (seconds; no PyTorch needed)
 """
