@@ -84,3 +84,34 @@ def test_span_rule_hysteresis_keeps_runs_that_reach_the_high_threshold():
     assert spans_from_tokens(unit, probs, SpanRule(0.35, 0.7, 1)) == [(0, 7, 0.65)]
     # a gap of two tokens is bridged with max_gap=2: one span over tokens 1-6
     assert [s[:2] for s in spans_from_tokens(unit, probs, SpanRule(0.35, 0.7, 2))] == [(0, 23)]
+
+
+def test_units_are_lines_and_map_every_token_back_to_the_text():
+    from veracity.persuasion.predict import raw_tokenizer
+    from veracity.persuasion.units import make_units
+
+    lines = ["A short first line.", "", "Then a second one, with more words in it.", "x " * 40]
+    text = "\n".join(lines) + "\n"
+    units = make_units("1", text, raw_tokenizer(), max_tokens=24)
+    tokens = [(s, e) for u in units for s, e in u.offsets if e > s]
+    assert [text[s:e].lower() for s, e in tokens] == raw_tokenizer().encode(text, add_special_tokens=False).tokens
+    assert all(len(u.ids) <= 24 for u in units)
+    # one window per line; the 40-token line is cut into windows of 22 wordpieces (+ [CLS], [SEP])
+    assert [len(u.ids) - 2 for u in units] == [5, 11, 22, 18]
+
+
+def test_technique_features_read_the_span_in_its_sentence(monkeypatch):
+    import numpy as np
+
+    from veracity.persuasion import technique
+
+    text = "Officials met on Monday. The traitors lied again! Nobody was surprised.\nNew paragraph here."
+    start = text.index("traitors")
+    assert technique._sentence_bounds(text, start, start + 8) == (text.index("The"), text.index("Nobody"))
+    # a span crossing sentences widens the context to both; never past the line end
+    assert technique._sentence_bounds(text, start, text.index("Nobody") + 3) == (text.index("The"), text.index("\n"))
+    spans = [LabelledSpan("1", start, start + 8), LabelledSpan("1", 0, 9)]
+    features = technique.span_features({"1": text}, spans)
+    assert features.shape == (2, 3 * 384 + 6 + len(technique.CUES) + 4) and np.isfinite(features).all()
+    # the span's own embedding differs from its tokens read in context
+    assert abs(float(features[0, :384] @ features[0, 384:768])) < 0.99

@@ -73,14 +73,23 @@ def train_persuasion_cmd(
     cache_dir: Annotated[Path, typer.Option(help="Checkpoints.")] = Path(".cache/persuasion"),
     epochs: Annotated[int, typer.Option(help="Epochs.")] = 6,
     techniques_only: Annotated[bool, typer.Option(help="Only refit the technique classifier (no PyTorch).")] = False,
+    refit_from: Annotated[
+        Path | None,
+        typer.Option(help="Model card of a selection run: refit on fit + validation with its epochs and span rule."),
+    ] = None,
 ) -> None:
     """Train the propaganda span tagger (needs `make train-env`), then the technique classifier."""
     from veracity.persuasion.technique import train_techniques
 
     if not techniques_only:
-        from veracity.persuasion.train import TaggerConfig, train_persuasion
+        from veracity.persuasion.train import TaggerConfig, read_selection_card, train_persuasion
 
-        card = run(lambda: train_persuasion(data_dir, out_dir, cache_dir, TaggerConfig(epochs=epochs), log=typer.echo))
+        selection = run(lambda: read_selection_card(refit_from)) if refit_from else None
+        card = run(
+            lambda: train_persuasion(
+                data_dir, out_dir, cache_dir, TaggerConfig(epochs=epochs), log=typer.echo, refit_from=selection
+            )
+        )
         typer.echo(f"tagger: held-out si_f1={card['test']['si_f1']:.3f}")
     model = run(lambda: train_techniques(data_dir, out_dir, log=typer.echo))
     typer.echo(f"tc_f1={model.card['test_tc_f1']:.3f}")

@@ -10,7 +10,7 @@ import numpy as np
 
 from veracity.persuasion.data import TECHNIQUES, LabelledSpan
 from veracity.persuasion.scoring import si_scores
-from veracity.persuasion.units import SpanRule, Unit, make_units, spans_from_tokens
+from veracity.persuasion.units import MAX_TOKENS, SpanRule, Unit, make_units, spans_from_tokens
 
 TAGGER_NAME = "persuasion-minilm-tagger"
 RULE_GRID = [
@@ -33,11 +33,14 @@ def raw_tokenizer():
 
 
 class OnnxPersuasionTagger:
-    def __init__(self, onnx_path: Path, *, rule: SpanRule | None = None, threads: int = 2) -> None:
+    def __init__(
+        self, onnx_path: Path, *, rule: SpanRule | None = None, max_tokens: int = MAX_TOKENS, threads: int = 2
+    ) -> None:
         from veracity.claims.encoder import onnx_session
 
         self.session = onnx_session(onnx_path, threads)
         self.rule = rule or SpanRule()
+        self.max_tokens = max_tokens
 
     def token_probs(self, units: list[Unit], batch_size: int = 32) -> list[np.ndarray]:
         out: list[np.ndarray] = [np.empty(0)] * len(units)
@@ -56,7 +59,7 @@ class OnnxPersuasionTagger:
         return out
 
     def score_articles(self, articles: dict[str, str]) -> list[tuple[Unit, np.ndarray]]:
-        units = [u for a, text in articles.items() for u in make_units(a, text, raw_tokenizer())]
+        units = [u for a, text in articles.items() for u in make_units(a, text, raw_tokenizer(), self.max_tokens)]
         return list(zip(units, self.token_probs(units), strict=True))
 
     def spans(
@@ -111,8 +114,10 @@ def get_tagger() -> OnnxPersuasionTagger:
     card = directory / f"{TAGGER_NAME}.json"
     if not card.is_file():
         raise ModelUnavailable(f"persuasion model not found in {directory} (train it: veracity train persuasion)")
-    rule = SpanRule(**json.loads(card.read_text())["span_rule"])
-    return OnnxPersuasionTagger(directory / f"{TAGGER_NAME}.onnx", rule=rule)
+    meta = json.loads(card.read_text())
+    rule = SpanRule(**meta["span_rule"])
+    path = directory / f"{TAGGER_NAME}.onnx"
+    return OnnxPersuasionTagger(path, rule=rule, max_tokens=meta.get("max_tokens", MAX_TOKENS))
 
 
 def predict_spans(tagger: OnnxPersuasionTagger, article_id: str, text: str) -> list[LabelledSpan]:
