@@ -11,7 +11,8 @@ import numpy as np
 from veracity.errors import ModelUnavailable
 
 MAX_TOKENS = 128
-BATCH_SIZE = 32
+# Small batches: with int8 MiniLM on 2 cores, 8 sequences a run is ~1.5-2x faster than 32 (benchmarks/README.md).
+BATCH_SIZE = 8
 TOKENIZER_FILE = "minilm-tokenizer.json"
 ENCODER_FILE = "minilm-l6-int8.onnx"
 

@@ -91,8 +91,10 @@ class OnnxCheckworthiness:
             card=card,
         )
 
-    def logits(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        from veracity.claims.encoder import length_sorted_batches
+    def logits(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
+        from veracity.claims.encoder import BATCH_SIZE, length_sorted_batches
+
+        batch_size = batch_size or BATCH_SIZE
 
         out = np.zeros(len(texts), dtype=np.float32)
         for idx, feeds, _ in length_sorted_batches(self.tokenizer, self.session, texts, batch_size):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from veracity.claims.encoder import BATCH_SIZE
+
 RERANKER_NAME = "factcheck-reranker-minilm"
 MATCH_PROBABILITY = 0.5  # a fact-check is reported under a claim only when the model finds it this likely
 
@@ -33,7 +35,7 @@ class OnnxReranker:
         self.tokenizer = load_tokenizer(max_tokens)
         self.retrieval_weight, self.depth = retrieval_weight, depth
 
-    def logits(self, queries: list[str], texts: list[str], batch_size: int = 32) -> np.ndarray:
+    def logits(self, queries: list[str], texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         pairs = list(zip(queries, texts, strict=True))
         out = np.zeros(len(pairs), dtype=np.float32)
         order = np.argsort([len(q) + len(t) for q, t in pairs], kind="stable")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from veracity.claims.encoder import BATCH_SIZE
 from veracity.errors import ModelUnavailable
 from veracity.evidence.indexes import english_stemmer
 from veracity.evidence.passages import sentence_spans
@@ -106,7 +107,7 @@ class StanceModel:
         z = ((features - self.mean) / self.scale) @ self.coef + self.intercept
         return 1 / (1 + np.exp(-z))
 
-    def stance_logits(self, claims: list[str], inputs: list[str], batch_size: int = 32) -> np.ndarray:
+    def stance_logits(self, claims: list[str], inputs: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         out = np.zeros((len(claims), len(CROSS_LABELS)), dtype=np.float32)
         order = np.argsort([len(c) + len(t) for c, t in zip(claims, inputs, strict=True)], kind="stable")
         for k in range(0, len(order), batch_size):
