@@ -77,6 +77,10 @@ def train_persuasion_cmd(
         Path | None,
         typer.Option(help="Model card of a selection run: refit on fit + validation with its epochs and span rule."),
     ] = None,
+    unlabelled: Annotated[
+        list[Path] | None,
+        typer.Option(help="Unlabelled news (files or folders) for self-training, labelled by the shipped tagger."),
+    ] = None,
 ) -> None:
     """Train the propaganda span tagger (needs `make train-env`), then the technique classifier."""
     from veracity.persuasion.technique import train_techniques
@@ -87,7 +91,13 @@ def train_persuasion_cmd(
         selection = run(lambda: read_selection_card(refit_from)) if refit_from else None
         card = run(
             lambda: train_persuasion(
-                data_dir, out_dir, cache_dir, TaggerConfig(epochs=epochs), log=typer.echo, refit_from=selection
+                data_dir,
+                out_dir,
+                cache_dir,
+                TaggerConfig(epochs=epochs),
+                log=typer.echo,
+                refit_from=selection,
+                unlabelled=unlabelled,
             )
         )
         typer.echo(f"tagger: held-out si_f1={card['test']['si_f1']:.3f}")

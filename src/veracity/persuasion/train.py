@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from veracity.errors import DataFormatError
 from veracity.persuasion.data import TECHNIQUES, read_articles, read_labels, split_articles
 from veracity.persuasion.predict import TAGGER_NAME, OnnxPersuasionTagger, predict_spans, raw_tokenizer
@@ -58,10 +60,12 @@ def train_persuasion(
     log=print,
     *,
     refit_from: dict | None = None,
+    unlabelled: list[Path] | None = None,
 ) -> dict:
     """Selection run (default): fit on the fit split, pick the epoch and span rule on validation. Refit run
     (`refit_from` = the selection run's model card): same configuration, its best epoch count and span rule, fitted
-    on fit + validation. Either way the shipped int8 model is scored once on the held-out test split."""
+    on fit + validation. Either way the shipped int8 model is scored once on the held-out test split. With
+    `unlabelled` news files, the shipped tagger labels them (soft "inside" targets) as extra training data."""
     torch = require_torch()
     if refit_from is not None:
         config = TaggerConfig(**{**refit_from["config"], "epochs": refit_from["best_epoch"]})
@@ -83,6 +87,10 @@ def train_persuasion(
         by_article.setdefault(span.article_id, []).append(span)
     units = [u for a in fit_ids for u in make_units(a, articles[a], tok, config.max_tokens)]
     labels = [token_labels(u, by_article.get(u.article_id, [])) for u in units]
+    n_gold = len(units)
+    if unlabelled:
+        silver, silver_labels = silver_units(unlabelled, config.max_tokens, log)
+        units, labels = units + silver, labels + silver_labels
     log(f"{len(units)} training units, {sum(len(u.ids) for u in units)} tokens")
     net = build_encoder_head(torch, 1 + len(TECHNIQUES), pool=False)
     steps = -(-len(units) // config.batch_size) * config.epochs
@@ -109,7 +117,8 @@ def train_persuasion(
             si_loss = torch.nn.functional.binary_cross_entropy_with_logits(
                 out[..., 0][valid], y[..., 0][valid], pos_weight=pos_weight
             )
-            inside = valid & (y[..., 0] > 0)
+            gold_rows = torch.tensor([i < n_gold for i in idx])
+            inside = valid & (y[..., 0] > 0) & gold_rows[:, None]  # technique targets exist for gold spans only
             tc_loss = (
                 torch.nn.functional.binary_cross_entropy_with_logits(out[..., 1:][inside], y[..., 1:][inside])
                 if inside.any()
@@ -176,12 +185,40 @@ def train_persuasion(
         "command": "veracity train persuasion --data-dir ../shared/data/propaganda/ptc"
         + ("" if refit_from is None else " --refit-from SELECTION_CARD.json"),
         "config": asdict(config),
+        "self_training": None
+        if not unlabelled
+        else {"unlabelled": [str(p) for p in unlabelled], "silver_units": len(units) - n_gold, "teacher": TAGGER_NAME},
         "size_bytes": target.stat().st_size,
         "data_licence": "PTC (Da San Martino et al. 2020), research use",
     }
     (out_dir / f"{TAGGER_NAME}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     log(f"held-out test: si_f1={si_result.f1:.4f} tc_f1={tc_result.f1:.4f}")
     return card
+
+
+def silver_units(paths: list[Path], max_tokens: int, log=print) -> tuple[list, list[np.ndarray]]:
+    """Self-training data: units of unlabelled news articles, their "inside" targets the shipped tagger's token
+    probabilities (technique columns stay empty: the technique loss reads gold spans only)."""
+    from veracity.errors import VeracityError
+    from veracity.evidence.readers import iter_files, read_file
+    from veracity.persuasion.predict import get_tagger
+
+    texts: dict[str, str] = {}
+    for path in iter_files(paths):
+        try:
+            texts |= {f"{path}#{k}": doc.text for k, doc in enumerate(read_file(path)) if doc.text.strip()}
+        except VeracityError as exc:
+            log(f"skipped {path}: {exc}")
+    teacher = get_tagger()
+    teacher.max_tokens = max_tokens
+    units, labels = [], []
+    for unit, probs in teacher.score_articles(texts):
+        y = np.zeros((len(unit.ids), 1 + len(TECHNIQUES)), dtype=np.float32)
+        y[:, 0] = probs[:, 0] * np.array([e > s for s, e in unit.offsets])  # nothing on [CLS]/[SEP]
+        units.append(unit)
+        labels.append(y)
+    log(f"self-training: {len(texts)} unlabelled texts, {len(units)} units labelled by {TAGGER_NAME}")
+    return units, labels
 
 
 def read_selection_card(path: Path) -> dict:
