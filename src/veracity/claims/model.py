@@ -92,9 +92,9 @@ class OnnxCheckworthiness:
         )
 
     def logits(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
-        from veracity.claims.encoder import BATCH_SIZE, length_sorted_batches
+        from veracity.claims.encoder import SMALL_BATCH, length_sorted_batches
 
-        batch_size = batch_size or BATCH_SIZE
+        batch_size = batch_size or SMALL_BATCH
 
         out = np.zeros(len(texts), dtype=np.float32)
         for idx, feeds, _ in length_sorted_batches(self.tokenizer, self.session, texts, batch_size):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from veracity.claims.encoder import BATCH_SIZE
+from veracity.claims.encoder import SMALL_BATCH
 from veracity.persuasion.data import TECHNIQUES, LabelledSpan
 from veracity.persuasion.scoring import si_scores
 from veracity.persuasion.units import MAX_TOKENS, SpanRule, Unit, make_units, spans_from_tokens
@@ -43,7 +43,7 @@ class OnnxPersuasionTagger:
         self.rule = rule or SpanRule()
         self.max_tokens = max_tokens
 
-    def token_probs(self, units: list[Unit], batch_size: int = BATCH_SIZE) -> list[np.ndarray]:
+    def token_probs(self, units: list[Unit], batch_size: int = SMALL_BATCH) -> list[np.ndarray]:
         out: list[np.ndarray] = [np.empty(0)] * len(units)
         order = sorted(range(len(units)), key=lambda i: len(units[i].ids))
         for k in range(0, len(order), batch_size):

@@ -58,14 +58,14 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def span_features(articles: dict[str, str], spans: list[LabelledSpan]) -> np.ndarray:
     """Per span: its own embedding, the mean of its tokens read in its sentence, the sentence's embedding (one
     encoder pass per distinct sentence and per distinct span text), then length, repetition and cue features."""
-    from veracity.claims.encoder import get_encoder
+    from veracity.claims.encoder import SMALL_BATCH, get_encoder
 
     encoder = get_encoder()
     texts = [articles[s.article_id][s.start : s.end] for s in spans]
     bounds = [_sentence_bounds(articles[s.article_id], s.start, s.end) for s in spans]
     contexts = [articles[s.article_id][a:b] for s, (a, b) in zip(spans, bounds, strict=True)]
     unique = list(dict.fromkeys(contexts))
-    states = dict(zip(unique, encoder.token_states(unique), strict=True))
+    states = dict(zip(unique, encoder.token_states(unique, SMALL_BATCH), strict=True))
     in_context, context_mean, extra = [], [], []
     for s, t, context, (left, _) in zip(spans, texts, contexts, bounds, strict=True):
         hidden, offsets = states[context]
@@ -78,7 +78,7 @@ def span_features(articles: dict[str, str], spans: list[LabelledSpan]) -> np.nda
         extra.append([np.log1p(len(t)), np.log1p(len(t.split())), float(repeats > 1), np.log1p(repeats),
                       float("!" in t), float(t.strip()[:1] in "\"“"), *_cue_features(t, context)])  # fmt: skip
     return np.hstack(
-        [_encode_unique(encoder, texts), np.array(in_context), np.array(context_mean), np.array(extra)]
+        [_encode_unique(encoder, texts, SMALL_BATCH), np.array(in_context), np.array(context_mean), np.array(extra)]
     ).astype(np.float32)
 
 
@@ -96,10 +96,10 @@ def _cue_features(span: str, context: str) -> list[float]:
     ]
 
 
-def _encode_unique(encoder, texts: list[str]) -> np.ndarray:
+def _encode_unique(encoder, texts: list[str], batch_size: int) -> np.ndarray:
     """Encode each distinct text once: spans in one paragraph share its embedding."""
     unique = list(dict.fromkeys(texts))
-    vectors = encoder.encode(unique)
+    vectors = encoder.encode(unique, batch_size)
     row = {t: k for k, t in enumerate(unique)}
     return vectors[[row[t] for t in texts]]
 

@@ -182,8 +182,9 @@ def train_persuasion(
         },
         "train_seconds": round(time.perf_counter() - started, 1),
         "trained_on": date.today().isoformat(),
-        "command": "veracity train persuasion --data-dir ../shared/data/propaganda/ptc"
-        + ("" if refit_from is None else " --refit-from SELECTION_CARD.json"),
+        "command": f"veracity train persuasion --data-dir {data_dir} --epochs {config.epochs}"
+        + ("" if refit_from is None else " --refit-from SELECTION_CARD.json")
+        + "".join(f" --unlabelled {path}" for path in unlabelled or []),
         "config": asdict(config),
         "self_training": None
         if not unlabelled
