@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/persuasion_speed.py [--data CSV] [--ptc DIR] [--min-words 700] [--max-words 1300]
 
-Articles come from the FakeNewsCorpus sample (`content` column) and, when given, a folder of PTC articles. Each is
-analysed by `Analyzer(["persuasion"])` once to warm up, then timed `--repeat` times (median). Prints p50/p95 ms per
+Articles come from the FakeNewsCorpus sample (`content` column) and, when given, a folder of PTC articles. One
+untimed analysis loads the models; each article is then analysed by `Analyzer(["persuasion"])` `--repeat` times
+(median). Prints p50/p95 ms per
 article and per 1,000 words, the tagger's and the technique classifier's shares, and last the headline
 `p50_ms_per_1000_words=NNN`.
 """
@@ -56,7 +57,7 @@ def main() -> None:
     print(f"machine: nproc={os.cpu_count()} {platform.machine()} python={platform.python_version()}")
     analyzer = Analyzer(["persuasion"])
     tagger, classifier = get_tagger(), get_technique_classifier()
-    analyzer(Document(text=texts[0]))  # load the models
+    analyzer(Document(text=texts[0]))  # load the models (untimed)
     per_article, per_1000, tagger_ms, technique_ms = [], [], [], []
     for text in texts:
         document = Document(text=text)
