@@ -210,13 +210,11 @@ def silver_units(paths: list[Path], max_tokens: int, log=print) -> tuple[list, l
             texts |= {f"{path}#{k}": doc.text for k, doc in enumerate(read_file(path)) if doc.text.strip()}
         except VeracityError as exc:
             log(f"skipped {path}: {exc}")
-    teacher = get_tagger()
-    teacher.max_tokens = max_tokens
-    units, labels = [], []
-    for unit, probs in teacher.score_articles(texts):
+    units = [u for key, text in texts.items() for u in make_units(key, text, raw_tokenizer(), max_tokens)]
+    labels = []
+    for unit, probs in zip(units, get_tagger().token_probs(units), strict=True):
         y = np.zeros((len(unit.ids), 1 + len(TECHNIQUES)), dtype=np.float32)
         y[:, 0] = probs[:, 0] * np.array([e > s for s, e in unit.offsets])  # nothing on [CLS]/[SEP]
-        units.append(unit)
         labels.append(y)
     log(f"self-training: {len(texts)} unlabelled texts, {len(units)} units labelled by {TAGGER_NAME}")
     return units, labels
