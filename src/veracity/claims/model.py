@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from veracity.claims.encoder import SMALL_BATCH
 from veracity.errors import ModelUnavailable
 
 MODEL_NAME = "checkworthiness-minilm-lr"
@@ -91,10 +92,8 @@ class OnnxCheckworthiness:
             card=card,
         )
 
-    def logits(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
-        from veracity.claims.encoder import SMALL_BATCH, length_sorted_batches
-
-        batch_size = batch_size or SMALL_BATCH
+    def logits(self, texts: list[str], batch_size: int = SMALL_BATCH) -> np.ndarray:
+        from veracity.claims.encoder import length_sorted_batches
 
         out = np.zeros(len(texts), dtype=np.float32)
         for idx, feeds, _ in length_sorted_batches(self.tokenizer, self.session, texts, batch_size):
