@@ -51,6 +51,22 @@ def build_encoder_head(torch, n_outputs: int, *, pool: bool):
     return EncoderHead()
 
 
+def last_hidden_module(torch):
+    """The MiniLM encoder as a module returning its last layer's token vectors (pooling is the caller's); the
+    underlying transformers model is its `.encoder`."""
+    from transformers import AutoModel
+
+    class LastHidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(base_model_dir()))
+
+        def forward(self, input_ids, attention_mask):
+            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    return LastHidden()
+
+
 def warmup_linear_schedule(torch, optimizer, total_steps: int, warmup_share: float):
     """Linear warm-up over `warmup_share` of the steps, then linear decay to 0."""
     warm = int(total_steps * warmup_share)

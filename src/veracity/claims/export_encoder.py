@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from veracity.claims.encoder import ENCODER_FILE, SentenceEncoder
-from veracity.training import base_model_dir, export_onnx_int8, require_torch
+from veracity.training import export_onnx_int8, last_hidden_module, require_torch
 
 CHECK_SENTENCES = [
     "The unemployment rate fell to 3.5 percent in September, the lowest level in fifty years.",
@@ -27,23 +27,15 @@ CHECK_SENTENCES = [
 
 def export_encoder(out_dir: Path, log=print) -> dict:
     torch = require_torch()
-    from transformers import AutoModel
 
     started = time.perf_counter()
-    encoder = AutoModel.from_pretrained(str(base_model_dir())).eval()
-
-    class LastHidden(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = encoder
-
-        def forward(self, input_ids, attention_mask):
-            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    net = last_hidden_module(torch).eval()
+    encoder = net.encoder
 
     ids = torch.tensor([[101, 2023, 2003, 102], [101, 2023, 102, 0]])
     target = Path(out_dir) / ENCODER_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    export_onnx_int8(torch, LastHidden(), (ids, (ids > 0).long()), target, {"hidden": {0: "batch", 1: "seq"}})
+    export_onnx_int8(torch, net, (ids, (ids > 0).long()), target, {"hidden": {0: "batch", 1: "seq"}})
     # Agreement with the fp32 weights: mean-pooled embeddings of a few sentences, cosine.
     tok = SentenceEncoder(onnx_path=target).tokenizer
     enc = tok.encode_batch(CHECK_SENTENCES)

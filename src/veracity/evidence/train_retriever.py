@@ -19,8 +19,8 @@ from pathlib import Path
 
 from veracity.evidence.matching import read_qrels, read_queries, score_rankings
 from veracity.training import (
-    base_model_dir,
     export_onnx_int8,
+    last_hidden_module,
     pad_batch,
     require_torch,
     seed_and_threads,
@@ -60,7 +60,6 @@ def _dev_map5(onnx_path: Path, data_dir: Path, queries: dict[str, str], qrels) -
 
 def train_retriever(data_dir: Path, out_dir: Path, work_dir: Path, config: RetrieverConfig | None = None, log=print):
     torch = require_torch()
-    from transformers import AutoModel
 
     from veracity.claims.encoder import load_tokenizer
 
@@ -83,17 +82,7 @@ def train_retriever(data_dir: Path, out_dir: Path, work_dir: Path, config: Retri
     tok.no_padding()
     q_ids = [e.ids for e in tok.encode_batch([clean_query(q) for q, _ in pairs])]
     d_ids = [e.ids for e in tok.encode_batch([d for _, d in pairs])]
-    encoder = AutoModel.from_pretrained(str(base_model_dir()))
-
-    class MeanPooled(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = encoder
-
-        def forward(self, input_ids, attention_mask):
-            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
-    net = MeanPooled()
+    net = last_hidden_module(torch)
 
     def embed(ids, idx):
         input_ids, mask = pad_batch(torch, ids, idx)
