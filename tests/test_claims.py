@@ -82,5 +82,6 @@ def test_shipped_scorer_is_the_finetuned_onnx_model():
     texts = ["We spent $2 trillion on the war in Iraq, and unemployment doubled.", "Thank you, it is great to be here."]
     p = scorer.predict_proba(texts)
     assert ((p >= 0) & (p <= 1)).all() and p[0] > scorer.threshold > p[1]
-    # Scores do not depend on what else is in the batch (dynamic padding is masked).
-    assert abs(scorer.predict_proba(texts[:1])[0] - p[0]) < 1e-3
+    # Scores barely depend on what else is in the batch: padding is masked, but int8 activations are quantised per
+    # batch, which moves a score by up to ~2e-3 on some CPUs (1.5e-3 seen on an AVX2-only host).
+    assert abs(scorer.predict_proba(texts[:1])[0] - p[0]) < 5e-3
