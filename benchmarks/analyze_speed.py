@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import platform
 import resource
 import statistics
 import sys
@@ -22,6 +20,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from machine import describe, machine_line
 
 from veracity.errors import StageError, VeracityError
 from veracity.ingest import document_from_bytes, load_document
@@ -140,12 +140,7 @@ def main() -> None:
     stage_sum = sum(stage_total.values()) or 1.0
 
     result: dict[str, Any] = {
-        "machine": {
-            "nproc": os.cpu_count(),
-            "processor": platform.processor() or platform.machine(),
-            "machine": platform.machine(),
-            "python": platform.python_version(),
-        },
+        "machine": describe(),
         "model_load": {
             "analyzer_init_s": round(t1 - t0, 3),
             "first_analysis_s": round(t2 - t1, 3),
@@ -191,7 +186,7 @@ def main() -> None:
 
 def print_summary(r: dict[str, Any]) -> None:
     m, load, ex, c = r["machine"], r["model_load"], r["example"], r["corpus"]
-    print(f"machine: nproc={m['nproc']} processor={m['processor']} machine={m['machine']} python={m['python']}")
+    print(machine_line(m))
     print(
         f"model load: {load['total_s']:.2f} s (Analyzer() {load['analyzer_init_s']:.2f} s "
         f"+ first analysis {load['first_analysis_s']:.2f} s, excluded from timings)"

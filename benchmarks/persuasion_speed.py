@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from machine import machine_line
 
 from veracity.persuasion.data import read_articles
 from veracity.persuasion.predict import get_tagger
@@ -54,7 +54,7 @@ def main() -> None:
     texts = load_texts(args.data, args.ptc, args.min_words, args.max_words)
     if not texts:
         sys.exit(f"no articles of {args.min_words}-{args.max_words} words in {args.data} or {args.ptc}")
-    print(f"machine: nproc={os.cpu_count()} {platform.machine()} python={platform.python_version()}")
+    print(machine_line())
     analyzer = Analyzer(["persuasion"])
     tagger, classifier = get_tagger(), get_technique_classifier()
     analyzer(Document(text=texts[0]))  # load the models (untimed)
