@@ -1,7 +1,7 @@
 """What a speed figure depends on: cores, CPU model and the vector extensions int8 onnxruntime kernels use.
 
-The same int8 MiniLM runs about twice as fast on a CPU with AVX-512 VNNI as on one with AVX2 only, so every
-speed benchmark prints this line beside its numbers.
+onnxruntime picks its int8 kernels by these extensions, and the same models and code measured 2.2x slower on an
+AVX2-only host than on an earlier session's machine, so every speed benchmark prints this line beside its numbers.
 """
 
 from __future__ import annotations
