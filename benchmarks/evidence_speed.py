@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import platform
 import resource
 import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe, machine_line
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,7 +91,7 @@ def main() -> None:
 
     queries = list(read_queries(args.data / "factchecks/snopes-ct22/dev-test_queries.tsv").values())[: args.queries]
     available = sum(1 for _ in documents(args.data))
-    print(f"machine: {platform.machine()} python={platform.python_version()} documents available: {available}")
+    print(f"{machine_line()} documents available: {available}")
     results = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="veracity-bench-") as tmp:
@@ -132,7 +133,7 @@ def main() -> None:
             )
             store.engine.dispose()
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
-    args.json_out.write_text(json.dumps({"machine": platform.machine(), "results": results}, indent=2) + "\n")
+    args.json_out.write_text(json.dumps({"machine": describe(), "results": results}, indent=2) + "\n")
     print(f"p50_ms_at_{results[-1]['passages']}={results[-1]['query_p50_ms']}")
 
 
