@@ -1,7 +1,7 @@
-"""What a speed figure depends on: cores, CPU model and the vector extensions int8 onnxruntime kernels use.
+"""Where a speed figure was measured: cores, CPU model and the vector extensions onnxruntime's int8 kernels use.
 
-onnxruntime picks its int8 kernels by these extensions, and the same models and code measured 2.2x slower on an
-AVX2-only host than on an earlier session's machine, so every speed benchmark prints this line beside its numbers.
+The same models and code ran 2.2x slower on one 2-core host than on another, so every speed benchmark prints
+this line beside its numbers.
 """
 
 from __future__ import annotations
