@@ -184,6 +184,26 @@ def train_stance_cmd(
     typer.echo(f"fnc_score={card['test']['fnc_score']:.2f}")
 
 
+@train_app.command("nli")
+def train_nli_cmd(
+    data_dir: Annotated[Path, typer.Option(help="The verification folder (SNLI, FEVER-RTE, COVID-Fact, FM2, …).")] = Path(
+        "../shared/data/verification"
+    ),
+    news: Annotated[
+        list[Path] | None, typer.Option(help="News files or folders whose sentences are edited into pairs.")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
+    cache_dir: Annotated[Path, typer.Option(help="Tokenised data and resumable checkpoints.")] = Path(".cache/nli"),
+    epochs: Annotated[int, typer.Option(help="Epochs.")] = 2,
+) -> None:
+    """Train the claim/evidence verifier (needs `make train-env`); last line is the validation mean accuracy."""
+    from veracity.verify.train_nli import NliConfig, train_nli
+
+    card = run(lambda: train_nli(data_dir, news or [], out_dir, cache_dir, NliConfig(epochs=epochs), log=typer.echo))
+    scores = card["validation_int8"]
+    typer.echo(f"validation_accuracy={sum(scores.values()) / len(scores):.4f}")
+
+
 @train_app.command("verdict")
 def train_verdict_cmd(
     climate_fever: Annotated[Path, typer.Option(help="Climate-FEVER JSONL (its 'calibration' part is used).")] = Path(
