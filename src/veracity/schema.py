@@ -14,7 +14,8 @@ SpeakerType = Literal["person", "organisation", "outlet", "official", "anonymous
 AttributionMode = Literal["direct_quote", "reported_speech", "according_to", "author"]
 ClaimKind = Literal["numeric", "quote", "causal", "prediction", "other"]
 ReliabilityLabel = Literal["low", "mixed", "high", "unrated"]
-StanceLabel = Literal["supports", "refutes", "discusses", "unrelated"]
+SentenceRole = Literal["decisive", "context"]
+SubclaimRole = Literal["core", "part", "attribution"]
 VerdictLabel = Literal["supported", "refuted", "disputed", "not_enough_evidence"]
 
 
@@ -62,14 +63,38 @@ class Evidence(BaseModel):
     passage_id: int
     collection: str
     text: str
+    document_id: int | None = Field(default=None, description="the stored document the passage was cut from")
+    source: str | None = Field(default=None, description="where the document came from: file path (#record) or URL")
     title: str | None = None
     url: str | None = None
     published: str | None = None
+    start: int | None = Field(default=None, description="the passage's first character in its document's text")
+    end: int | None = None
     score: float = Field(description="hybrid retrieval score: weighted BM25 (max-normalised) + cosine similarity")
     bm25: float = Field(description="raw BM25 score (0 when outside the BM25 top hits)")
     cosine: float = Field(description="cosine similarity of the MiniLM embeddings")
-    stance: StanceLabel | None = None
-    stance_score: float | None = None
+
+
+class EvidenceSentence(BaseModel):
+    """One sentence of a retrieved passage as the verifier read it against the claim."""
+
+    evidence_i: int = Field(description="index of its passage in the claim's `evidence` list")
+    text: str
+    start: int = Field(description="offset of the sentence in its passage's document text (when known: else passage)")
+    end: int
+    entailment: float = Field(description="verifier probability that the sentence entails the claim")
+    neutral: float
+    contradiction: float = Field(description="verifier probability that the sentence contradicts the claim")
+    role: SentenceRole = Field(description="decisive: it decided the verdict; context: read, related, not decisive")
+    mismatches: list[str] = Field(default_factory=list, description="number/date/scope/negation conflicts with it")
+
+
+class Subclaim(BaseModel):
+    text: str
+    role: SubclaimRole = Field(description="core: what is asserted; part: one of several; attribution: who said it")
+    label: VerdictLabel
+    confidence: float
+    sentences: list[int] = Field(default_factory=list, description="indices into the verdict's `sentences`")
 
 
 class FactCheckMatch(BaseModel):
@@ -87,10 +112,15 @@ class FactCheckMatch(BaseModel):
 
 class Verdict(BaseModel):
     label: VerdictLabel
-    confidence: float = Field(description="calibrated probability that the label is right (Climate-FEVER calibration)")
+    confidence: float = Field(description="calibrated probability that the label is right")
+    probabilities: dict[str, float] = Field(default_factory=dict, description="the aggregator's probability per label")
     reasons: list[str] = Field(default_factory=list, description="why, in words a reader can check")
     cited: list[str] = Field(default_factory=list, description="the evidence that decided it, e.g. 'passage 2'")
-    mismatches: list[str] = Field(default_factory=list, description="number/date/entity/negation conflicts found")
+    sentences: list[EvidenceSentence] = Field(default_factory=list, description="decisive and related sentences read")
+    subclaims: list[Subclaim] = Field(default_factory=list)
+    mismatches: list[str] = Field(default_factory=list, description="number/date/scope/negation conflicts found")
+    examined: int = Field(default=0, description="evidence sentences the verifier read")
+    decider: str = Field(default="local", description="'local' (shipped verifier) or 'llm:<model>'")
 
 
 class Claim(BaseModel):

@@ -161,32 +161,9 @@ def train_reranker_cmd(
     typer.echo(f"map5={card['dev_map5_reranked_int8']:.4f}")
 
 
-@train_app.command("stance")
-def train_stance_cmd(
-    data_dir: Annotated[Path, typer.Option(help="FNC-1 folder (train_stances.csv, train_bodies.csv).")] = Path(
-        "../shared/data/stance/fnc1"
-    ),
-    climate_fever: Annotated[
-        Path | None, typer.Option(help="Climate-FEVER JSONL: its 'train' part joins the training.")
-    ] = None,
-    out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
-    cache_dir: Annotated[Path, typer.Option(help="Embedding cache and checkpoints.")] = Path(".cache/stance"),
-    epochs: Annotated[int, typer.Option(help="Epochs.")] = 2,
-) -> None:
-    """Train the stance model (needs `make train-env`); last line is the held-out FNC score."""
-    from veracity.verify.train_stance import StanceConfig, train_stance
-
-    card = run(
-        lambda: train_stance(
-            data_dir, out_dir, cache_dir, StanceConfig(epochs=epochs), climate_fever=climate_fever, log=typer.echo
-        )
-    )
-    typer.echo(f"fnc_score={card['test']['fnc_score']:.2f}")
-
-
 @train_app.command("nli")
 def train_nli_cmd(
-    data_dir: Annotated[Path, typer.Option(help="The verification folder (SNLI, FEVER-RTE, COVID-Fact, FM2, …).")] = Path(
+    data_dir: Annotated[Path, typer.Option(help="The verification folder (SNLI, FEVER-RTE, COVID-Fact, …).")] = Path(
         "../shared/data/verification"
     ),
     news: Annotated[
@@ -206,62 +183,79 @@ def train_nli_cmd(
 
 @train_app.command("verdict")
 def train_verdict_cmd(
-    climate_fever: Annotated[Path, typer.Option(help="Climate-FEVER JSONL (its 'calibration' part is used).")] = Path(
-        "../shared/data/verification/climate-fever/dev.jsonl"
+    data_dir: Annotated[Path, typer.Option(help="The verification folder (its validation parts are used).")] = Path(
+        "../shared/data/verification"
     ),
-    out_dir: Annotated[Path, typer.Option(help="Where to write the calibration.")] = Path("models"),
+    news: Annotated[list[Path] | None, typer.Option(help="News files or folders for edited-sentence claims.")] = None,
+    out_dir: Annotated[Path, typer.Option(help="Where to write the aggregator.")] = Path("models"),
 ) -> None:
-    """Fit the verdict threshold and confidence calibration (seconds; no PyTorch)."""
-    from veracity.verify.verification import fit_calibration
+    """Fit the verdict aggregation on material the verifier never saw (no PyTorch); last line is the CV macro-F1."""
+    from veracity.verify.train_verdict import fit_aggregator
 
-    calibration = run(lambda: fit_calibration(climate_fever, out_dir, log=typer.echo))
-    typer.echo(f"threshold={calibration.threshold}")
+    aggregator = run(lambda: fit_aggregator(data_dir, news or [], out_dir, log=typer.echo))
+    typer.echo(f"cv_macro_f1={aggregator.card['cv_macro_f1']:.4f}")
 
 
-@eval_app.command("stance")
-def eval_stance(
-    stances: Annotated[Path, typer.Option(help="FNC-1 stances CSV (Headline, Body ID, Stance).")],
-    bodies: Annotated[Path, typer.Option(help="FNC-1 bodies CSV (Body ID, articleBody).")],
-) -> None:
-    """Per-class F1, confusion matrix and the FNC-1 score; last line fnc_score=..."""
-    from veracity.errors import DataFormatError
-    from veracity.verify.fnc import LABELS, read_bodies, read_stances, score_stances
-    from veracity.verify.stance import get_stance_model
+def _print_scores(s) -> None:
+    typer.echo("confusion (rows gold, columns predicted): " + " ".join(s.labels))
+    for label, row in zip(s.labels, s.confusion, strict=True):
+        typer.echo(f"  {label:<20} " + " ".join(f"{n:>6}" for n in row))
+    typer.echo(" ".join(f"f1_{k}={v:.3f}" for k, v in s.per_class_f1.items()))
+    extra = "" if s.ece is None else f" ece={s.ece:.3f}" + ("" if s.auroc is None else f" auroc_correct={s.auroc:.3f}")
+    typer.echo(f"n={s.n} accuracy={s.accuracy:.3f}{extra}")
+    typer.echo(f"macro_f1={s.macro_f1:.3f}")
 
-    def score():
-        texts = read_bodies(bodies)
-        pairs = read_stances(stances, texts)
-        if any(p.stance is None for p in pairs):
-            raise DataFormatError(f"{stances}: every row needs a Stance to be scored")
-        predicted = [r.label for r in get_stance_model().predict([(p.headline, texts[p.body_id]) for p in pairs])]
-        return score_stances([p.stance for p in pairs], predicted)
 
-    s = run(score)
-    typer.echo("confusion (rows gold, columns predicted): " + " ".join(LABELS))
-    for label, row in zip(LABELS, s.confusion, strict=True):
-        typer.echo(f"  {label:<10} " + " ".join(f"{n:>6}" for n in row))
-    typer.echo(" ".join(f"f1_{k}={v:.3f}" for k, v in s.per_class_f1.items()) + f" macro_f1={s.macro_f1:.3f}")
-    typer.echo(f"fnc_score={s.fnc_score:.2f}")
+_FORMAT_HELP = "climate-fever, averitec, fm2 or healthver (default: detected from the file)."
+_PART_HELP = ("Which claims: default (the shared Climate-FEVER file: its report part; any other file: all), all, "
+              "train, validation or report (the splits in verify/datasets.py).")  # fmt: skip
 
 
 @eval_app.command("verification")
 def eval_verification(
-    data: Annotated[Path, typer.Option(help="Climate-FEVER JSONL.")],
-    part: Annotated[str, typer.Option(help="report (untouched), calibration, train, or all.")] = "report",
+    data: Annotated[Path, typer.Option(help="Climate-FEVER or FM2 JSONL, AVeriTeC JSON, or HealthVer CSV.")],
+    format: Annotated[str | None, typer.Option("--format", help=_FORMAT_HELP)] = None,
+    part: Annotated[str, typer.Option(help=_PART_HELP)] = "default",
+    restrict_labels: Annotated[
+        bool, typer.Option(help="Choose each verdict among the labels the file uses (e.g. FM2: supported/refuted).")
+    ] = False,
 ) -> None:
-    """Claim verdicts from the 5 evidence sentences: accuracy, macro-F1, ECE; last line macro_f1=..."""
+    """Claim verdicts from each claim's evidence: per-class F1, confusion, accuracy, ECE; last line macro_f1=..."""
     from veracity.errors import InputError
-    from veracity.verify.verification import evaluate_verification
+    from veracity.verify.datasets import FORMATS
+    from veracity.verify.evaluate import PARTS, evaluate_verification
 
-    def score():
-        if part not in ("report", "calibration", "train", "all"):
-            raise InputError("--part is report, calibration, train or all")
-        return evaluate_verification(data, part)
+    def go():
+        if part not in PARTS:
+            raise InputError(f"--part is one of {', '.join(PARTS)}")
+        if format is not None and format not in FORMATS[:4]:
+            raise InputError(f"--format is one of {', '.join(FORMATS[:4])}")
+        return evaluate_verification(data, format, part, restrict_labels)
 
-    s = run(score)
-    typer.echo(f"claims={s.n} accuracy={s.accuracy:.3f} ece={s.ece:.3f} majority_macro_f1={s.majority_macro_f1:.3f}")
-    typer.echo(" ".join(f"f1_{k}={v:.3f}" for k, v in s.per_class_f1.items()))
-    typer.echo(f"macro_f1={s.macro_f1:.3f}")
+    s, which = run(go)
+    typer.echo(f"part={which}" + (" labels=restricted to the file's" if restrict_labels else ""))
+    _print_scores(s)
+
+
+@eval_app.command("nli")
+def eval_nli(
+    data: Annotated[Path, typer.Option(help="SNLI/FEVER-RTE JSONL or any verification file (pairs with labels).")],
+    format: Annotated[str | None, typer.Option("--format", help="As for verification, or snli, fever-rte.")] = None,
+    part: Annotated[str, typer.Option(help=_PART_HELP)] = "default",
+) -> None:
+    """The verifier pair by pair: per-class F1, confusion, accuracy; last line macro_f1=..."""
+    from veracity.errors import InputError
+    from veracity.verify.datasets import FORMATS
+    from veracity.verify.evaluate import PARTS, evaluate_nli
+
+    def go():
+        if part not in PARTS:
+            raise InputError(f"--part is one of {', '.join(PARTS)}")
+        if format is not None and format not in FORMATS:
+            raise InputError(f"--format is one of {', '.join(FORMATS)}")
+        return evaluate_nli(data, format, part)
+
+    _print_scores(run(go))
 
 
 @train_app.command("retriever")

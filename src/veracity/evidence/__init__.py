@@ -10,7 +10,8 @@ from pathlib import Path
 from veracity.pipeline import stage
 from veracity.schema import Evidence, FactCheckMatch, Report
 
-EVIDENCE_PER_CLAIM = 3
+# The verifier reads every sentence of these passages: enough that a short denial ranked low still gets read.
+EVIDENCE_PER_CLAIM = 20
 FACTCHECKS_PER_CLAIM = 3
 # Without the re-ranker a fact-check is shown when its hybrid score reaches this (CheckThat! dev: the right
 # fact-check scores above it for most queries, the best wrong one for few).
@@ -56,6 +57,10 @@ class EvidenceStage:
                         passage_id=h.passage_id,
                         collection=h.collection,
                         text=h.text,
+                        document_id=h.document_id,
+                        source=h.key or None,
+                        start=h.start,
+                        end=h.end,
                         title=h.title,
                         url=h.url,
                         published=h.published,

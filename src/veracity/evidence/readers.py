@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,8 +71,34 @@ def _plain(data: bytes, key: str, what: str) -> SourceDocument:
         raise DataFormatError(f"{what}: {exc}") from None
     if not text:
         raise DataFormatError(f"{what}: empty")
-    title = text.splitlines()[0].lstrip("# ").strip()[:300]
-    return SourceDocument(key=key, text=text, title=title or None)
+    meta, text = note_header(text)
+    if not text:
+        raise DataFormatError(f"{what}: only header lines, no text")
+    title = meta.get("title") or text.splitlines()[0].lstrip("# ").strip()[:300]
+    return SourceDocument(key=key, text=text, title=title or None, url=meta.get("url"), published=meta.get("date"))
+
+
+_HEADER = re.compile(r"^(url|source|title|date|published)\s*:\s*(\S.*)$", re.I)
+_HEADER_KEYS = {"url": "url", "source": "url", "title": "title", "date": "date", "published": "date"}
+
+
+def note_header(text: str) -> tuple[dict[str, str], str]:
+    """Leading `url:` / `title:` / `date:` lines that saved notes often start with, as metadata, and the text after
+    them. A `source:` line counts as the URL only when it is one."""
+    meta: dict[str, str] = {}
+    lines = text.splitlines()
+    k = 0
+    while k < min(len(lines), 8) and (m := _HEADER.match(lines[k].strip())):
+        key, value = _HEADER_KEYS[m.group(1).lower()], m.group(2).strip()
+        if key == "url" and not value.startswith(("http://", "https://")):
+            break
+        meta.setdefault(key, value[:1000])
+        k += 1
+    if "date" in meta:
+        from veracity.nlp.dates import resolve_date
+
+        meta["date"] = resolve_date(meta["date"]) or meta["date"][:40]
+    return meta, "\n".join(lines[k:]).strip()
 
 
 def _page(data: bytes, key: str, url: str | None, what: str) -> SourceDocument:

@@ -34,6 +34,9 @@ class Hit:
     cosine: float
     text: str = ""
     key: str = ""  # the document's key: file path (#record) or fact-check id
+    document_id: int | None = None
+    start: int | None = None  # the passage's offsets in its document's text
+    end: int | None = None
     title: str | None = None
     url: str | None = None
     published: str | None = None
@@ -117,5 +120,6 @@ class Searcher:
         for h in hits:
             passage, doc = rows[h.passage_id]
             h.text, h.key, h.title, h.url, h.published = passage.text, doc.key, doc.title, doc.url, doc.published
+            h.document_id, h.start, h.end = doc.id, passage.start, passage.end
             h.claim, h.rating, h.publisher = doc.claim, doc.rating, doc.publisher
         return hits

@@ -111,19 +111,26 @@ def _evidence_html(report: Report) -> list[str]:
         if c.verdict is not None:
             v = c.verdict
             reasons = "".join(f"<li>{escape(r)}</li>" for r in v.reasons)
+            subclaims = "".join(f"<li>sub-claim ({escape(p.role)}) <q>{escape(p.text)}</q>: "
+                                f"{escape(p.label.replace('_', ' '))} ({p.confidence:.2f})</li>" for p in v.subclaims)
             parts.append(
                 f'<li><strong class="verdict {escape(v.label)}">{escape(v.label.replace("_", " "))}</strong> '
-                f"(confidence {v.confidence:.2f})<ul>{reasons}</ul></li>"
+                f"(confidence {v.confidence:.2f}, {escape(v.decider)})<ul>{reasons}{subclaims}</ul></li>"
             )
         for f in c.factchecks:
             rating = f"rated <strong>{escape(f.rating)}</strong>" if f.rating else "fact-checked"
             by = f" by {escape(f.publisher)}" if f.publisher else ""
             parts.append(f"<li>Prior fact-check ({f.score:.2f}), {rating}{by}: {_link(f.claim, f.url)}</li>")
-        for ev in c.evidence:
-            parts.append(
-                f"<li>{_link(ev.title or ev.collection, ev.url)} ({escape(ev.collection)}, {ev.score:.2f}"
-                f"{', ' + escape(ev.stance) if ev.stance else ''}): "
-                f"<q>{escape(' '.join(ev.text.split()))}</q></li>"
-            )
+        if c.verdict is not None and c.verdict.sentences:
+            parts.append(f"<li>Evidence read: {c.verdict.examined} sentences in {len(c.evidence)} passages<ul>")
+            for s in c.verdict.sentences:
+                ev = c.evidence[s.evidence_i]
+                where = ", ".join(x for x in (ev.collection, ev.published, ev.source if not ev.url else None) if x)
+                parts.append(
+                    f'<li class="{escape(s.role)}">{escape(s.role)}, passage {s.evidence_i + 1}: '
+                    f"{_link(ev.title or ev.collection, ev.url)} ({escape(where)}; entails {s.entailment:.2f}, "
+                    f"contradicts {s.contradiction:.2f}): <q>{escape(' '.join(s.text.split()))}</q></li>"
+                )
+            parts.append("</ul></li>")
         parts.append("</ul></div>")
     return parts

@@ -108,16 +108,25 @@ def _evidence_lines(report: Report) -> list[str]:
         lines += [f"**Claim {claim.sentence_i}:** {_md_escape(claim.text)}", ""]
         if claim.verdict is not None:
             v = claim.verdict
-            lines.append(f"- **Verdict: {v.label.replace('_', ' ')}** (confidence {v.confidence:.2f})")
+            lines.append(f"- **Verdict: {v.label.replace('_', ' ')}** (confidence {v.confidence:.2f}, {v.decider})")
             lines += [f"  - {_md_escape(r)}" for r in v.reasons]
+            lines += [f"  - sub-claim ({p.role}) “{_md_escape(p.text)}”: {p.label.replace('_', ' ')} "
+                      f"({p.confidence:.2f})" for p in v.subclaims]
         for f in claim.factchecks:
             rating = f"rated **{_md_escape(f.rating)}**" if f.rating else "fact-checked"
             by = f" by {_md_escape(f.publisher)}" if f.publisher else ""
             lines.append(f"- Prior fact-check ({f.score:.2f}), {rating}{by}: {_link(f.claim, f.url)}")
-        for ev in claim.evidence:
-            source = _link(ev.title or ev.collection, ev.url)
-            stance = f", {ev.stance}" if ev.stance else ""
-            text = _md_escape(" ".join(ev.text.split()))
-            lines.append(f"- {source} ({ev.collection}, {ev.score:.2f}{stance}): “{text}”")
+        if claim.verdict is not None and claim.verdict.sentences:
+            v = claim.verdict
+            lines.append(f"- Evidence read: {v.examined} sentences in {len(claim.evidence)} passages; the decisive "
+                         "and related ones:")
+            for s in v.sentences:
+                ev = claim.evidence[s.evidence_i]
+                where = ", ".join(x for x in (ev.collection, ev.published, ev.source if not ev.url else None) if x)
+                scores = f"entails {s.entailment:.2f}, contradicts {s.contradiction:.2f}"
+                lines.append(f"  - {s.role}, passage {s.evidence_i + 1}: {_link(ev.title or ev.collection, ev.url)} "
+                             f"({_md_escape(where)}; {scores}): “{_md_escape(' '.join(s.text.split()))}”")
+        elif claim.evidence:
+            lines.append(f"- {len(claim.evidence)} passages retrieved; none read as related to the claim")
         lines.append("")
     return lines

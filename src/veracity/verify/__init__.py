@@ -1,14 +1,50 @@
-"""The `verdict` stage: stance of each evidence passage, consistency checks, and a verdict per claim.
+"""The `verdict` stage: every sentence of the retrieved passages read against each claim, a verdict per claim.
 
-Runs after `evidence`; a claim without evidence or fact-checks gets `not_enough_evidence` with that reason.
+Runs after `evidence`. The passages' sentences (each once, however many overlapping passages hold it; never
+the article's own text) and matching fact-checks go to verify/check.py; the verdict records the sentences that
+decided it and the related ones, a verdict per sub-claim, and reasons that cite passages by their number in
+the claim's evidence list.
 """
 
 from __future__ import annotations
 
-from veracity.pipeline import stage
-from veracity.schema import Report, Verdict
+import re
 
-STANCE_NAMES = {"agree": "supports", "disagree": "refutes", "discuss": "discusses", "unrelated": "unrelated"}
+from veracity.pipeline import stage
+from veracity.schema import Claim, EvidenceSentence, Report, Subclaim, Verdict
+
+MIN_SELF_COPY = 60  # characters: a passage this long found verbatim in the article is the article itself
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _norm_url(url: str | None) -> str:
+    return re.sub(r"^https?://(www\.)?|/+$", "", (url or "").strip().lower())
+
+
+def candidate_sentences(claim: Claim, report: Report) -> list[tuple[int, int, int, str]]:
+    """(evidence index, start, end, text) of every distinct sentence in the claim's passages, in retrieval order.
+    Offsets index the passage's document when its position is stored, else the passage."""
+    from veracity.evidence.passages import sentence_spans
+
+    article, article_url = _norm(report.document.text), _norm_url(report.document.url)
+    seen, out = set(), []
+    for i, ev in enumerate(claim.evidence):
+        if article_url and _norm_url(ev.url) == article_url:
+            continue
+        body = _norm(ev.text)
+        if len(body) >= MIN_SELF_COPY and body in article:
+            continue
+        base = ev.start or 0
+        for a, b in sentence_spans(ev.text) or [(0, len(ev.text))]:
+            text = ev.text[a:b].strip()
+            key = (ev.document_id, base + a) if ev.document_id is not None else _norm(text)
+            if len(text.split()) >= 3 and key not in seen:
+                seen.add(key)
+                out.append((i, base + a, base + b, text))
+    return out
 
 
 class VerdictStage:
@@ -17,43 +53,84 @@ class VerdictStage:
     assigns = frozenset({"verdicts"})
 
     def __call__(self, report: Report) -> Report:
-        from veracity.verify.stance import get_stance_model
-        from veracity.verify.verdict import FACTCHECK_WEIGHT, EvidenceSignal, decide, get_calibration, rating_polarity
-        from veracity.verify.verification import passage_signals
+        from veracity.verify.aggregate import get_aggregator
+        from veracity.verify.check import Signal, check_claims
+        from veracity.verify.nli import get_nli_model
+        from veracity.verify.ratings import POLARITY_PROBS, rating_polarity
 
-        calibration = get_calibration()
-        pairs = [(c.text, e.text) for c in report.claims for e in c.evidence]
-        results = iter(get_stance_model().predict(pairs) if pairs else [])
+        todo, items, candidates = [], [], []
         for claim in report.claims:
-            refs = [(f"passage {k + 1}", e.text) for k, e in enumerate(claim.evidence)]
-            stances = [next(results) for _ in refs]
-            for ev, r in zip(claim.evidence, stances, strict=True):
-                ev.stance = STANCE_NAMES[r.label]
-                ev.stance_score = round(r.related * max(r.agree, r.disagree, r.discuss) if r.label != "unrelated"
-                                        else 1 - r.related, 4)  # fmt: skip
-            signals = passage_signals(claim.text, refs, stances)
-            for k, f in enumerate(claim.factchecks, 1):
-                polarity = rating_polarity(f.rating)
-                if polarity is None:
-                    continue
-                who = f"fact-check {k} ({f.publisher or f.collection}, rated {f.rating!r})"
-                support = FACTCHECK_WEIGHT if polarity in ("supported", "disputed") else 0.0
-                refute = FACTCHECK_WEIGHT if polarity in ("refuted", "disputed") else 0.0
-                signals.append(EvidenceSignal(who, support, refute))
-            if not signals:
+            sents = candidate_sentences(claim, report)
+            signals = [
+                Signal(f"fact-check {k} ({f.publisher or f.collection}, rated {f.rating!r})", f.claim,
+                       POLARITY_PROBS[p])  # fmt: skip
+                for k, f in enumerate(claim.factchecks, 1)
+                if (p := rating_polarity(f.rating)) is not None
+            ]
+            if not sents and not signals:
                 claim.verdict = Verdict(label="not_enough_evidence", confidence=1.0,
                                         reasons=["no evidence was retrieved for this claim"])  # fmt: skip
                 continue
-            result = decide(signals, calibration)
-            mismatches = [m for s in signals for m in s.mismatches]
-            claim.verdict = Verdict(label=result.label, confidence=round(result.confidence, 3), reasons=result.reasons,
-                                    cited=result.cited, mismatches=mismatches)  # fmt: skip
+            todo.append(claim)
+            candidates.append((sents, signals))
+            items.append((claim.text, [s[3] for s in sents], signals))
+        checks = check_claims(items, get_nli_model(), get_aggregator()) if items else []
+        for claim, (sents, signals), check in zip(todo, candidates, checks, strict=True):
+            claim.verdict = _verdict(check, sents, signals)
         counts: dict[str, int] = {}
         for c in report.claims:
             if c.verdict is not None:
                 counts[c.verdict.label] = counts.get(c.verdict.label, 0) + 1
         report.summary.verdict_counts = counts
         return report
+
+
+def _ref(k: int, sents, signals) -> str:
+    return f"passage {sents[k][0] + 1}" if k < len(sents) else signals[k - len(sents)].ref
+
+
+def _verdict(check, sents, signals) -> Verdict:
+    shown = list(dict.fromkeys(check.decisive + check.context + [k for p in check.parts for k in p.decisive]))
+    sentences = []
+    for k in shown:
+        r = check.sentences[k]
+        if k >= len(sents):
+            continue  # a fact-check: cited by name, not a sentence of a passage
+        i, start, end, text = sents[k]
+        sentences.append(EvidenceSentence(
+            evidence_i=i, text=text, start=start, end=end, entailment=round(float(r.probs[0]), 4),
+            neutral=round(float(r.probs[1]), 4), contradiction=round(float(r.probs[2]), 4),
+            role="decisive" if k in check.decisive else "context", mismatches=r.mismatches,
+        ))  # fmt: skip
+    index = {k: n for n, k in enumerate(k for k in shown if k < len(sents))}
+    reasons = []
+    for k in check.decisive:
+        r, ref = check.sentences[k], _ref(k, sents, signals)
+        quote = f" “{sents[k][3]}”" if k < len(sents) else ""
+        if check.label in ("supported", "disputed") and r.probs[0] >= r.probs[2]:
+            reasons.append(f"{ref} supports the claim (P={r.probs[0]:.2f}):{quote}".rstrip(":"))
+        elif r.probs[2] > r.probs[0]:
+            reasons.append(f"{ref} contradicts the claim (P={r.probs[2]:.2f}):{quote}".rstrip(":"))
+        reasons += [f"{ref}: {m}" for m in r.mismatches]
+    for p in check.parts:
+        if p.label != check.label:
+            reasons.append(f"part “{p.part.text}” is {p.label.replace('_', ' ')} on its own")
+    if check.label == "not_enough_evidence":
+        e = max((float(r.probs[0]) for r in check.sentences), default=0.0)
+        c = max((float(r.probs[2]) for r in check.sentences), default=0.0)
+        reasons.insert(0, f"no sentence clearly supports or refutes the claim (best support {e:.2f}, best "
+                          f"contradiction {c:.2f}; {len(check.sentences)} read)")  # fmt: skip
+    subclaims = [
+        Subclaim(text=p.part.text, role=p.part.role, label=p.label, confidence=round(p.confidence, 3),
+                 sentences=[index[k] for k in p.decisive if k in index])  # fmt: skip
+        for p in check.parts
+    ]
+    return Verdict(
+        label=check.label, confidence=round(check.confidence, 3), probabilities=check.probabilities,
+        reasons=list(dict.fromkeys(reasons)),
+        cited=list(dict.fromkeys(_ref(k, sents, signals) for k in check.decisive)),
+        sentences=sentences, subclaims=subclaims, mismatches=check.mismatches, examined=len(sents),
+    )  # fmt: skip
 
 
 stage("verdict")(VerdictStage)

@@ -52,7 +52,9 @@ _KEEP_WORDS = frozenset(
 _DOWNWARD = frozenset("not n't never no without none nobody nothing neither nor few rarely seldom unless if".split())
 _VAGUE_SUBJECT = frozenset("some many several few most a an one".split())  # "some X were not…" need not contradict
 _SYMMETRIC = frozenset("meet talk marry agree negotiate clash fight join compete debate speak resemble".split())
-_AUX_NEGATABLE = frozenset("is are was were has have had will would can could should may might must does do did".split())
+_AUX_NEGATABLE = frozenset(
+    "is are was were has have had will would can could should may might must does do did".split()
+)
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,8 @@ def quantifier_edits(sent: Span, rng: random.Random) -> Iterator[GeneratedPair]:
 def entity_edits(sent: Span, pool: dict[str, list[str]], rng: random.Random) -> Iterator[GeneratedPair]:
     for ent in sent.ents:
         others = [e for e in pool.get(ent.label_, []) if e.lower() != ent.text.lower() and e not in sent.text]
-        if ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC") and others and ent.root.dep_ != "compound":
+        kinds = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
+        if ent.label_ in kinds and others and ent.root.dep_ != "compound":
             new = rng.choice(others)
             yield GeneratedPair(_replace(sent, ent.start_char, ent.end_char, new), sent.text, NOT_ENTAILMENT,
                                 "entity")  # fmt: skip

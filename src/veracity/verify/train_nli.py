@@ -91,7 +91,8 @@ def generated_pairs(news: list[Path], config: NliConfig, log=print) -> list[NliP
     texts: list[tuple[str, str]] = []
     for path in iter_files(news):
         try:
-            texts += [(f"{path}#{k}", " ".join(d.text[:6000].split())) for k, d in enumerate(read_file(path)) if len(d.text) > 200]
+            docs = enumerate(read_file(path))
+            texts += [(f"{path}#{k}", " ".join(d.text[:6000].split())) for k, d in docs if len(d.text) > 200]
         except VeracityError as exc:
             log(f"skipped {path}: {exc}")
     rng = random.Random(config.seed)
@@ -218,12 +219,12 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
         batches = bucketed_batches(fit_ids, config.batch_size, random.Random(config.seed + epoch))
         net.train()
         t0 = t_mark = time.perf_counter()
-        running, seen = 0.0, 0
-        for step in range(state["step"], len(batches)):
+        running, first = 0.0, state["step"]
+        for step in range(first, len(batches)):
             idx = batches[step]
             loss = set_loss(torch, net(*pad_batch(torch, fit_ids, idx)), allowed[idx])
             running += train_step(torch, net, loss, optimizer, scheduler)
-            seen += 1
+            seen = step + 1 - first
             state["step"] = step + 1
             if state["step"] % 100 == 0:
                 log(f"epoch {epoch + 1} step {state['step']}/{len(batches)} loss {running / seen:.4f} "

@@ -1,0 +1,144 @@
+"""Check claims against evidence sentences: the one function the verdict stage and `veracity eval
+verification` share.
+
+    claim ─► split_claim ─► units (core, parts, attribution)
+    units × sentences ─► verifier (entail / neutral / contradict)   (parts read only the sentences most
+                                                                      related to the core: TOP_FOR_PARTS)
+    core × related sentences ─► consistency checks (numbers, dates, scope, negation …)
+    features ─► aggregator ─► verdict, probabilities, decisive sentences, a verdict per sub-claim
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from veracity.verify.aggregate import RELATED, VERDICTS, Aggregator, UnitScores, claim_features
+from veracity.verify.subclaims import Part, split_claim
+
+TOP_FOR_PARTS = 8  # sentences each part and the attribution are read against
+TOP_FOR_CHECKS = 5  # sentences the consistency checks compare with the core
+DECISIVE = 0.5
+NEUTRAL = np.array([0.0, 1.0, 0.0], dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A piece of evidence that is not a sentence to read: a prior fact-check's published rating, mapped to the
+    verifier's three probabilities so the aggregator weighs it like a very clear sentence."""
+
+    ref: str
+    text: str
+    probs: tuple[float, float, float]
+
+
+@dataclass
+class SentenceResult:
+    k: int  # index into the sentences given (signals follow the sentences)
+    probs: np.ndarray  # core vs this sentence
+    mismatches: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PartResult:
+    part: Part
+    label: str
+    confidence: float
+    decisive: list[int]
+
+
+@dataclass
+class ClaimCheck:
+    label: str
+    confidence: float
+    probabilities: dict[str, float]
+    sentences: list[SentenceResult]  # one per sentence given, then one per signal
+    decisive: list[int]
+    context: list[int]
+    parts: list[PartResult]
+    mismatches: list[str]
+    features: np.ndarray
+
+
+def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregator: Aggregator,
+                 mismatches=None) -> list[ClaimCheck]:  # fmt: skip
+    """One ClaimCheck per (claim, evidence sentences, signals). `nli` has `predict(pairs) -> [n, 3]`;
+    `mismatches(claim, sentence) -> list` of consistency conflicts (default: verify.consistency)."""
+    if mismatches is None:
+        from veracity.verify.consistency import find_mismatches as mismatches
+    units = [split_claim(claim) or [Part(claim, "core")] for claim, _, _ in items]
+    core_pairs = [(u[0].text, s) for u, (_, sents, _) in zip(units, items, strict=True) for s in sents]
+    core_probs = nli.predict(core_pairs) if core_pairs else np.zeros((0, 3), dtype=np.float32)
+    per_claim, at = [], 0
+    for _, sents, signals in items:
+        probs = core_probs[at : at + len(sents)]
+        at += len(sents)
+        fixed = np.array([s.probs for s in signals], dtype=np.float32).reshape(-1, 3)
+        per_claim.append(np.vstack([probs, fixed]))
+    # parts and attribution read the sentences most related to the core
+    extra_pairs, where = [], []
+    for c, (u, (_, sents, _)) in enumerate(zip(units, items, strict=True)):
+        related = _by_relatedness(per_claim[c][: len(sents)])[:TOP_FOR_PARTS]
+        for j, part in enumerate(u[1:], 1):
+            for k in related:
+                extra_pairs.append((part.text, sents[k]))
+                where.append((c, j, k))
+    extra = nli.predict(extra_pairs) if extra_pairs else np.zeros((0, 3), dtype=np.float32)
+    unit_probs = [[p] + [np.tile(NEUTRAL, (len(p), 1)) for _ in u[1:]] for p, u in zip(per_claim, units, strict=True)]
+    for (c, j, k), pr in zip(where, extra, strict=True):
+        unit_probs[c][j][k] = pr
+    return [
+        _decide(claim, sents, signals, u, probs, aggregator, mismatches)
+        for (claim, sents, signals), u, probs in zip(items, units, unit_probs, strict=True)
+    ]
+
+
+def _by_relatedness(probs: np.ndarray) -> list[int]:
+    return [int(k) for k in np.argsort(-(1 - probs[:, 1]), kind="stable")] if len(probs) else []
+
+
+def _decide(claim, sents, signals, units: list[Part], unit_probs: list[np.ndarray], aggregator: Aggregator,
+            mismatches) -> ClaimCheck:  # fmt: skip
+    core = unit_probs[0]
+    results = [SentenceResult(k, core[k]) for k in range(len(core))]
+    related = [k for k in _by_relatedness(core[: len(sents)])[:TOP_FOR_CHECKS]]
+    weight = 0.0
+    for k in related:
+        found = [m for m in mismatches(units[0].text, sents[k]) if m.kind != "modality"]
+        if found:
+            results[k].mismatches = [m.reason for m in found]
+            weight = max(weight, 0.25, float(1 - core[k, 1]))
+    scores = [UnitScores(p.role, pr) for p, pr in zip(units, unit_probs, strict=True)]
+    features = claim_features(scores, weight)
+    probs = aggregator.probabilities(features)[0]
+    label = VERDICTS[int(probs.argmax())]
+    decisive = _decisive(label, core, results)
+    context = [k for k in _by_relatedness(core) if k not in decisive and 1 - core[k, 1] >= RELATED][:3]
+    parts = []
+    for part, pr in zip(units[1:], unit_probs[1:], strict=True):
+        p_probs = aggregator.probabilities(claim_features([UnitScores("core", pr)], 0.0))[0]
+        p_label = VERDICTS[int(p_probs.argmax())]
+        parts.append(PartResult(part, p_label, float(p_probs.max()), _decisive(p_label, pr, None)))
+    return ClaimCheck(
+        label=label, confidence=float(probs.max()),
+        probabilities={v: round(float(p), 4) for v, p in zip(VERDICTS, probs, strict=True)},
+        sentences=results, decisive=decisive, context=context, parts=parts,
+        mismatches=[m for r in results for m in r.mismatches], features=features,
+    )  # fmt: skip
+
+
+def _decisive(label: str, probs: np.ndarray, results: list[SentenceResult] | None) -> list[int]:
+    """The sentences that make the verdict: the clearest entailing and/or contradicting ones (and, for a refuted
+    claim, those that disagree on a detail)."""
+    if len(probs) == 0 or label == "not_enough_evidence":
+        return []
+    out: list[int] = []
+    columns = {"supported": [0], "refuted": [2], "disputed": [0, 2]}[label]
+    for col in columns:
+        order = [int(k) for k in np.argsort(-probs[:, col], kind="stable")]
+        strong = [k for k in order if probs[k, col] >= DECISIVE][:2]
+        out += strong or order[:1]
+    if label in ("refuted", "disputed") and results is not None:
+        out += [r.k for r in results if r.mismatches][:2]
+    return list(dict.fromkeys(out))

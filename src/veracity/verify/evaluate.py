@@ -1,0 +1,113 @@
+"""`veracity eval verification` (claim verdicts) and `veracity eval nli` (the verifier, pair by pair).
+
+Verification reads Climate-FEVER, AVeriTeC, Fool Me Twice or HealthVer (verify/datasets.py), checks every claim
+against its own evidence with the same code as the verdict stage (verify/check.py), and scores the verdicts:
+per-class F1, confusion matrix, accuracy, expected calibration error of the confidence, and AUROC of the
+confidence for "this verdict is right". The shared Climate-FEVER file is scored on its report part (the claims
+nothing was fitted on) unless --part says otherwise; any other file is scored whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from veracity.errors import DataFormatError
+from veracity.verify.datasets import NLI_LABELS, PARTIAL_LABELS, VERDICTS, part, read_claims, read_pairs
+
+PARTS = ("default", "all", "train", "validation", "report")
+
+
+@dataclass(frozen=True)
+class Scores:
+    labels: tuple[str, ...]
+    n: int
+    accuracy: float
+    macro_f1: float
+    per_class_f1: dict[str, float]
+    confusion: list[list[int]]  # rows gold, columns predicted, in `labels` order
+    ece: float | None = None
+    auroc: float | None = None  # of the confidence for "the verdict is right"
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Σ over 10 equal-width confidence bins of (share of items) × |mean confidence − accuracy|."""
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    return float(sum(abs(confidence[which == b].mean() - correct[which == b].mean()) * (which == b).mean()
+                     for b in range(bins) if (which == b).any()))  # fmt: skip
+
+
+def score(gold: list[str], predicted: list[str], labels: tuple[str, ...], confidence: list[float] | None = None):
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, roc_auc_score
+
+    per_class = f1_score(gold, predicted, labels=list(labels), average=None, zero_division=0)
+    present = [lab for lab in labels if lab in gold]  # macro over the labels the data has
+    macro = f1_score(gold, predicted, labels=present, average="macro", zero_division=0)
+    ece = auroc = None
+    if confidence is not None:
+        correct = np.array([g == p for g, p in zip(gold, predicted, strict=True)], dtype=float)
+        conf = np.array(confidence, dtype=float)
+        ece = expected_calibration_error(conf, correct)
+        auroc = float(roc_auc_score(correct, conf)) if 0 < correct.mean() < 1 else None
+    return Scores(labels, len(gold), float(accuracy_score(gold, predicted)), float(macro),
+                  {lab: float(f) for lab, f in zip(labels, per_class, strict=True)},
+                  confusion_matrix(gold, predicted, labels=list(labels)).tolist(), ece, auroc)  # fmt: skip
+
+
+def _select(claims, path: Path, fmt: str, which: str):
+    if which == "default":
+        shared = fmt == "climate-fever" and path.name == "dev.jsonl" and path.parent.name == "climate-fever"
+        which = "report" if shared else "all"
+    chosen = claims if which == "all" else [c for c in claims if part(fmt, c.claim_id) == which]
+    if not chosen:
+        raise DataFormatError(f"{path}: no claims in part {which!r}")
+    return chosen, which
+
+
+def evaluate_verification(path: Path, fmt: str | None = None, which: str = "default", restrict: bool = False,
+                          nli=None, aggregator=None):  # fmt: skip
+    """Scores of the verdicts on a file, and which part was scored. With `restrict`, each verdict is the most
+    probable among the labels the file uses (e.g. supported/refuted for Fool Me Twice)."""
+    from veracity.verify.aggregate import get_aggregator
+    from veracity.verify.check import check_claims
+    from veracity.verify.datasets import detect_format
+    from veracity.verify.nli import get_nli_model
+
+    fmt = fmt or detect_format(path)
+    claims, which = _select(read_claims(path, fmt), path, fmt, which)
+    checks = check_claims([(c.claim, c.evidences, []) for c in claims], nli or get_nli_model(),
+                          aggregator or get_aggregator())  # fmt: skip
+    gold = [c.label for c in claims]
+    allowed = [v for v in VERDICTS if v in set(gold)] if restrict else list(VERDICTS)
+    predicted, confidence = [], []
+    for ch in checks:
+        probs = {k: ch.probabilities[k] for k in allowed}
+        total = sum(probs.values()) or 1.0
+        best = max(probs, key=probs.get)
+        predicted.append(best)
+        confidence.append(probs[best] / total)
+    return score(gold, predicted, VERDICTS, confidence), which
+
+
+def evaluate_nli(path: Path, fmt: str | None = None, which: str = "default", nli=None) -> Scores:
+    """Pair-level scores of the verifier. Files with only entailment / not-entailment labels (FEVER-RTE) are
+    scored on those two classes."""
+    from veracity.verify.datasets import detect_format
+    from veracity.verify.nli import get_nli_model
+
+    fmt = fmt or detect_format(path)
+    pairs = read_pairs(path, fmt)
+    if which not in ("default", "all"):
+        pairs = [p for p in pairs if part(fmt, p.key) == which]
+        if not pairs:
+            raise DataFormatError(f"{path}: no pairs in part {which!r}")
+    probs = (nli or get_nli_model()).predict([(p.claim, p.evidence) for p in pairs])
+    if any(p.label in PARTIAL_LABELS for p in pairs):
+        gold = ["entailment" if p.label == "entailment" else "not_entailment" for p in pairs]
+        predicted = ["entailment" if pr[0] >= pr[1] + pr[2] else "not_entailment" for pr in probs]
+        return score(gold, predicted, ("entailment", "not_entailment"))
+    predicted = [NLI_LABELS[int(pr.argmax())] for pr in probs]
+    return score([p.label for p in pairs], predicted, NLI_LABELS)
