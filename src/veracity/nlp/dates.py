@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _MONTHS = {
     m: i
@@ -46,3 +47,65 @@ def resolve_date(text: str) -> str | None:
     if day:
         return f"{year.group(1)}-{month:02d}-{int(day.group(1)):02d}"
     return f"{year.group(1)}-{month:02d}"
+
+
+# --- how much of the calendar a date covers ---------------------------------------------------------------------------
+
+# Parts of a year or a month, as fractions of it; neighbours overlap a little so that "early" and "mid" never clash.
+_QUALIFIERS = {
+    **dict.fromkeys(["early", "beginning", "start"], (0.0, 0.4)),
+    **dict.fromkeys(["mid", "middle"], (0.3, 0.7)),
+    **dict.fromkeys(["late", "end"], (0.6, 1.0)),
+    "first half": (0.0, 0.5),
+    "second half": (0.5, 1.0),
+}
+_QUALIFIER = re.compile(r"\b(first half|second half|early|beginning|start|mid|middle|late|end)\b")
+# Northern-hemisphere seasons, in months from 1 January; "winter 2016" may be either end of 2016, so all of it.
+_SEASONS = {"spring": (2, 5), "summer": (5, 8), "autumn": (8, 11), "fall": (8, 11), "winter": (-1, 14)}
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The stretch of time a date mention covers, in months from 1 January of `year`: "December 2001" is
+    (2001, 11, 12), "mid-2001" (2001, 3.6, 8.4), "March 3" (None, 2.06, 2.1) when the text gives no year."""
+
+    year: int | None
+    start: float
+    end: float
+
+    @property
+    def within_year(self) -> bool:
+        """Narrower than a year: it places the event in a part of it."""
+        return self.end - self.start < 12
+
+
+def date_range(text: str) -> DateRange | None:
+    """The stretch of time an explicit date covers, with qualifiers ("early 2002", "mid-May") and seasons ("the summer
+    of 2016"); None for relative or vague dates ("last year", "Monday"), decades and a season without a year."""
+    low = text.lower()
+    if m := _ISO.search(low):
+        year, month, day = (int(g) for g in m.groups())
+        return DateRange(year, month - 1 + (day - 1) / 31, month - 1 + day / 31)
+    year_m = _YEAR.search(low)
+    if year_m and low.strip().endswith(f"{year_m.group(1)}s"):
+        return None  # a decade
+    year = int(year_m.group(1)) if year_m else None
+    words = re.findall(r"[a-z]+", low)
+    month = next((_MONTHS[w] for w in words if w in _MONTHS), None)
+    season = next((_SEASONS[w] for w in words if w in _SEASONS), None)
+    if month is not None:
+        start, end = month - 1.0, float(month)
+        rest = low.replace(year_m.group(0), " ") if year_m else low
+        if day := _DAY.search(rest):
+            d = int(day.group(1))
+            return DateRange(year, start + (d - 1) / 31, start + d / 31)
+    elif season is not None and year is not None:
+        start, end = season
+    elif year is not None:
+        start, end = 0.0, 12.0
+    else:
+        return None
+    if q := _QUALIFIER.search(low):
+        lo, hi = _QUALIFIERS[q.group(1)]
+        start, end = start + lo * (end - start), start + hi * (end - start)
+    return DateRange(year, start, end)

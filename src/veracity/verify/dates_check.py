@@ -1,0 +1,73 @@
+"""Date consistency: the claim and the evidence place the same event in stretches of time that do not meet.
+
+"mid-2001" (about April to September) and "December 2001" disagree; "2016" and "May 2016" do not (one contains the
+other); "May" and "August 2016" disagree on the month even though the claim gives no year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from veracity.nlp.dates import DateRange, date_range
+from veracity.verify.mismatch import SKIP_LEMMAS, Mismatch
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from spacy.tokens import Doc
+
+# Only dates that place an event in time are compared: "since 1900" and "since 1993" can both be true.
+_POINT_PREPS = {"in", "on", "at", "during"}
+
+
+@dataclass(frozen=True)
+class _Date:
+    text: str
+    range: DateRange
+    anchor: str  # the word the date is attached to: "announce" in "announced ... in 2014"
+    on_verb: bool  # the parse attaches it to a verb (not to a noun, as in a misparsed "deployed X, forces, in 2001")
+
+
+def _dates(doc: Doc) -> list[_Date]:
+    out = []
+    for ent in (e for e in doc.ents if e.label_ == "DATE"):
+        root = ent.root
+        prep = root.head if root.dep_ == "pobj" or (root.dep_ == "conj" and root.head.pos_ == "ADP") else None
+        while prep is not None and prep.dep_ == "conj" and prep.head.pos_ == "ADP":
+            prep = prep.head  # "in 2002 and in 2016": both hang on the first "in"
+        anchor = (prep or ent.root).head
+        if (prep is not None and prep.lower_ not in _POINT_PREPS) or anchor.lemma_.lower() in SKIP_LEMMAS:
+            continue  # a range ("since 2014") or a date that is itself the topic ("2016 was the hottest year")
+        found = date_range(ent.text)
+        if found is not None:  # None: relative or vague ("last year", "Monday"), nothing to compare
+            out.append(_Date(ent.text, found, anchor.lemma_.lower(), anchor.pos_ in ("VERB", "AUX")))
+    return out
+
+
+def _agree(a: DateRange, b: DateRange) -> bool | None:
+    """Whether two dates can be the same time; None if they cannot be compared (a year against a month without one)."""
+    if a.year is not None and b.year is not None:
+        return a.year * 12 + a.start < b.year * 12 + b.end and b.year * 12 + b.start < a.year * 12 + a.end
+    if a.within_year and b.within_year:  # "March 3" vs "March 5, 2016": compare within the year
+        return a.start < b.end and b.start < a.end
+    return None
+
+
+def date_mismatches(claim: Doc, evidence: Doc) -> Iterator[Mismatch]:
+    ev_dates, c_dates = _dates(evidence), _dates(claim)
+    claim_verbs = {t.lemma_.lower() for t in claim if t.pos_ == "VERB"}
+    for d in c_dates:
+        comparable = [(e, ok) for e in ev_dates if (ok := _agree(d.range, e.range)) is not None]
+        if not comparable or any(ok for _, ok in comparable):
+            continue  # nothing to compare with, or one of the evidence's dates fits
+        # Of several dates ("elected in 2006 ... announced in 2014") only the one on the same word is the same kind.
+        same_kind = [e for e, _ in comparable if e.anchor == d.anchor]
+        if not same_kind and not d.on_verb:
+            # The parse hung the claim's date on a noun: take the evidence's date on a verb the claim also uses, if no
+            # other date of the claim is on that verb ("deployed ..., elite special forces, in mid-2001").
+            taken = {o.anchor for o in c_dates}
+            same_kind = [e for e, _ in comparable if e.on_verb and e.anchor in claim_verbs - taken]
+        if same_kind:
+            e = same_kind[0]
+            yield Mismatch("date", d.text, e.text, f"the claim says {d.text}, the evidence says {e.text}")
