@@ -279,3 +279,296 @@ def test_empty_texts_and_frozen_result():
     m = Mismatch("number", "70", "69", "the claim says 70, the evidence says 69")
     with pytest.raises(dataclasses.FrozenInstanceError):
         m.kind = "date"  # type: ignore[misc]
+
+
+# --- the article's claims against the demo corpus (issue: checks that fire on real text) ---------------------------
+
+JTF2_CLAIM = (
+    "This reminds one of Afghanistan when Canada covertly deployed their Joint Task Force 2, elite special forces, "
+    "in mid-2001."
+)
+TROOPERS_CLAIM = (
+    "Eventually, the newly-elected government decided to deploy extra 200 troopers in Iraq who now are engaged in "
+    "the ground military operation on the side of the Kurdish Peshmerga units."
+)
+PROMISE_CLAIM = (
+    "It should be reminded that the liberals' electoral campaign the previous year included a promise to put an end "
+    "to all Canadian military involvement in Iraq."
+)
+
+
+def test_real_mid_year_against_a_month():
+    evidence = (
+        "Canada's special forces unit Joint Task Force 2 (JTF2) deployed to Afghanistan in December 2001, after the "
+        "September 11 attacks, as part of the US-led operation against the Taliban and al-Qaeda."
+    )
+    [m] = find_mismatches(JTF2_CLAIM, evidence)
+    assert (m.kind, m.claim, m.evidence) == ("date", "mid-2001", "December 2001")
+    assert m.reason == "the claim says mid-2001, the evidence says December 2001"
+
+
+def test_real_extra_troopers_against_a_tripled_total():
+    evidence = (
+        "At the same time the government said it would roughly triple the number of special forces trainers in "
+        "northern Iraq, to about 210, and raise the total number of personnel in the mission to about 830."
+    )
+    [m] = find_mismatches(TROOPERS_CLAIM, evidence)
+    assert (m.kind, m.claim, m.evidence) == ("increment", "extra 200 troopers", "about 210")
+    assert m.reason == (
+        "the claim says extra 200 troopers, the evidence implies an increase of about 140 "
+        "(roughly triple the trainers to about 210)"
+    )
+
+
+def test_real_extra_troopers_against_an_earlier_smaller_deployment():
+    # The 2014 deployment of 69 advisers is a total, not the increase; an extra 200 cannot be part of a whole of 69,
+    # so the passage must not count as support: an increment mismatch that says so.
+    evidence = (
+        "In September 2014 the Conservative government of Prime Minister Stephen Harper sent 69 special forces "
+        "advisers to northern Iraq."
+    )
+    [m] = find_mismatches(TROOPERS_CLAIM, evidence)
+    assert (m.kind, m.claim, m.evidence) == ("increment", "extra 200 troopers", "69 special forces advisers")
+    assert "total of only 69 special forces advisers" in m.reason
+
+
+def test_real_promise_denied():
+    [m] = find_mismatches(PROMISE_CLAIM, "The Liberals did not promise to end all military involvement in Iraq.")
+    assert (m.kind, m.claim, m.evidence) == ("negation", "promise to put an end", "did not promise")
+    assert m.reason == 'the claim says "promise to put an end", the evidence says the opposite: "did not promise"'
+
+
+def test_real_promise_narrower_in_the_evidence():
+    evidence = (
+        "During the 2015 election campaign the Liberal Party promised to end Canada's combat air mission against "
+        "ISIS and to focus on training local forces."
+    )
+    [m] = find_mismatches(PROMISE_CLAIM, evidence)
+    assert (m.kind, m.claim, m.evidence) == (
+        "scope",
+        "all Canadian military involvement",
+        "Canada's combat air mission",
+    )
+    assert (
+        m.reason
+        == 'the claim says "all Canadian military involvement", the evidence only "Canada\'s combat air mission"'
+    )
+
+
+# --- dates: granularity, qualifiers, seasons -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claim_date", "evidence_date", "expected"),
+    [
+        ("in May 2016", "in August 2016", [("May 2016", "August 2016")]),
+        ("in early 2002", "in late 2002", [("early 2002", "late 2002")]),
+        ("in the summer of 2016", "in December 2016", [("the summer of 2016", "December 2016")]),
+        ("in early May", "in late May 2016", [("early May", "late May 2016")]),
+        ("in mid-May", "in late May 2016", []),  # neighbouring qualifiers overlap
+        ("in May", "in August 2016", [("May", "August 2016")]),
+        # compatible granularity: one contains the other
+        ("in 2016", "in May 2016", []),
+        ("in May 2016", "in 2016", []),
+        ("in the summer of 2016", "in July 2016", []),
+        ("in mid-2001", "in June 2001", []),
+        ("in early 2002", "in mid-2002", []),  # neighbouring qualifiers overlap
+        ("in winter 2016", "in December 2016", []),  # which winter is unclear: all of the year
+        ("in May", "in 2016", []),  # nothing to compare
+    ],
+)
+def test_date_ranges(claim_date, evidence_date, expected):
+    claim = f"Canada sent troops to Iraq {claim_date}."
+    assert phrases(claim, f"Canada sent troops to Iraq {evidence_date}.", "date") == expected
+
+
+def test_date_on_a_misparsed_noun_meets_the_evidence_date_on_the_claims_verb():
+    # "in 2001" hangs on "forces" in the parse; the evidence's date is on "deployed", which the claim also says ...
+    claim = "Canada deployed its elite unit, special forces, in mid-2001."
+    assert phrases(claim, "The unit deployed in December 2001.", "date") == [("mid-2001", "December 2001")]
+    # ... but not when the claim's "deployed" carries its own date
+    claim = "Canada deployed the unit in 2001 and withdrew it, special forces, in 2003."
+    assert phrases(claim, "The unit deployed in 2001.", "date") == []
+
+
+# --- numbers: increments, totals, counted nouns, currencies ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "expected"),
+    [
+        # an increase against the one a total implies (from ... to ...)
+        (
+            "Canada will send an extra 100 trainers to Iraq.",
+            "Canada will increase the number of trainers from 69 to 210.",
+            [("extra 100 trainers", "210")],
+        ),
+        (
+            "Canada will send an extra 140 trainers to Iraq.",
+            "Canada will increase the number of trainers from 69 to 210.",
+            [],
+        ),
+        # ... against a doubled total: about 100 more
+        ("Canada will send an extra 100 trainers.", "Canada will double the number of trainers to 200.", []),
+        (
+            "Canada will send an extra 150 trainers.",
+            "Canada will double the number of trainers to 200.",
+            [("extra 150 trainers", "200")],
+        ),
+        # increases with increases
+        (
+            "Canada will send 200 more soldiers.",
+            "Canada raised its contingent by 140 soldiers.",
+            [("200 more soldiers", "by 140 soldiers")],
+        ),
+        ("Canada will send 200 more soldiers.", "Canada will send another 200 troops.", []),  # synonyms
+        ("Canada will send an additional 50 trainers.", "Canada will send an additional 50 instructors.", []),
+        # an increase smaller than the whole the evidence gives: not enough info, not a mismatch
+        ("Canada will send an extra 100 soldiers to Latvia.", "Canada has 450 soldiers in Latvia.", []),
+        # an increase and another kind of thing counted
+        ("Canada will send an extra 200 troopers.", "Canada will send 6 aircraft.", []),
+    ],
+)
+def test_increments(claim, evidence, expected):
+    assert phrases(claim, evidence, "increment") == expected
+
+
+def test_increment_reason_from_a_baseline():
+    [m] = find_mismatches(
+        "Canada will send an extra 100 trainers.", "Canada will increase the number of trainers from 69 to 210."
+    )
+    assert (
+        m.reason
+        == "the claim says extra 100 trainers, the evidence implies an increase of about 140 (trainers from 69 to 210)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "expected"),
+    [
+        # synonyms count the same people
+        (
+            "Canada will send 70 instructors to Iraq.",
+            "Canada will send 69 trainers to Iraq.",
+            [("70 instructors", "69 trainers")],
+        ),
+        ("Canada will send 200 troops to Iraq.", "Canada will send 200 soldiers to Iraq.", []),
+        # trainers are a part of the personnel, and soldiers need not be trainers: counts are not compared
+        ("Canada will send 70 instructors to Iraq.", "Canada will send 830 personnel to Iraq.", []),
+        ("Canada will send 70 troops to Iraq.", "Canada will send 69 trainers to Iraq.", []),
+        # the claim counts two nouns of one kind: no guessing which one the evidence's count is
+        ("Canada will send 70 instructors and 50 trainers.", "Canada will send 69 advisers.", []),
+        (
+            "Canada will send 70 instructors and 200 soldiers.",
+            "Canada will send 69 trainers.",
+            [("70 instructors", "69 trainers")],
+        ),
+        # a total with no noun of its own counts what the verb's "number of" counts
+        (
+            "The number of trainers will rise to 300.",
+            "The number of trainers will rise to about 210.",
+            [("300", "about 210")],
+        ),
+    ],
+)
+def test_counted_noun_lexicon(claim, evidence, expected):
+    assert phrases(claim, evidence, "number") == expected
+
+
+def test_same_amount_in_another_currency():
+    claim, evidence = (
+        "The company will invest $2 billion in the plant.",
+        "The company will invest €2 billion in the plant.",
+    )
+    assert phrases(claim, evidence, "unit") == [("$2 billion", "€2 billion")]
+    assert phrases(claim, "The company will invest €5 billion in the plant.", "unit") == []
+    assert phrases(claim, "The company will invest $2 billion in the plant.", "unit") == []
+
+
+# --- scope -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "expected"),
+    [
+        ("All schools closed.", "Only some schools closed.", [("All schools", "Only some schools")]),
+        (
+            "All schools in the province closed.",
+            "Most schools in the province closed.",
+            [("All schools", "Most schools")],
+        ),
+        ("Every school closed.", "Not all schools closed.", [("Every school", "Not all schools")]),
+        ("Only some schools closed.", "All schools closed.", [("Only some schools", "All schools")]),
+        ("Some schools closed.", "All schools closed.", []),  # "some" is true when all did
+        ("All schools closed.", "All schools closed on Monday.", []),
+        ("All schools closed.", "Some hospitals closed.", []),  # another noun, no act narrowed
+        ("All schools closed.", "Some schools opened.", []),  # another act
+        # a whole against a narrower part of the same act
+        (
+            "Canada will end all military operations.",
+            "Canada will end its air mission.",
+            [("all military operations", "its air mission")],
+        ),
+        ("Canada will end all military operations.", "Canada will end the mission.", []),  # not narrowed
+    ],
+)
+def test_scope(claim, evidence, expected):
+    assert phrases(claim, evidence, "scope") == expected
+
+
+def test_never_against_a_number_of_times():
+    [m] = find_mismatches("Canada has never sent troops to Syria.", "Canada has sent troops to Syria twice.")
+    assert (m.kind, m.claim, m.evidence) == ("scope", "has never sent", "has sent")
+    assert m.reason == 'the claim says "has never sent", the evidence says "has sent ... twice"'
+    # without a count it is a plain negation
+    [m] = find_mismatches("Canada has never sent troops to Syria.", "Canada has sent troops to Syria.")
+    assert m.kind == "negation"
+
+
+# --- direction and negated noun phrases ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "expected"),
+    [
+        ("Unemployment rose last year.", "Unemployment fell last year.", [("rose", "fell")]),
+        ("The government cut taxes.", "The government raised taxes.", [("cut", "raised")]),
+        ("Unemployment rose last year.", "Inflation fell last year.", []),  # another subject
+        ("Unemployment rose in 2015.", "Unemployment fell in 2016.", []),  # another time
+        ("Unemployment rose in 2015.", "Unemployment rose in 2015 and fell in 2016.", []),  # one agrees
+        ("Unemployment rose.", "Unemployment did not fall.", []),  # negated: not the other way
+    ],
+)
+def test_direction(claim, evidence, expected):
+    assert phrases(claim, evidence, "direction") == expected
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "expected"),
+    [
+        (
+            "No evidence of fraud was found.",
+            "Evidence of fraud was found.",
+            [("No evidence of fraud was found", "was found")],
+        ),
+        (
+            "Investigators found no evidence of fraud.",
+            "Investigators found evidence of fraud.",
+            [("found no", "found")],
+        ),
+        (
+            "There was no promise to send troops.",
+            "Canada promised to send troops.",
+            [("promise to send troops", "promised")],
+        ),
+        (
+            "Canada made a promise to send troops.",
+            "Canada did not promise to send troops.",
+            [("promise to send troops", "did not promise")],
+        ),
+        # a promise about something else
+        ("Canada made a promise to send troops.", "Canada did not promise to build a school.", []),
+    ],
+)
+def test_negated_noun_phrases(claim, evidence, expected):
+    assert phrases(claim, evidence, "negation") == expected
