@@ -568,7 +568,15 @@ def test_direction(claim, evidence, expected):
         ),
         # a promise about something else
         ("Canada made a promise to send troops.", "Canada did not promise to build a school.", []),
+        ("Trudeau's plan to send troops was announced.", "Trudeau did not plan to withdraw troops.", []),
+        # a plan to send is no sending
+        ("Trudeau's plan to send troops was announced.", "Canada did not send troops.", []),
     ],
 )
 def test_negated_noun_phrases(claim, evidence, expected):
     assert phrases(claim, evidence, "negation") == expected
+
+
+def test_an_infinitive_under_a_noun_is_not_asserted():
+    found = find_mismatches("Trudeau's plan to send troops was announced.", "Trudeau did not plan to send troops.")
+    assert [(m.kind, m.claim, m.evidence) for m in found] == [("negation", "plan to send troops", "did not plan")]

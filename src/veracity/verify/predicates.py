@@ -24,6 +24,7 @@ _HEDGING = {"expect", "plan", "intend", "hope", "aim", "consider", "propose", "s
 _UP = {"rise", "increase", "grow", "climb", "jump", "soar", "surge", "gain", "rocket", "swell", "raise", "boost"}
 _DOWN = {"fall", "decrease", "decline", "drop", "shrink", "sink", "plunge", "slump", "dip", "tumble", "cut", "reduce",
          "lower", "slash", "contract"}  # fmt: skip
+_LIGHT_NOUNS = {"end", "stop", "halt", "decision", "promise"}
 _FREQUENCY = {"once", "twice", "thrice", "again", "repeatedly", "times", "often", "regularly"}  # "sent troops twice"
 
 
@@ -87,10 +88,18 @@ def _predicate(pred: Token) -> _Predicate:
 
 
 def _content(tok: Token) -> frozenset[str]:
-    """The nouns of what a predicate is about: its object and complement clauses ("end", "involvement", "iraq" in
-    "a promise to put an end to all military involvement in Iraq")."""
+    """The nouns and verbs of what a predicate is about: its object and complement clauses ("end", "involvement",
+    "iraq" in "a promise to put an end to all military involvement in Iraq"; a light "put" is left out)."""
     parts = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "ccomp", "acl", "prep")]
-    return frozenset(t.lemma_.lower() for c in parts for t in c.subtree if t.pos_ in ("NOUN", "PROPN"))
+    words = [t for c in parts for t in c.subtree if t.pos_ in ("NOUN", "PROPN", "VERB")]
+    return frozenset(t.lemma_.lower() for t in words if not (t.pos_ == "VERB" and _light(t)))
+
+
+def _light(verb: Token) -> bool:
+    """ "put" in "put an end to": the noun carries the meaning."""
+    return verb.lemma_ in ("put", "bring", "make") and any(
+        c.dep_ == "dobj" and c.lemma_ in _LIGHT_NOUNS for c in verb.children
+    )
 
 
 def _nominal(noun: Token) -> _Predicate | None:
@@ -112,7 +121,9 @@ def _predicates(doc: Doc) -> list[_Predicate]:
         copular = t.dep_ in ("acomp", "attr") and t.head.lemma_ == "be" and t.pos_ in ("ADJ", "NOUN")
         # "If Canada does not send troops, ..." asserts nothing about sending.
         conditional = any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL for c in _clause_head(t).children)
-        if conditional:
+        # "a plan to send troops" asserts no sending: the noun predicate ("plan") stands for it.
+        infinitive = t.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+        if conditional or infinitive:
             continue
         if verb or copular:
             out.append(_predicate(t))
