@@ -9,6 +9,7 @@ named entities are here.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from veracity.nlp import get_spacy
@@ -30,10 +31,16 @@ def find_mismatches(claim: str, evidence: str) -> list[Mismatch]:
     """The reasons to doubt that `evidence` supports `claim`, by kind; [] when nothing comparable disagrees."""
     if not claim.strip() or not evidence.strip():
         return []
-    c, e = get_spacy().pipe([claim, evidence])
+    c, e = parse(claim), parse(evidence)
     checks = (number_mismatches, date_mismatches, entity_mismatches, predicate_mismatches, scope_mismatches)
     found = [m for check in checks for m in check(c, e)]
     return list(dict.fromkeys(found))  # the same pair can be reached twice (e.g. two identical sentences)
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str) -> Doc:
+    """spaCy parse, cached: a claim is compared with many sentences and a sentence with many claims (sub-claims)."""
+    return get_spacy()(text)
 
 
 # --- named entities ------------------------------------------------------------------------------------------------
