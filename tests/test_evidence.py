@@ -282,3 +282,19 @@ def test_vectors_from_another_encoder_are_recomputed(store, docs):
     assert index.sync(get_retrieval_encoder()) == n  # all re-embedded
     assert index.sync(get_retrieval_encoder()) == 0  # then up to date
     assert index.state()["encoder"] == get_retrieval_encoder().name
+
+
+def test_note_header_lines_become_url_title_and_date(tmp_path):
+    from veracity.evidence.readers import read_file
+
+    note = tmp_path / "note.md"
+    note.write_text("url: https://www.cbc.ca/news/politics/iraq-1.3439227\ntitle: Canada triples trainers\n"
+                    "date: February 8, 2016\n\nThe government said it would triple the number of trainers.\n")
+    (doc,) = read_file(note)
+    assert (doc.url, doc.title, doc.published) == ("https://www.cbc.ca/news/politics/iraq-1.3439227",
+                                                   "Canada triples trainers", "2016-02-08")
+    assert doc.text == "The government said it would triple the number of trainers."
+    plain = tmp_path / "plain.md"
+    plain.write_text("source: my notebook\nThe text.\n")  # not a URL: an ordinary first line
+    (doc,) = read_file(plain)
+    assert doc.url is None and doc.text.startswith("source: my notebook")

@@ -238,3 +238,58 @@ def test_expected_calibration_error_and_scores():
 )  # fmt: skip
 def test_rating_polarity(rating, polarity):
     assert rating_polarity(rating) == polarity
+
+
+# --- the verdict stage ---------------------------------------------------------------------------------------------
+
+
+def stage_report(article_url: str | None = None):
+    from veracity.schema import Claim, Document, Evidence, FactCheckMatch, Report
+
+    text_a = "Canada sent trainers to Iraq. The trainers did not go to Syria."
+    text_b = "The trainers did not go to Syria. The weather was mild."
+    ev = [
+        Evidence(passage_id=1, collection="c", text=text_a, document_id=7, start=0, end=len(text_a),
+                 url="https://news.example/a", score=0.9, bm25=1.0, cosine=0.8),
+        Evidence(passage_id=2, collection="c", text=text_b, document_id=7, start=30, end=30 + len(text_b),
+                 url="https://news.example/a", score=0.8, bm25=1.0, cosine=0.7),
+        Evidence(passage_id=3, collection="c", text="Canada sent trainers to Syria last spring, the story says. Read more on the outlet.",
+                 document_id=8, url="https://www.Outlet.example/story/", score=0.95, bm25=2.0, cosine=0.9),
+    ]  # fmt: skip
+    check = FactCheckMatch(collection="f", claim="Canada sent trainers to Syria", rating="False", score=0.9)
+    claims = [
+        Claim(id="c1", sentence_i=0, text="Canada sent trainers to Iraq.", normalized="", checkworthiness=0.9,
+              kind="other", evidence=ev),
+        Claim(id="c2", sentence_i=1, text="Canada sent trainers to Syria.", normalized="", checkworthiness=0.9,
+              kind="other", evidence=ev, factchecks=[check]),
+        Claim(id="c3", sentence_i=2, text="Nothing here.", normalized="", checkworthiness=0.8, kind="other"),
+    ]  # fmt: skip
+    document = Document(text="Canada sent trainers to Syria last spring, the story says. Read more on the outlet.", url=article_url)
+    return Report(document=document, claims=claims)
+
+
+def test_verdict_stage_reads_each_sentence_once_and_never_the_article_itself(monkeypatch):
+    from veracity.verify import VerdictStage, aggregate, candidate_sentences, nli
+
+    report = stage_report("http://outlet.example/story")
+    sents = candidate_sentences(report.claims[0], report)
+    # overlapping windows give "did not go to Syria" once; passage 3 is the article (same URL) and is skipped
+    assert [(i, s, e, t) for i, s, e, t in sents] == [
+        (0, 0, 29, "Canada sent trainers to Iraq."), (0, 30, 63, "The trainers did not go to Syria."),
+        (1, 64, 85, "The weather was mild."),
+    ]  # fmt: skip
+    no_url = stage_report(None)  # the same article without its URL: its text, found verbatim, is skipped too
+    assert all(i != 2 for i, *_ in candidate_sentences(no_url.claims[0], no_url))
+
+    monkeypatch.setattr(nli, "get_nli_model", lambda: KeywordNli())
+    monkeypatch.setattr(aggregate, "get_aggregator", toy_aggregator)
+    report = VerdictStage()(report)
+    v1, v2, v3 = (c.verdict for c in report.claims)
+    assert (v1.label, v1.cited, v1.examined) == ("supported", ["passage 1"], 3)
+    assert v1.sentences[0].role == "decisive" and v1.sentences[0].text == "Canada sent trainers to Iraq."
+    assert v2.label == "refuted" and v2.cited[0] == "passage 1" and v2.cited[1].startswith("fact-check 1 (f, rated")
+    assert v2.reasons[0].startswith("passage 1 contradicts the claim (P=0.95): “The trainers did not go to Syria.”")
+    read = {s.evidence_i for s in v1.sentences + v2.sentences}
+    assert read <= {0, 1}  # nothing from the passage that is the article
+    assert v3.label == "not_enough_evidence" and v3.reasons == ["no evidence was retrieved for this claim"]
+    assert report.summary.verdict_counts == {"supported": 1, "refuted": 1, "not_enough_evidence": 1}

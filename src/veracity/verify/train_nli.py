@@ -164,6 +164,20 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def export_checkpoint(work_dir: Path, out_dir: Path, which: str = "best.pt") -> Path:
+    """Export a checkpoint of a run (the best epoch so far, or the latest `checkpoint.pt`) as the int8 verifier,
+    e.g. to try it while the run goes on."""
+    torch = require_torch()
+    net = build_encoder_head(torch, len(NLI_LABELS), pool=True)
+    saved = torch.load(work_dir / which, weights_only=False)
+    net.load_state_dict(saved["net"] if "net" in saved else saved)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{NLI_NAME}.onnx"
+    ids = [[101, 2023, 102, 2003, 102], [101, 2023, 2003, 102, 2023, 102]]
+    export_onnx_int8(torch, net, pad_batch(torch, ids, [0, 1]), target, {"logits": {0: "batch"}})
+    return target
+
+
 def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, config: NliConfig | None = None,
               log=print) -> dict:  # fmt: skip
     torch = require_torch()

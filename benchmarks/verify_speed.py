@@ -1,0 +1,122 @@
+"""Claims checked against a 100,000-passage collection: whole-analysis latency with evidence and verdicts, and the
+verifier's pairs/s.
+
+    .venv/bin/python benchmarks/verify_speed.py [--data ../shared/data] [--passages 100000] [--repeat 5]
+
+The collection is built as evidence_speed.py builds it (shared data sets cut into 2-sentence windows) plus the
+demo corpus (examples/corpus-iraq), indexed once in a temporary home. Then the example article (~1,000 words)
+and FakeNewsCorpus articles of 800-1,200 words are analysed with `--corpus` semantics (evidence + verdict
+stages), models loaded once and warmed up. The last line is `p50_ms=...` for the example.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from evidence_speed import build
+from machine import describe, machine_line
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def verifier_pairs_per_s(n: int = 512) -> float:
+    """Claim/sentence pairs per second through the int8 verifier, in the stage's batches."""
+    from veracity.verify.nli import get_nli_model
+
+    claim = "Canada deployed an extra 200 troopers to northern Iraq in 2016."
+    sentence = ("In February 2016 the government said it would roughly triple the number of special forces trainers "
+                "in northern Iraq, to about 210.")  # fmt: skip
+    pairs = [(claim, sentence[: 60 + (k % 60)]) for k in range(n)]
+    model = get_nli_model()
+    model.predict(pairs[:32])
+    t0 = time.perf_counter()
+    model.predict(pairs)
+    return n / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data")
+    parser.add_argument("--passages", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--articles", type=int, default=10, help="FakeNewsCorpus articles of 800-1,200 words")
+    parser.add_argument("--json-out", type=Path, default=ROOT / "benchmarks/results/verify_speed.json")
+    args = parser.parse_args()
+
+    from veracity.evidence.readers import iter_files, read_file
+    from veracity.evidence.search import get_retrieval_encoder
+    from veracity.evidence.store import Store
+    from veracity.ingest import document_from_bytes, load_document
+    from veracity.pipeline import Analyzer, stages_for
+
+    print(machine_line())
+    with tempfile.TemporaryDirectory(prefix="veracity-verify-bench-") as tmp:
+        home = Path(tmp)
+        store = Store(home)
+        t0 = time.perf_counter()
+        n_docs, n_passages, _ = build(store, "bench", args.data, args.passages, 2, 1)
+        collection = store.collection("bench")
+        from veracity.evidence.passages import passages
+
+        for path in iter_files([ROOT / "examples/corpus-iraq"]):
+            for doc in read_file(path):
+                doc.passages = passages(doc.text)
+                store.put(collection, doc)
+                n_passages += len(doc.passages)
+        from veracity.evidence.indexes import CollectionIndex
+
+        CollectionIndex(store, collection).sync(get_retrieval_encoder())
+        print(f"collection: {n_passages} passages from {n_docs} documents + the demo corpus, built and indexed in "
+              f"{time.perf_counter() - t0:.0f} s")  # fmt: skip
+        analyzer = Analyzer(stages_for(evidence=True), config={"evidence": {"corpora": ["bench"], "home": home}})
+        example = (ROOT / "examples/globalresearch-canada-iraq-mosul.txt").read_bytes()
+        analyzer(load_document(str(ROOT / "examples/globalresearch-canada-iraq-mosul.txt")))  # warm-up
+        runs, stage_ms = [], {}
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            report = analyzer(document_from_bytes(example))
+            runs.append((time.perf_counter() - t0) * 1000)
+            for k, v in report.timings_ms.items():
+                stage_ms.setdefault(k, []).append(v)
+        words = len(report.document.text.split())
+        pairs = sum(c.verdict.examined * 1 for c in report.claims if c.verdict)
+        others = []
+        csv.field_size_limit(1 << 30)
+        with open(args.data / "articles/fakenewscorpus_sample.csv", encoding="utf-8", newline="") as f:
+            texts = [r["content"] for r in csv.DictReader(f) if 800 <= len((r.get("content") or "").split()) <= 1200]
+        for text in texts[: args.articles]:
+            t0 = time.perf_counter()
+            r = analyzer(document_from_bytes(text.encode()))
+            others.append(((time.perf_counter() - t0) * 1000, len(r.claims)))
+        rate = verifier_pairs_per_s()
+        result = {
+            "machine": describe(), "collection_passages": n_passages, "example_words": words,
+            "example_claims": len(report.claims), "example_sentences_read": pairs,
+            "example_p50_ms": round(statistics.median(runs), 1), "example_runs_ms": [round(x, 1) for x in runs],
+            "example_stage_p50_ms": {k: round(statistics.median(v), 1) for k, v in stage_ms.items()},
+            "fakenews_articles": len(others),
+            "fakenews_p50_ms": round(statistics.median([x for x, _ in others]), 1) if others else None,
+            "fakenews_claims_p50": statistics.median([n for _, n in others]) if others else None,
+            "verifier_pairs_per_s": round(rate, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        }  # fmt: skip
+        store.engine.dispose()
+    print(f"example: {words} words, {result['example_claims']} claims, {pairs} evidence sentences read; "
+          f"p50 {result['example_p50_ms']} ms; stages {result['example_stage_p50_ms']}")  # fmt: skip
+    print(f"FakeNewsCorpus, {len(others)} articles of 800-1,200 words: p50 {result['fakenews_p50_ms']} ms "
+          f"(median {result['fakenews_claims_p50']} claims)")  # fmt: skip
+    print(f"verifier: {result['verifier_pairs_per_s']} pairs/s; peak RSS {result['peak_rss_mb']} MB")
+    args.json_out.parent.mkdir(parents=True, exist_ok=True)
+    args.json_out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"p50_ms={result['example_p50_ms']}")
+
+
+if __name__ == "__main__":
+    main()
