@@ -52,7 +52,9 @@ def test_vague_numbers_and_quantified_subjects_are_only_not_entailed():
 
 def test_negation_is_added_or_removed():
     added = edits("The government was sending trainers to the north of the country this year.")["negation"]
-    assert [p.claim for p in added] == ["The government was not sending trainers to the north of the country this year."]
+    assert [p.claim for p in added] == [
+        "The government was not sending trainers to the north of the country this year."
+    ]
     removed = edits("The Liberals did not promise to end all military involvement in Iraq.")["negation"]
     assert removed[0].claim == "The Liberals did promise to end all military involvement in Iraq."
     assert removed[0].label == "contradiction"
@@ -85,7 +87,10 @@ def test_reported_speech_gives_a_core_and_an_attribution():
 def test_coordinated_verbs_and_relative_clauses_split_into_parts():
     parts = [p.text for p in split_claim("The Canadian military will train local forces and will not take part in "
                                          "combat.") if p.role == "part"]  # fmt: skip
-    assert parts == ["The Canadian military will train local forces", "The Canadian military will not take part in combat"]
+    assert parts == [
+        "The Canadian military will train local forces",
+        "The Canadian military will not take part in combat",
+    ]
     rel = [p.text for p in split_claim("The government decided to deploy extra 200 troopers in Iraq who now are "
                                        "engaged in the ground operation.") if p.role == "part"]  # fmt: skip
     assert rel == ["The government decided to deploy extra 200 troopers in Iraq.",
@@ -97,8 +102,8 @@ def test_coordinated_verbs_and_relative_clauses_split_into_parts():
 
 
 def test_readers_map_every_format_onto_the_four_verdicts():
-    assert [detect_format(DATA / f) for f in ("climate-fever.jsonl", "fm2.jsonl", "healthver.csv", "averitec.json")] == [
-        "climate-fever", "fm2", "healthver", "averitec"]  # fmt: skip
+    files = ("climate-fever.jsonl", "fm2.jsonl", "healthver.csv", "averitec.json")
+    assert [detect_format(DATA / f) for f in files] == ["climate-fever", "fm2", "healthver", "averitec"]
     cf = read_claims(DATA / "climate-fever.jsonl")
     assert [c.label for c in cf] == ["supported", "refuted", "disputed", "not_enough_evidence"]
     assert cf[0].evidence_labels == ["entailment", "neutral"]
@@ -111,7 +116,9 @@ def test_readers_map_every_format_onto_the_four_verdicts():
     assert av[0].evidences == ["How many libraries opened in 2019? One."]
     assert "excellent for bathing" in av[1].evidences[0] and av[2].evidences == []  # unanswerable dropped
     pairs = read_pairs(DATA / "climate-fever.jsonl")
-    assert ("Sea levels have been falling for the last century.", "contradiction") in {(p.claim, p.label) for p in pairs}
+    assert ("Sea levels have been falling for the last century.", "contradiction") in {
+        (p.claim, p.label) for p in pairs
+    }
 
 
 @pytest.mark.parametrize(
@@ -243,6 +250,9 @@ def test_rating_polarity(rating, polarity):
 # --- the verdict stage ---------------------------------------------------------------------------------------------
 
 
+ARTICLE = "Canada sent trainers to Syria last spring, the story says. Read more on the outlet."
+
+
 def stage_report(article_url: str | None = None):
     from veracity.schema import Claim, Document, Evidence, FactCheckMatch, Report
 
@@ -253,7 +263,7 @@ def stage_report(article_url: str | None = None):
                  url="https://news.example/a", score=0.9, bm25=1.0, cosine=0.8),
         Evidence(passage_id=2, collection="c", text=text_b, document_id=7, start=30, end=30 + len(text_b),
                  url="https://news.example/a", score=0.8, bm25=1.0, cosine=0.7),
-        Evidence(passage_id=3, collection="c", text="Canada sent trainers to Syria last spring, the story says. Read more on the outlet.",
+        Evidence(passage_id=3, collection="c", text=ARTICLE,
                  document_id=8, url="https://www.Outlet.example/story/", score=0.95, bm25=2.0, cosine=0.9),
     ]  # fmt: skip
     check = FactCheckMatch(collection="f", claim="Canada sent trainers to Syria", rating="False", score=0.9)
@@ -264,7 +274,9 @@ def stage_report(article_url: str | None = None):
               kind="other", evidence=ev, factchecks=[check]),
         Claim(id="c3", sentence_i=2, text="Nothing here.", normalized="", checkworthiness=0.8, kind="other"),
     ]  # fmt: skip
-    document = Document(text="Canada sent trainers to Syria last spring, the story says. Read more on the outlet.", url=article_url)
+    document = Document(
+        text="Canada sent trainers to Syria last spring, the story says. Read more on the outlet.", url=article_url
+    )
     return Report(document=document, claims=claims)
 
 

@@ -170,7 +170,7 @@ def export_checkpoint(work_dir: Path, out_dir: Path, which: str = "best.pt") -> 
     torch = require_torch()
     net = build_encoder_head(torch, len(NLI_LABELS), pool=True)
     saved = torch.load(work_dir / which, weights_only=False)
-    net.load_state_dict(saved["net"] if "net" in saved else saved)
+    net.load_state_dict(saved.get("net", saved))
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{NLI_NAME}.onnx"
     ids = [[101, 2023, 102, 2003, 102], [101, 2023, 2003, 102, 2023, 102]]
