@@ -5,7 +5,7 @@ Runs after `evidence`; a claim without evidence or fact-checks gets `not_enough_
 
 from __future__ import annotations
 
-from veracity.pipeline import stage
+from veracity.registry import stage
 from veracity.schema import Report, Verdict
 
 STANCE_NAMES = {"agree": "supports", "disagree": "refutes", "discuss": "discusses", "unrelated": "unrelated"}
@@ -13,8 +13,9 @@ STANCE_NAMES = {"agree": "supports", "disagree": "refutes", "discuss": "discusse
 
 class VerdictStage:
     name = "verdict"
-    requires = frozenset({"claims", "evidence"})
-    assigns = frozenset({"verdicts"})
+    requires = frozenset({"claims[].evidence", "claims[].factchecks"})
+    assigns = frozenset({"claims[].verdict", "claims[].evidence[].stance", "claims[].evidence[].stance_score",
+                         "summary.verdict_counts"})  # fmt: skip
 
     def __call__(self, report: Report) -> Report:
         from veracity.verify.stance import get_stance_model
