@@ -267,8 +267,8 @@ def test_warc_archives_are_read_page_by_page(store, tmp_path):
 
 
 def test_vectors_from_another_encoder_are_recomputed(store, docs):
-    from veracity.claims.encoder import get_encoder
     from veracity.evidence.search import get_retrieval_encoder
+    from veracity.runtime import get_encoder
 
     add_documents(store, "news", [docs], encoder=get_encoder())
     index = CollectionIndex(store, store.collection("news"))

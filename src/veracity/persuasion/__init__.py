@@ -20,9 +20,7 @@ class PersuasionStage:
         from veracity.persuasion.technique import get_technique_classifier
 
         text = report.document.text
-        tagger = get_tagger()
-        found = tagger.spans(tagger.score_articles({"doc": text}), {"doc": text})
-        found = get_technique_classifier().label({"doc": text}, found)
+        found = get_technique_classifier().label_text(text, get_tagger().tag(text))
         report.spans = [
             TechniqueSpan(text=text[s.start : s.end], start=s.start, end=s.end, technique=s.technique, score=s.score)
             for s in found
