@@ -5,7 +5,7 @@
 >>> report = veracity.analyze(text="Officials said on Tuesday ...", corpora=["iraq"])
 """
 
-__version__ = "0.1.0"
+from veracity._version import __version__
 
 __all__ = ["AnalyzeOptions", "Analyzer", "Report", "__version__", "analyze", "stage"]
 

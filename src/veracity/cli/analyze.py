@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from veracity import __version__
+from veracity._version import __version__
 from veracity.cli.common import app, run
 from veracity.options import DEFAULT_MAX_MB
 from veracity.render import Format
