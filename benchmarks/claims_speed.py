@@ -22,10 +22,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
+    from veracity import Analyzer
     from veracity.claims.data import read_ct24
     from veracity.claims.model import get_scorer
-    from veracity.ingest import load_document
-    from veracity.pipeline import Analyzer
 
     scorer = get_scorer()
     texts = read_ct24(args.data).texts
@@ -38,11 +37,11 @@ def main() -> None:
     rate = len(texts) / statistics.median(runs)
 
     analyzer = Analyzer()
-    analyzer(load_document(str(args.example)))
+    analyzer(path=args.example)
     claims_ms, total_ms = [], []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        report = analyzer(load_document(str(args.example)))
+        report = analyzer(path=args.example)
         total_ms.append((time.perf_counter() - t0) * 1000)
         claims_ms.append(report.timings_ms["claims"])
     words = len(report.document.text.split())

@@ -7,7 +7,7 @@ from veracity.claims.model import CheckworthinessModel, get_checkworthiness_mode
 
 
 def test_shipped_model_loads_and_scores_sentences():
-    from veracity.claims.encoder import get_encoder
+    from veracity.runtime import get_encoder
 
     model = get_checkworthiness_model()
     assert 0 < model.threshold < 1 and model.card["dev"]["f1"] > 0.8
@@ -18,7 +18,7 @@ def test_shipped_model_loads_and_scores_sentences():
 
 
 def test_encoder_gives_nearly_the_same_vector_alone_or_in_a_padded_batch():
-    from veracity.claims.encoder import get_encoder
+    from veracity.runtime import get_encoder
 
     enc = get_encoder()
     short = "Taxes rose."

@@ -218,8 +218,7 @@ def test_cli_corpus_commands(tmp_path, docs):
 
 def test_analyze_attaches_evidence_and_factchecks_and_renders_them(tmp_path, docs):
     from conftest import EXAMPLE
-    from veracity.ingest import load_document
-    from veracity.pipeline import Analyzer, stages_for
+    from veracity import AnalyzeOptions, analyze
     from veracity.render import Format, render
 
     store = Store(tmp_path / "home")
@@ -230,11 +229,8 @@ def test_analyze_attaches_evidence_and_factchecks_and_renders_them(tmp_path, doc
     }  # fmt: skip
     (tmp_path / "reviews.json").write_text(json.dumps([review]))
     import_factchecks(store, "checks", tmp_path / "reviews.json")
-    analyzer = Analyzer(
-        stages_for(evidence=True),
-        config={"evidence": {"corpora": ["iraq"], "factchecks": ["checks"], "home": tmp_path / "home"}},
-    )
-    report = analyzer(load_document(str(EXAMPLE)))
+    options = AnalyzeOptions(corpora=["iraq"], factchecks=["checks"], home=tmp_path / "home")
+    report = analyze(EXAMPLE, options=options)
     with_evidence = [c for c in report.claims if c.evidence]
     assert with_evidence and len(with_evidence) == len(report.claims)
     assert all(len(c.evidence) <= 3 and c.evidence[0].score >= c.evidence[-1].score for c in with_evidence)
@@ -271,8 +267,8 @@ def test_warc_archives_are_read_page_by_page(store, tmp_path):
 
 
 def test_vectors_from_another_encoder_are_recomputed(store, docs):
-    from veracity.claims.encoder import get_encoder
     from veracity.evidence.search import get_retrieval_encoder
+    from veracity.runtime import get_encoder
 
     add_documents(store, "news", [docs], encoder=get_encoder())
     index = CollectionIndex(store, store.collection("news"))

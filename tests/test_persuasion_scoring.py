@@ -87,8 +87,8 @@ def test_span_rule_hysteresis_keeps_runs_that_reach_the_high_threshold():
 
 
 def test_units_are_lines_and_map_every_token_back_to_the_text():
-    from veracity.persuasion.predict import raw_tokenizer
     from veracity.persuasion.units import make_units
+    from veracity.runtime import raw_tokenizer
 
     lines = ["A short first line.", "", "Then a second one, with more words in it.", "x " * 40]
     text = "\n".join(lines) + "\n"

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from veracity.errors import StageError
-from veracity.pipeline import Analyzer, check_order, stage
+from veracity.pipeline import Analyzer, stage
+from veracity.registry import check_pipeline
 from veracity.schema import Document, Report
 
 
@@ -27,7 +28,7 @@ def test_order_is_checked_when_built():
         Analyzer(["claims", "nlp"])
     with pytest.raises(ValueError, match="unknown stage"):
         Analyzer(["nlp", "nonsense"])
-    check_order([_Broken()])
+    check_pipeline([_Broken()])
 
 
 def test_stage_failures_name_the_stage():

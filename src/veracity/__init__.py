@@ -1,20 +1,29 @@
 """veracity: a credibility report for a news article.
 
->>> from veracity import analyze
->>> report = analyze("article.txt", url="https://example.org/story")
+>>> import veracity
+>>> report = veracity.analyze("article.txt", url="https://example.org/story")
+>>> report = veracity.analyze(text="Officials said on Tuesday ...", corpora=["iraq"])
 """
 
-__version__ = "0.1.0"
+from veracity._version import __version__
 
-__all__ = ["Analyzer", "Report", "__version__", "analyze", "stage"]
+__all__ = ["AnalyzeOptions", "Analyzer", "Report", "__version__", "analyze", "stage"]
 
 
 def __getattr__(name: str):
     # Lazy: `import veracity` stays cheap; the pipeline (and its models) load when first used.
-    if name in ("Analyzer", "analyze", "stage"):
+    if name in ("Analyzer", "analyze"):
         from veracity import pipeline
 
         return getattr(pipeline, name)
+    if name == "AnalyzeOptions":
+        from veracity.options import AnalyzeOptions
+
+        return AnalyzeOptions
+    if name == "stage":
+        from veracity.registry import stage
+
+        return stage
     if name == "Report":
         from veracity.schema import Report
 

@@ -53,3 +53,9 @@ class StageError(VeracityError):
     def __init__(self, stage: str, cause: BaseException) -> None:
         super().__init__(f"stage {stage!r} failed: {type(cause).__name__}: {cause}")
         self.stage = stage
+
+
+class ContractError(VeracityError, ValueError):
+    """A stage's `requires`/`assigns` name no `Report` path, or a pipeline misses a prerequisite."""
+
+    code = "V600"

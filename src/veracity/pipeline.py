@@ -1,22 +1,47 @@
-"""The whole flow on one screen: ingest a source into a Document, then run named stages over one Report.
+"""The whole flow on one screen, and the one front door `analyze()`.
 
-    source ─► ingest.load_document ─► Document ─► Analyzer([nlp, attribution, claims, (evidence, verdict,)
-                                                             (persuasion,) source, summary]) ─► Report
+    source ─► ingest.load_source ─► Document ─► Analyzer([nlp, attribution, claims, (evidence, verdict,)
+                                                          (persuasion,) source, summary]) ─► Report
 
-A stage is a small object with `name`, `requires`, `assigns` and `__call__(report) -> report`. Stages are
-registered by name with `@stage(...)`; the Analyzer checks their order once, when it is built.
+Stages register themselves in `veracity.registry` (they never import this module); the Analyzer imports the
+built-in stage modules, builds the stages from `AnalyzeOptions` and checks their contracts once, when built.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 import time
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Protocol
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
 
 from veracity.errors import StageError, VeracityError
+from veracity.options import AnalyzeOptions
+from veracity.registry import Stage, check_pipeline, factory, registered, stage
 from veracity.schema import Document, Report
 
+__all__ = ["DEFAULT_STAGES", "AnalyzeOptions", "Analyzer", "Source", "analyze", "stage", "stages_for"]
+
 DEFAULT_STAGES = ("nlp", "attribution", "claims", "source", "summary")
+# The modules whose import registers the built-in stages.
+BUILTIN_STAGE_MODULES = (
+    "veracity.nlp",
+    "veracity.attribution",
+    "veracity.claims",
+    "veracity.persuasion",
+    "veracity.sources",
+    "veracity.evidence",
+    "veracity.verify",
+    "veracity.summary",
+)
+
+Source = str | os.PathLike[str] | bytes | bytearray | IO[Any]
+
+
+def register_builtin_stages() -> None:
+    """Idempotent: importing a stage module runs its registration; heavy libraries load lazily inside stages."""
+    for module in BUILTIN_STAGE_MODULES:
+        importlib.import_module(module)
 
 
 def stages_for(*, persuasion: bool = False, evidence: bool = False) -> list[str]:
@@ -31,68 +56,81 @@ def stages_for(*, persuasion: bool = False, evidence: bool = False) -> list[str]
     return names
 
 
-class Stage(Protocol):
-    name: str
-    requires: frozenset[str]
-    assigns: frozenset[str]
-
-    def __call__(self, report: Report) -> Report: ...
-
-
-_REGISTRY: dict[str, Callable[..., Stage]] = {}
-
-
-def stage(name: str) -> Callable[[Callable[..., Stage]], Callable[..., Stage]]:
-    """Register a stage factory under `name`; its keyword arguments come from the Analyzer's `config[name]`.
-    Re-registering the same factory is a no-op."""
-
-    def register(factory: Callable[..., Stage]) -> Callable[..., Stage]:
-        known = _REGISTRY.get(name)
-        if known is not None and known is not factory:
-            raise ValueError(f"a different stage is already registered as {name!r}")
-        _REGISTRY[name] = factory
-        return factory
-
-    return register
-
-
-def _register_builtin_stages() -> None:
-    # Importing the stage modules runs their @stage decorators; heavy libraries load lazily inside them.
-    from veracity import attribution, claims, evidence, nlp, persuasion, sources, summary, verify  # noqa: F401
-
-
-def check_order(stages: Iterable[Stage]) -> None:
-    """Fail early if a stage needs something no earlier stage assigns."""
-    assigned: set[str] = {"document"}
-    for s in stages:
-        missing = s.requires - assigned
-        if missing:
-            raise ValueError(f"stage {s.name!r} requires {sorted(missing)} which no earlier stage assigns")
-        assigned |= s.assigns
+def stage_config(options: AnalyzeOptions) -> dict[str, dict[str, Any]]:
+    """Per-stage keyword arguments implied by the options."""
+    config: dict[str, dict[str, Any]] = {}
+    if options.evidence:
+        config["evidence"] = {"corpora": list(options.corpora), "factchecks": list(options.factchecks),
+                              "home": options.home}  # fmt: skip
+    if options.claim_threshold is not None:
+        config["claims"] = {"threshold": options.claim_threshold}
+    return config
 
 
 class Analyzer:
-    """Runs stages over reports. Build it once and reuse it: models load on first use and stay loaded."""
+    """Runs stages over reports. Build it once (from options, or from explicit stage names and config) and reuse
+    it: models load on first use and stay loaded.
 
-    def __init__(self, stages: Iterable[str] = DEFAULT_STAGES, config: dict[str, dict[str, Any]] | None = None) -> None:
-        _register_builtin_stages()
-        stages, config = list(stages), config or {}
-        unknown = [n for n in [*stages, *config] if n not in _REGISTRY]
+        analyzer = Analyzer(options=AnalyzeOptions(corpora=("iraq",)))
+        for report in analyzer.pipe(["a.txt", "b.html", b"<html>..."]): ...
+    """
+
+    def __init__(
+        self,
+        stages: Iterable[str] | None = None,
+        config: dict[str, dict[str, Any]] | None = None,
+        *,
+        options: AnalyzeOptions | None = None,
+    ) -> None:
+        register_builtin_stages()
+        self.options = options or AnalyzeOptions()
+        if stages is None:
+            stages = self.options.stages or stages_for(persuasion=self.options.persuasion,
+                                                       evidence=self.options.evidence)  # fmt: skip
+        names = list(stages)
+        if config is None:
+            config = {k: v for k, v in stage_config(self.options).items() if k in names}
+        unknown = [n for n in [*names, *config] if n not in registered()]
         if unknown:
-            raise ValueError(f"unknown stage(s) {unknown}; known: {sorted(_REGISTRY)}")
-        self.stages: list[Stage] = [_REGISTRY[n](**config.get(n, {})) for n in stages]
-        check_order(self.stages)
+            raise ValueError(f"unknown stage(s) {unknown}; known: {sorted(registered())}")
+        self.stages: list[Stage] = [factory(n)(**config.get(n, {})) for n in names]
+        self.assigned = check_pipeline(self.stages)
 
     @property
     def stage_names(self) -> list[str]:
         return [s.name for s in self.stages]
 
-    def __call__(self, document: Document) -> Report:
+    def __call__(
+        self,
+        source: Source | Document | None = None,
+        *,
+        text: str | None = None,
+        path: str | os.PathLike[str] | None = None,
+        url: str | None = None,
+    ) -> Report:
+        """Analyze one source (see `analyze`) or an already ingested `Document`."""
+        if isinstance(source, Document):
+            return self.run(source)
+        from veracity.ingest import load_source
+
+        if url is not None:
+            AnalyzeOptions(url=url)  # validates it
+        t0 = time.perf_counter()
+        document = load_source(source, text=text, path=path, url=url or self.options.url,
+                               max_bytes=self.options.max_bytes)  # fmt: skip
+        ingest_ms = (time.perf_counter() - t0) * 1000
+        report = self.run(document)
+        report.timings_ms = {"ingest": round(ingest_ms, 2), **report.timings_ms}
+        return report
+
+    def run(self, document: Document) -> Report:
         report = Report(document=document)
         if document.language and document.language != "en":
             report.warnings.append(
                 f"language detected as {document.language!r}: the models are English-only, results may be poor"
             )
+        assigned: set[str] = {"document"}
+        report.cache["assigned"] = assigned
         for s in self.stages:
             t0 = time.perf_counter()
             try:
@@ -104,21 +142,39 @@ class Analyzer:
             if not isinstance(out, Report):
                 raise StageError(s.name, TypeError(f"returned {type(out).__name__}, not Report"))
             report = out
+            assigned |= s.assigns
             report.timings_ms[s.name] = round((time.perf_counter() - t0) * 1000, 2)
         return report
 
-    def pipe(self, documents: Iterable[Document]) -> Iterator[Report]:
-        for doc in documents:
-            yield self(doc)
+    def pipe(self, sources: Iterable[Source | Document]) -> Iterator[Report]:
+        """Analyze many sources with the same stages and models, one report each, in order."""
+        for source in sources:
+            yield self(source)
 
 
-def analyze(source: str | bytes, *, url: str | None = None, analyzer: Analyzer | None = None) -> Report:
-    """Analyze one article: a path, '-' for stdin, an http(s) URL, or the raw text/HTML as bytes."""
-    from veracity.ingest import load_document
+def analyze(
+    source: Source | None = None,
+    *,
+    text: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+    options: AnalyzeOptions | None = None,
+    analyzer: Analyzer | None = None,
+    **overrides: Any,
+) -> Report:
+    """Analyze one article and return its Report: the one front door (the CLI and benchmarks call it too).
 
-    t0 = time.perf_counter()
-    document = load_document(source, url=url)
-    ingest_ms = (time.perf_counter() - t0) * 1000
-    report = (analyzer or Analyzer())(document)
-    report.timings_ms = {"ingest": round(ingest_ms, 2), **report.timings_ms}
-    return report
+    `source` is a path (str or Path), an http(s) URL, '-' for stdin, the article text or HTML itself, bytes, or a
+    file object. A string names a file when such a file exists or it is one line ending in a file suffix
+    (.txt, .html, .md, ...); `text=` or `path=` say which when that is ambiguous.
+
+    `options` (an `AnalyzeOptions`) or keyword overrides (`corpora=["iraq"]`, `url=...`, `persuasion=True`, ...)
+    say how. Pass `analyzer=` to reuse one Analyzer (and its loaded models) across calls; its options then apply,
+    and only `url=` may vary per call.
+    """
+    if analyzer is not None:
+        url = overrides.pop("url", None)
+        if options is not None or overrides:
+            raise TypeError("with analyzer=, give the options to the Analyzer (only url= may vary per call)")
+        return analyzer(source, text=text, path=path, url=url)
+    options = (options or AnalyzeOptions()).replace(**overrides) if overrides else options
+    return Analyzer(options=options)(source, text=text, path=path)

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-from veracity import __version__
+from veracity._version import __version__
 
 SpeakerType = Literal["person", "organisation", "outlet", "official", "anonymous", "author", "unknown"]
 AttributionMode = Literal["direct_quote", "reported_speech", "according_to", "author"]

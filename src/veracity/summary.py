@@ -1,8 +1,11 @@
-"""The `summary` stage: article-level counts and the claims a reader should look at first."""
+"""The `summary` stage: article-level counts and the claims a reader should look at first, all computed from the
+report the earlier stages filled (no other stage writes into `report.summary`, except the claims threshold)."""
 
 from __future__ import annotations
 
-from veracity.pipeline import stage
+from collections import Counter
+
+from veracity.registry import stage, was_assigned
 from veracity.schema import Report
 
 TOP_CLAIMS = 5
@@ -17,6 +20,9 @@ class SummaryStage:
     def __call__(self, report: Report) -> Report:
         attributions = [s.attribution for s in report.sentences if s.attribution is not None]
         summary = report.summary
+        summary.verdict_counts = verdict_counts(report)
+        if was_assigned(report, "spans"):
+            summary.persuasion_density, summary.technique_counts = persuasion_density(report)
         summary.n_sentences = len(report.sentences)
         summary.n_claims = len(report.claims)
         summary.n_attributed = sum(a.speaker_type != "author" for a in attributions)
@@ -26,6 +32,24 @@ class SummaryStage:
         summary.top_claims = [c.id for c in ranked[:TOP_CLAIMS]]
         summary.assessment = assessment(report)
         return report
+
+
+def verdict_counts(report: Report) -> dict[str, int]:
+    """Claims per verdict label, in the order the claims first reach each label."""
+    counts: dict[str, int] = {}
+    for c in report.claims:
+        if c.verdict is not None:
+            counts[c.verdict.label] = counts.get(c.verdict.label, 0) + 1
+    return counts
+
+
+def persuasion_density(report: Report) -> tuple[float, dict[str, int]]:
+    """Share of the text's characters inside technique spans, and spans per technique (most frequent first)."""
+    from veracity.persuasion.scoring import merge_intervals
+
+    covered = sum(e - s for s, e in merge_intervals([(s.start, s.end) for s in report.spans]))
+    density = round(covered / max(len(report.document.text), 1), 4)
+    return density, dict(Counter(s.technique for s in report.spans).most_common())
 
 
 def assessment(report: Report) -> list[str]:

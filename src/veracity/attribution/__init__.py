@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from veracity.attribution.rules import attribute
 from veracity.nlp import parse
-from veracity.pipeline import stage
+from veracity.registry import stage
 from veracity.schema import Report
 
 
 class AttributionStage:
     name = "attribution"
     requires = frozenset({"sentences"})
-    assigns = frozenset({"attribution"})
+    assigns = frozenset({"sentences[].attribution"})
 
     def __call__(self, report: Report) -> Report:
         doc = parse(report)

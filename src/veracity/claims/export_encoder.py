@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from veracity.claims.encoder import ENCODER_FILE, SentenceEncoder
+from veracity.runtime import ENCODER_FILE, SentenceEncoder
 from veracity.training import export_onnx_int8, last_hidden_module, require_torch
 
 CHECK_SENTENCES = [

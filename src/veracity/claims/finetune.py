@@ -27,6 +27,7 @@ import numpy as np
 
 from veracity.claims.data import LabelledSentences, read_ct24, split_by_id
 from veracity.claims.evaluate import BinaryScores, best_threshold
+from veracity.runtime import sigmoid
 from veracity.training import (
     bucketed_batches,
     build_encoder_head,
@@ -57,11 +58,11 @@ class FinetuneConfig:
 
 
 def _tokenizer(max_tokens: int):
-    from importlib import resources
-
     from tokenizers import Tokenizer
 
-    tok = Tokenizer.from_file(str(resources.files("veracity.models").joinpath("minilm-tokenizer.json")))
+    from veracity.runtime import TOKENIZER_FILE, model_path
+
+    tok = Tokenizer.from_file(str(model_path(TOKENIZER_FILE)))
     tok.no_padding()
     tok.enable_truncation(max_tokens)
     return tok
@@ -80,7 +81,7 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     y = labels.astype(np.float64)
     best_t, best_nll = 1.0, np.inf
     for t in np.round(np.arange(0.5, 5.01, 0.05), 2):
-        p = np.clip(1 / (1 + np.exp(-logits / t)), 1e-7, 1 - 1e-7)
+        p = np.clip(sigmoid(logits / t), 1e-7, 1 - 1e-7)
         nll = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
         if nll < best_nll:
             best_t, best_nll = float(t), nll
@@ -144,8 +145,8 @@ def finetune_checkworthiness(
                     f"({time.perf_counter() - t0:.0f} s)"
                 )
         dev_logits = _logits(torch, net, dev_ids)
-        threshold = best_threshold(dev.labels, 1 / (1 + np.exp(-dev_logits)))
-        f1 = BinaryScores.of(dev.labels, 1 / (1 + np.exp(-dev_logits)) >= threshold).f1
+        threshold = best_threshold(dev.labels, sigmoid(dev_logits))
+        f1 = BinaryScores.of(dev.labels, sigmoid(dev_logits) >= threshold).f1
         history.append(
             {
                 "epoch": epoch + 1,
@@ -229,7 +230,7 @@ def export_and_calibrate(
         logits = OnnxCheckworthiness(
             onnx_path=path, temperature=1.0, threshold=0.5, max_tokens=config.max_tokens
         ).logits(dev.texts)
-        p = 1 / (1 + np.exp(-logits))
+        p = sigmoid(logits)
         t = best_threshold(dev.labels, p)
         scores[name] = (BinaryScores.of(dev.labels, p >= t).f1, logits)
         log(f"{name}: validation f1={scores[name][0]:.4f}")
@@ -240,7 +241,7 @@ def export_and_calibrate(
         log(f"warning: int8 loses {loss:.4f} validation F1 against fp32")
     logits = scores[chosen][1]
     temperature = fit_temperature(logits, dev.labels)
-    proba = 1 / (1 + np.exp(-logits / temperature))
+    proba = sigmoid(logits / temperature)
     threshold = best_threshold(dev.labels, proba)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{ONNX_NAME}.onnx"

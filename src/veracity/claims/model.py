@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from veracity.claims.encoder import SMALL_BATCH
 from veracity.errors import ModelUnavailable
+from veracity.runtime import SMALL_BATCH, models_dir, sigmoid
 
 MODEL_NAME = "checkworthiness-minilm-lr"
 FINETUNED_NAME = "checkworthiness-minilm-ft"
@@ -41,7 +40,7 @@ class CheckworthinessModel:
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         if self.coef_ is None:
             raise ModelUnavailable("check-worthiness model is not fitted")
-        return 1.0 / (1.0 + np.exp(-(X @ self.coef_ + self.intercept_)))
+        return sigmoid(X @ self.coef_ + self.intercept_)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.predict_proba(X) >= self.threshold
@@ -72,7 +71,7 @@ class OnnxCheckworthiness:
     def __init__(
         self, *, onnx_path: Path, temperature: float, threshold: float, max_tokens: int = 128, card: dict | None = None
     ) -> None:
-        from veracity.claims.encoder import load_tokenizer, onnx_session
+        from veracity.runtime import load_tokenizer, onnx_session
 
         self.temperature, self.threshold, self.card = temperature, threshold, card or {}
         self.tokenizer = load_tokenizer(max_tokens)
@@ -93,15 +92,15 @@ class OnnxCheckworthiness:
         )
 
     def logits(self, texts: list[str], batch_size: int = SMALL_BATCH) -> np.ndarray:
-        from veracity.claims.encoder import length_sorted_batches
+        from veracity.runtime import tokenized_batches
 
         out = np.zeros(len(texts), dtype=np.float32)
-        for idx, feeds, _ in length_sorted_batches(self.tokenizer, self.session, texts, batch_size):
+        for idx, feeds, _ in tokenized_batches(self.tokenizer, self.session, texts, batch_size):
             out[idx] = self.session.run(None, feeds)[0].reshape(-1)
         return out
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.logits(texts) / self.temperature))
+        return sigmoid(self.logits(texts) / self.temperature)
 
 
 class EmbeddingCheckworthiness:
@@ -111,13 +110,13 @@ class EmbeddingCheckworthiness:
         self.model, self.threshold, self.card = model, model.threshold, model.card
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        from veracity.claims.encoder import get_encoder
+        from veracity.runtime import get_encoder
 
         return self.model.predict_proba(get_encoder().encode(texts))
 
 
 def shipped_models_dir() -> Path:
-    return Path(str(resources.files("veracity.models")))
+    return models_dir()
 
 
 @cache

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from veracity.claims.data import read_ct24
-from veracity.claims.encoder import default_onnx_path, get_encoder
 from veracity.claims.evaluate import BinaryScores, best_threshold
 from veracity.claims.model import CheckworthinessModel
+from veracity.runtime import default_onnx_path, get_encoder
 
 C_GRID = (0.3, 1.0, 3.0, 10.0)
 

@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from veracity import __version__
+from veracity._version import __version__
 from veracity.cli.common import app, run
+from veracity.options import DEFAULT_MAX_MB
 from veracity.render import Format
 
 
@@ -36,7 +37,7 @@ def analyze_cmd(
     url: Annotated[
         str | None, typer.Option(help="Original address of a local file (decides the outlet rating).")
     ] = None,
-    max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many megabytes.")] = 10.0,
+    max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many megabytes.")] = DEFAULT_MAX_MB,
     corpus: Annotated[list[str] | None, typer.Option(help="Search this corpus for evidence (repeatable).")] = None,
     factchecks: Annotated[
         list[str] | None, typer.Option(help="Match claims against these prior fact-checks (repeatable).")
@@ -44,23 +45,23 @@ def analyze_cmd(
     persuasion: Annotated[
         bool, typer.Option(help="Mark propaganda technique spans (SemEval-2020 task 11 models; experimental).")
     ] = False,
+    claim_threshold: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Check-worthiness from which a sentence is a claim (default: the model's)"),
+    ] = None,
     home: Annotated[Path | None, typer.Option(help="Where collections live (default: $VERACITY_HOME).")] = None,
 ) -> None:
     """Analyze one article and print its credibility report."""
-    from veracity.errors import InputError
-    from veracity.ingest import load_document
-    from veracity.pipeline import Analyzer, stages_for
+    from veracity import AnalyzeOptions, analyze
     from veracity.render import render
 
     def build() -> str:
-        if url is not None and not url.lower().startswith(("http://", "https://")):
-            raise InputError(f"--url must be an http(s) address, not {url!r}")
-        analyzer = Analyzer(
-            stages_for(persuasion=persuasion, evidence=bool(corpus or factchecks)),
-            config={"evidence": {"corpora": corpus, "factchecks": factchecks, "home": home}},
-        )
-        document = load_document(source, url=url, max_bytes=int(max_mb * 1024 * 1024))
-        return render(analyzer(document), fmt)
+        options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
+                                 claim_threshold=claim_threshold, max_mb=max_mb, url=url, home=home)  # fmt: skip
+        # A local argument is always a file here (never article text), so a typo is "no such file".
+        addressed = source == "-" or "://" in source
+        report = analyze(source, options=options) if addressed else analyze(path=source, options=options)
+        return render(report, fmt)
 
     text = run(build)
     if out is None:

@@ -83,7 +83,7 @@ def train_persuasion_cmd(
     ] = None,
 ) -> None:
     """Train the propaganda span tagger (needs `make train-env`), then the technique classifier."""
-    from veracity.persuasion.technique import train_techniques
+    from veracity.persuasion.train_technique import train_techniques
 
     if not techniques_only:
         from veracity.persuasion.train import TaggerConfig, read_selection_card, train_persuasion

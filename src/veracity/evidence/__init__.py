@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from veracity.pipeline import stage
+from veracity.registry import stage
 from veracity.schema import Evidence, FactCheckMatch, Report
 
 # The verifier reads every sentence of these passages: enough that a short denial ranked low still gets read.
@@ -21,10 +21,11 @@ MIN_MATCH_SCORE = 0.6
 class EvidenceStage:
     name = "evidence"
     requires = frozenset({"claims"})
-    assigns = frozenset({"evidence"})
+    assigns = frozenset({"claims[].evidence", "claims[].factchecks"})
 
     def __init__(
         self,
+        *,
         corpora: list[str] | None = None,
         factchecks: list[str] | None = None,
         home: Path | None = None,

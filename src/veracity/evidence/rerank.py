@@ -8,14 +8,12 @@ to recognise "this fact-check is about this claim", not evidence in general.
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from veracity.claims.encoder import BATCH_SIZE
+from veracity.runtime import BATCH_SIZE, model_card, model_path, sigmoid, tokenized_batches
 
 RERANKER_NAME = "factcheck-reranker-minilm"
 MATCH_PROBABILITY = 0.5  # a fact-check is reported under a claim only when the model finds it this likely
@@ -29,7 +27,7 @@ class OnnxReranker:
     def __init__(
         self, onnx_path: Path, *, retrieval_weight: float, depth: int = 20, max_tokens: int = 160, threads: int = 2
     ) -> None:
-        from veracity.claims.encoder import load_tokenizer, onnx_session
+        from veracity.runtime import load_tokenizer, onnx_session
 
         self.session = onnx_session(onnx_path, threads)
         self.tokenizer = load_tokenizer(max_tokens)
@@ -38,14 +36,8 @@ class OnnxReranker:
     def logits(self, queries: list[str], texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         pairs = list(zip(queries, texts, strict=True))
         out = np.zeros(len(pairs), dtype=np.float32)
-        order = np.argsort([len(q) + len(t) for q, t in pairs], kind="stable")
-        for k in range(0, len(pairs), batch_size):
-            idx = order[k : k + batch_size]
-            enc = self.tokenizer.encode_batch([pairs[i] for i in idx])
-            feeds = {
-                "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
-                "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
-            }
+        lengths = [len(q) + len(t) for q, t in pairs]
+        for idx, feeds, _ in tokenized_batches(self.tokenizer, self.session, pairs, batch_size, lengths):
             out[idx] = self.session.run(None, feeds)[0].reshape(-1)
         return out
 
@@ -56,7 +48,7 @@ class OnnxReranker:
             return hits
         logits = self.logits([query] * len(head), [h.text for h in head])
         for hit, logit in zip(head, logits, strict=True):
-            hit.match_probability = float(1 / (1 + np.exp(-logit)))
+            hit.match_probability = float(sigmoid(logit))
             hit.score = blend(float(logit), hit.score, self.retrieval_weight)
         return sorted(hits, key=lambda h: -h.score)
 
@@ -64,13 +56,11 @@ class OnnxReranker:
 @cache
 def get_reranker() -> OnnxReranker | None:
     """The shipped re-ranker, or None when it is not installed (retrieval then stands on its own)."""
-    directory = Path(str(resources.files("veracity.models")))
-    card_path = directory / f"{RERANKER_NAME}.json"
-    if not card_path.is_file():
+    card = model_card(RERANKER_NAME)
+    if card is None:
         return None
-    card = json.loads(card_path.read_text())
     return OnnxReranker(
-        directory / f"{RERANKER_NAME}.onnx",
+        model_path(f"{RERANKER_NAME}.onnx"),
         retrieval_weight=card["retrieval_weight"],
         depth=card["depth"],
         max_tokens=card["max_tokens"],

@@ -46,16 +46,16 @@ class Hit:
     match_probability: float | None = None  # set by the re-ranker on fact-check hits
 
 
+# The fine-tuned retrieval encoder's file (written by evidence/train_retriever.py).
+RETRIEVER_FILE = "retrieval-minilm-int8.onnx"
+
+
 @cache
 def get_retrieval_encoder():
     """The fine-tuned retrieval encoder (evidence/train_retriever.py) when shipped, else the shared encoder."""
-    from importlib import resources
-    from pathlib import Path
+    from veracity.runtime import SentenceEncoder, get_encoder, model_path
 
-    from veracity.claims.encoder import SentenceEncoder, get_encoder
-    from veracity.evidence.train_retriever import RETRIEVER_FILE
-
-    path = Path(str(resources.files("veracity.models").joinpath(RETRIEVER_FILE)))
+    path = model_path(RETRIEVER_FILE)
     return SentenceEncoder(onnx_path=path) if path.is_file() else get_encoder()
 
 

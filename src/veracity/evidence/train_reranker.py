@@ -65,9 +65,9 @@ def _map5(scored: dict[str, list[tuple[str, float]]], qrels: dict[str, set[str]]
 
 def train_reranker(data_dir: Path, out_dir: Path, work_dir: Path, config: RerankerConfig | None = None, log=print):
     torch = require_torch()
-    from veracity.claims.encoder import load_tokenizer
     from veracity.evidence.collections import import_factchecks
     from veracity.evidence.store import Store
+    from veracity.runtime import load_tokenizer
 
     config = config or RerankerConfig()
     seed_and_threads(torch, config.seed, config.threads)

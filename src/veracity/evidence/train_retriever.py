@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from veracity.evidence.matching import read_qrels, read_queries, score_rankings
+from veracity.evidence.search import RETRIEVER_FILE
 from veracity.training import (
     export_onnx_int8,
     last_hidden_module,
@@ -27,8 +28,6 @@ from veracity.training import (
     train_step,
     warmup_linear_schedule,
 )
-
-RETRIEVER_FILE = "retrieval-minilm-int8.onnx"
 
 
 @dataclass(frozen=True)
@@ -43,10 +42,10 @@ class RetrieverConfig:
 
 
 def _dev_map5(onnx_path: Path, data_dir: Path, queries: dict[str, str], qrels) -> float:
-    from veracity.claims.encoder import SentenceEncoder
     from veracity.evidence.collections import import_factchecks
     from veracity.evidence.search import Searcher
     from veracity.evidence.store import Store
+    from veracity.runtime import SentenceEncoder
 
     encoder = SentenceEncoder(onnx_path=onnx_path)
     with tempfile.TemporaryDirectory(prefix="veracity-retriever-") as tmp:
@@ -61,7 +60,7 @@ def _dev_map5(onnx_path: Path, data_dir: Path, queries: dict[str, str], qrels) -
 def train_retriever(data_dir: Path, out_dir: Path, work_dir: Path, config: RetrieverConfig | None = None, log=print):
     torch = require_torch()
 
-    from veracity.claims.encoder import load_tokenizer
+    from veracity.runtime import load_tokenizer
 
     config = config or RetrieverConfig()
     seed_and_threads(torch, config.seed, config.threads)

@@ -1,16 +1,22 @@
-"""Ingest: turn a path, stdin, URL or raw bytes into a clean `Document`."""
+"""Ingest: turn a path, stdin, URL, raw text, bytes or a file object into a clean `Document`."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 from veracity.errors import InputError
 from veracity.ingest.decode import DEFAULT_MAX_BYTES, check_size, decode_bytes
 from veracity.ingest.extract import document_from_html, document_from_text, looks_like_html
 from veracity.schema import Document
 
-__all__ = ["load_document", "document_from_bytes", "document_from_html", "document_from_text"]
+__all__ = ["load_document", "load_source", "document_from_bytes", "document_from_html", "document_from_text"]
+
+# A string with no line break that ends like this names a file, even one that does not exist (a clear error then).
+_FILE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".md", ".xml")
+_MAX_PATH_CHARS = 4096
 
 
 def is_url(source: str) -> bool:
@@ -25,6 +31,16 @@ def document_from_bytes(
     text = decode_bytes(data, declared=charset, max_bytes=max_bytes)
     if not text.strip():
         raise InputError("input contains only whitespace")
+    if looks_like_html(text):
+        return document_from_html(text, url=url)
+    return document_from_text(text, url=url)
+
+
+def document_from_string(text: str, *, url: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Raw article text (or HTML) already decoded."""
+    check_size(len(text.encode("utf-8", errors="surrogatepass")), max_bytes)
+    if not text.strip():
+        raise InputError("input is empty" if not text else "input contains only whitespace")
     if looks_like_html(text):
         return document_from_html(text, url=url)
     return document_from_text(text, url=url)
@@ -60,3 +76,54 @@ def load_document(source: str | bytes, *, url: str | None = None, max_bytes: int
             fetched.content, url=url or fetched.url, charset=fetched.charset, max_bytes=max_bytes
         )
     return document_from_bytes(_read_path(Path(source), max_bytes), url=url, max_bytes=max_bytes)
+
+
+def looks_like_path(source: str) -> bool:
+    """How a bare string is read by `load_source`: an existing file, or one line ending in a file suffix, is a
+    path; anything else (several lines, or words that name no file) is the article text itself."""
+    if "\n" in source or len(source) > _MAX_PATH_CHARS:
+        return False
+    try:
+        if Path(source).is_file():
+            return True
+    except (OSError, ValueError):
+        return False
+    return source.lower().rstrip().endswith(_FILE_SUFFIXES) or (os.sep in source and " " not in source)
+
+
+def load_source(
+    source: str | os.PathLike[str] | bytes | bytearray | IO[Any] | None = None,
+    *,
+    text: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+    url: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """Any article source as a Document. Give exactly one of `source`, `text=` or `path=`.
+
+    `source` may be bytes, a file object (binary or text), a `Path`, '-' (stdin), an http(s) URL, a file path or
+    the article text itself; a string is a path when `looks_like_path` says so. `text=` and `path=` say which
+    when a string is ambiguous. `url` is the article's original address when the content is local.
+    """
+    given = [name for name, value in (("source", source), ("text", text), ("path", path)) if value is not None]
+    if len(given) != 1:
+        raise TypeError(f"give exactly one of source, text= or path= (got {', '.join(given) or 'none'})")
+    if text is not None:
+        return document_from_string(text, url=url, max_bytes=max_bytes)
+    if path is not None:
+        return document_from_bytes(_read_path(Path(path), max_bytes), url=url, max_bytes=max_bytes)
+    if isinstance(source, bytes | bytearray):
+        return document_from_bytes(bytes(source), url=url, max_bytes=max_bytes)
+    if isinstance(source, os.PathLike):
+        return document_from_bytes(_read_path(Path(source), max_bytes), url=url, max_bytes=max_bytes)
+    if hasattr(source, "read"):
+        data = source.read(max_bytes + 1)  # type: ignore[union-attr]
+        if isinstance(data, str):
+            return document_from_string(data, url=url, max_bytes=max_bytes)
+        return document_from_bytes(data, url=url, max_bytes=max_bytes)
+    if not isinstance(source, str):
+        raise TypeError(f"cannot analyze a {type(source).__name__}; give a path, URL, text, bytes or a file object")
+    is_address = "://" in source and len(source.split()) == 1  # a URL, or an unsupported scheme (a clear error)
+    if source == "-" or is_address or looks_like_path(source):
+        return load_document(source, url=url, max_bytes=max_bytes)
+    return document_from_string(source, url=url, max_bytes=max_bytes)

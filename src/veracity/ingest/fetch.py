@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from veracity import __version__
+from veracity._version import __version__
 from veracity.errors import FetchError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from veracity.errors import ModelUnavailable
 from veracity.nlp.dates import resolve_date
 from veracity.nlp.numbers import NUMERIC_LABELS, currency_code, is_number_token, parse_number
-from veracity.pipeline import stage
+from veracity.registry import stage
 from veracity.schema import DateMention, Entity, Quantity, Report, Sentence
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def annotate_sentence(i: int, sent: Span) -> Sentence:
 
 class NLPStage:
     name = "nlp"
-    requires = frozenset({"document"})
+    requires = frozenset({"document.text"})
     assigns = frozenset({"sentences"})
 
     def __call__(self, report: Report) -> Report:

@@ -6,33 +6,25 @@ of marked tokens become spans, labelled with the technique their tokens score hi
 
 from __future__ import annotations
 
-from collections import Counter
-
-from veracity.pipeline import stage
+from veracity.registry import stage
 from veracity.schema import Report, TechniqueSpan
 
 
 class PersuasionStage:
     name = "persuasion"
-    requires = frozenset({"document"})
+    requires = frozenset({"document.text"})
     assigns = frozenset({"spans"})
 
     def __call__(self, report: Report) -> Report:
         from veracity.persuasion.predict import get_tagger
-        from veracity.persuasion.scoring import merge_intervals
         from veracity.persuasion.technique import get_technique_classifier
 
         text = report.document.text
-        tagger = get_tagger()
-        found = tagger.spans(tagger.score_articles({"doc": text}), {"doc": text})
-        found = get_technique_classifier().label({"doc": text}, found)
+        found = get_technique_classifier().label_text(text, get_tagger().tag(text))
         report.spans = [
             TechniqueSpan(text=text[s.start : s.end], start=s.start, end=s.end, technique=s.technique, score=s.score)
             for s in found
         ]
-        covered = sum(e - s for s, e in merge_intervals([(s.start, s.end) for s in found]))
-        report.summary.persuasion_density = round(covered / max(len(text), 1), 4)
-        report.summary.technique_counts = dict(Counter(s.technique for s in found).most_common())
         return report
 
 

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from veracity.errors import ModelUnavailable
-from veracity.persuasion.data import TECHNIQUES, LabelledSpan, read_articles, read_labels, split_articles
+from veracity.persuasion.data import TECHNIQUES, LabelledSpan
 
 MODEL_NAME = "persuasion-technique-lr"
 C_GRID = (0.3, 1.0, 3.0, 10.0)
@@ -58,7 +55,7 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def span_features(articles: dict[str, str], spans: list[LabelledSpan]) -> np.ndarray:
     """Per span: its own embedding, the mean of its tokens read in its sentence, the sentence's embedding (one
     encoder pass per distinct sentence and per distinct span text), then length, repetition and cue features."""
-    from veracity.claims.encoder import SMALL_BATCH, get_encoder
+    from veracity.runtime import SMALL_BATCH, get_encoder
 
     encoder = get_encoder()
     texts = [articles[s.article_id][s.start : s.end] for s in spans]
@@ -126,6 +123,10 @@ class TechniqueClassifier:
             raise ModelUnavailable("technique classifier is not fitted")
         return (X @ self.coef_.T + self.intercept_).argmax(axis=1)
 
+    def label_text(self, text: str, spans: list[LabelledSpan]) -> list[LabelledSpan]:
+        """`label` for the spans of one text (article id "")."""
+        return self.label({"": text}, spans)
+
     def label(self, articles: dict[str, str], spans: list[LabelledSpan]) -> list[LabelledSpan]:
         if not spans:
             return []
@@ -152,35 +153,6 @@ class TechniqueClassifier:
 
 @cache
 def get_technique_classifier() -> TechniqueClassifier:
-    return TechniqueClassifier.load(Path(str(resources.files("veracity.models"))))
+    from veracity.runtime import models_dir
 
-
-def train_techniques(data_dir: Path, out_dir: Path, log=print) -> TechniqueClassifier:
-    """C chosen on the validation articles; refit on fit + validation; scored once on the held-out test split."""
-    started = time.perf_counter()
-    articles = read_articles(data_dir / "train-articles")
-    spans = read_labels(data_dir / "train-labels-tc", with_technique=True, articles=articles)
-    rest, test_ids = split_articles(list(articles))
-    fit_ids, val_ids = split_articles(rest, dev_share=0.15, seed="validation")
-    X = span_features(articles, spans)
-    y = np.array([TECHNIQUES.index(s.technique) for s in spans])
-    part = np.array([0 if s.article_id in fit_ids else 1 if s.article_id in val_ids else 2 for s in spans])
-    scores = {}
-    for C in C_GRID:
-        scores[C] = float(
-            (TechniqueClassifier(C=C).fit(X[part == 0], y[part == 0]).predict(X[part == 1]) == y[part == 1]).mean()
-        )
-        log(f"C={C}: validation TC micro-F1 {scores[C]:.4f}")
-    best_c = max(scores, key=scores.get)
-    model = TechniqueClassifier(C=best_c).fit(X[part < 2], y[part < 2])
-    test_f1 = float((model.predict(X[part == 2]) == y[part == 2]).mean())
-    log(f"held-out test TC micro-F1 {test_f1:.4f} (C={best_c})")
-    model.card = {
-        "name": MODEL_NAME, "validation_tc_f1": round(scores[best_c], 4), "test_tc_f1": round(test_f1, 4),
-        "train_spans": int((part < 2).sum()), "test_spans": int((part == 2).sum()),
-        "train_seconds": round(time.perf_counter() - started, 1), "trained_on": date.today().isoformat(),
-        "command": "veracity train persuasion --techniques-only --data-dir ../shared/data/propaganda/ptc",
-    }  # fmt: skip
-    out_dir.mkdir(parents=True, exist_ok=True)
-    model.save(out_dir)
-    return model
+    return TechniqueClassifier.load(models_dir())

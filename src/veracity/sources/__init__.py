@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
 
-from veracity.pipeline import stage
+from veracity.registry import stage
 from veracity.schema import Report, SourceRating
 
 # Thresholds on pc1 for the label (issue 3: low < 0.4 <= mixed < 0.7 <= high).
@@ -160,7 +160,7 @@ def _domain_like(name: str) -> str | None:
 class SourceStage:
     name = "source"
     requires = frozenset({"document"})
-    assigns = frozenset({"source"})
+    assigns = frozenset({"source", "document.domain"})  # the domain, when ingest found none
 
     def __call__(self, report: Report) -> Report:
         report.source = rate_source(report, get_ratings())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from veracity.pipeline import stage
+from veracity.registry import stage
 from veracity.schema import Claim, EvidenceSentence, Report, Subclaim, Verdict
 
 MIN_SELF_COPY = 60  # characters: a passage this long found verbatim in the article is the article itself
@@ -49,8 +49,8 @@ def candidate_sentences(claim: Claim, report: Report) -> list[tuple[int, int, in
 
 class VerdictStage:
     name = "verdict"
-    requires = frozenset({"claims", "evidence"})
-    assigns = frozenset({"verdicts"})
+    requires = frozenset({"claims[].evidence", "claims[].factchecks"})
+    assigns = frozenset({"claims[].verdict"})
 
     def __call__(self, report: Report) -> Report:
         from veracity.verify.aggregate import get_aggregator
@@ -77,11 +77,6 @@ class VerdictStage:
         checks = check_claims(items, get_nli_model(), get_aggregator()) if items else []
         for claim, (sents, signals), check in zip(todo, candidates, checks, strict=True):
             claim.verdict = _verdict(check, sents, signals)
-        counts: dict[str, int] = {}
-        for c in report.claims:
-            if c.verdict is not None:
-                counts[c.verdict.label] = counts.get(c.verdict.label, 0) + 1
-        report.summary.verdict_counts = counts
         return report
 
 

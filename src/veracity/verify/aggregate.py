@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from veracity.errors import ModelUnavailable
+from veracity.runtime import models_dir, softmax
 
 VERDICTS = ("supported", "refuted", "disputed", "not_enough_evidence")
 AGGREGATOR_NAME = "verdict-aggregator"
@@ -74,9 +74,7 @@ class Aggregator:
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         x = (np.atleast_2d(features) - self.mean) / self.scale
-        z = x @ self.weights.T + self.bias
-        z = np.exp(z - z.max(axis=1, keepdims=True))
-        return z / z.sum(axis=1, keepdims=True)
+        return softmax(x @ self.weights.T + self.bias, axis=1)
 
     def to_json(self) -> dict:
         return {"features": list(FEATURES), "labels": list(VERDICTS), "mean": self.mean.tolist(),
@@ -98,7 +96,7 @@ class Aggregator:
 
 
 def aggregator_path(folder: Path | None = None) -> Path:
-    return Path(folder or str(resources.files("veracity.models"))) / f"{AGGREGATOR_NAME}.json"
+    return Path(folder or models_dir()) / f"{AGGREGATOR_NAME}.json"
 
 
 @cache

@@ -6,14 +6,13 @@ entailment / neutral / contradiction. Trained here: verify/train_nli.py; card: m
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from veracity.errors import ModelUnavailable
+from veracity.runtime import load_tokenizer, model_card, models_dir, onnx_session, softmax, tokenized_batches
 
 NLI_NAME = "nli-minilm"
 LABELS = ("entailment", "neutral", "contradiction")
@@ -23,29 +22,20 @@ BATCH_SIZE = 16
 
 class NliModel:
     def __init__(self, model_dir: Path | None = None, threads: int = 2) -> None:
-        from veracity.claims.encoder import load_tokenizer, onnx_session
-
-        folder = Path(model_dir or str(resources.files("veracity.models")))
-        path = folder / f"{NLI_NAME}.onnx"
+        path = Path(model_dir or models_dir()) / f"{NLI_NAME}.onnx"
         if not path.is_file():
             raise ModelUnavailable(f"verifier model missing: {path} (train it: veracity train nli)")
         self.session = onnx_session(path, threads)
         self.tokenizer = load_tokenizer(MAX_TOKENS)
-        card = folder / f"{NLI_NAME}.json"
-        self.card = json.loads(card.read_text()) if card.is_file() else {}
+        self.card = model_card(NLI_NAME) if model_dir is None else {}
 
     def predict(self, pairs: list[tuple[str, str]], batch_size: int = BATCH_SIZE) -> np.ndarray:
         """[n, 3] probabilities (entailment, neutral, contradiction) for (claim, evidence) pairs, in order."""
         out = np.zeros((len(pairs), 3), dtype=np.float32)
-        order = np.argsort([len(c) + len(e) for c, e in pairs], kind="stable")
-        for k in range(0, len(pairs), batch_size):
-            idx = order[k : k + batch_size]
-            enc = self.tokenizer.encode_batch([pairs[i] for i in idx])
-            feeds = {"input_ids": np.array([e.ids for e in enc], dtype=np.int64),
-                     "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64)}  # fmt: skip
-            logits = self.session.run(None, feeds)[0]
-            e = np.exp(logits - logits.max(axis=1, keepdims=True))
-            out[idx] = e / e.sum(axis=1, keepdims=True)
+        lengths = [len(c) + len(e) for c, e in pairs]
+        for idx, feeds, _ in tokenized_batches(self.tokenizer, self.session, pairs, batch_size, lengths):
+            feeds.pop("token_type_ids", None)  # exported without them (all zeros in training)
+            out[idx] = softmax(self.session.run(None, feeds)[0])
         return out
 
 

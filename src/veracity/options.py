@@ -1,0 +1,68 @@
+"""`AnalyzeOptions`: everything that decides how an article is analysed, folded once into a frozen object.
+
+Ground floor: a plain dataclass (no pydantic), so front ends can build it without importing the models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from veracity.errors import InputError
+
+DEFAULT_MAX_MB = 10.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalyzeOptions:
+    """How to analyse. Variants come from `options.replace(...)`; an options object is never mutated.
+
+    corpora:         evidence collections to search for every claim (`veracity corpus add`)
+    factchecks:      fact-check collections to match claims against (`veracity factchecks import`)
+    persuasion:      mark propaganda technique spans (experimental)
+    claim_threshold: check-worthiness from which a sentence becomes a claim; None = the model's calibrated one
+    max_mb:          refuse inputs larger than this many megabytes
+    url:             the original address of a local file or text (decides the outlet rating)
+    home:            where collections live (default: $VERACITY_HOME or the user data dir)
+    stages:          run exactly these stages instead of the ones the options above imply
+    """
+
+    corpora: tuple[str, ...] = ()
+    factchecks: tuple[str, ...] = ()
+    persuasion: bool = False
+    claim_threshold: float | None = None
+    max_mb: float = DEFAULT_MAX_MB
+    url: str | None = None
+    home: Path | None = None
+    stages: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("corpora", "factchecks", "stages"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                raise TypeError(f"{name} must be a list of names, not the string {value!r}")
+            if value is not None:
+                object.__setattr__(self, name, tuple(value))
+        if self.home is not None:
+            object.__setattr__(self, "home", Path(self.home))
+        if self.url is not None and not self.url.lower().startswith(("http://", "https://")):
+            raise InputError(f"--url must be an http(s) address, not {self.url!r}")
+        if not self.max_mb > 0:
+            raise InputError(f"max_mb must be positive, not {self.max_mb!r}")
+        if self.claim_threshold is not None and not 0.0 <= self.claim_threshold <= 1.0:
+            raise InputError(f"claim_threshold must be between 0 and 1, not {self.claim_threshold!r}")
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_mb * 1024 * 1024)
+
+    @property
+    def evidence(self) -> bool:
+        return bool(self.corpora or self.factchecks)
+
+    def replace(self, **changes: Any) -> AnalyzeOptions:
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise TypeError(f"unknown option(s) {sorted(unknown)}; known: {[f.name for f in fields(self)]}")
+        return replace(self, **changes)

@@ -1,0 +1,78 @@
+"""The floors hold: no import cycles, inference never imports training or evaluation code, contracts enforced."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import grimp
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAINING_NAME = re.compile(r"^(train|eval|evaluate|finetune)")
+
+
+def _contracts() -> list[dict]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+
+
+def _cycles(graph) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan), counting imports inside functions too."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph.find_modules_directly_imported_by(v):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_import_cycles_in_the_package():
+    assert _cycles(grimp.build_graph("veracity")) == []
+
+
+def test_every_training_or_eval_module_is_forbidden_to_inference():
+    graph = grimp.build_graph("veracity")
+    named = {m for m in graph.modules if TRAINING_NAME.match(m.rsplit(".", 1)[-1])}
+    forbidden = next(c for c in _contracts() if c["type"] == "forbidden")
+    assert named <= set(forbidden["forbidden_modules"]), named - set(forbidden["forbidden_modules"])
+    assert not named & set(forbidden["source_modules"])
+
+
+def test_the_contracts_fail_when_inference_imports_training(tmp_path):
+    """Break a copy of the package on purpose: lint-imports must say BROKEN and exit non-zero."""
+    shutil.copytree(ROOT / "src" / "veracity", tmp_path / "veracity", ignore=shutil.ignore_patterns("*.onnx", "*.npz"))
+    runtime = tmp_path / "veracity" / "runtime.py"
+    runtime.write_text(runtime.read_text(encoding="utf-8") + "\nfrom veracity.claims import train  # noqa\n")
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(
+        [str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Floors: front ends -> pipeline -> stages -> ground floor BROKEN" in result.stdout
+    assert "Inference never imports training or evaluation code BROKEN" in result.stdout
