@@ -300,7 +300,7 @@ def test_hits_become_evidence_and_factchecks_by_field_name_with_rounded_scores()
     from veracity.evidence import MIN_MATCH_SCORE, _evidence, _factcheck, _is_match
     from veracity.evidence.search import Hit
 
-    hit = Hit(collection="c", kind="factchecks", passage_id=3, score=0.612345, bm25=1.23456, cosine=0.55555,
+    hit = Hit(collection="c", kind="factchecks", passage_id=3, score=0.612345, bm25=1.23456, cosine=0.55557,
               text="passage", key="file.txt#1", document_id=9, start=1, end=5, title="T", url="https://u",
               published="2020", rating="False", publisher="P")  # fmt: skip
     ev = _evidence(hit)
