@@ -294,3 +294,20 @@ def test_note_header_lines_become_url_title_and_date(tmp_path):
     plain.write_text("source: my notebook\nThe text.\n")  # not a URL: an ordinary first line
     (doc,) = read_file(plain)
     assert doc.url is None and doc.text.startswith("source: my notebook")
+
+
+def test_hits_become_evidence_and_factchecks_by_field_name_with_rounded_scores():
+    from veracity.evidence import MIN_MATCH_SCORE, _evidence, _factcheck, _is_match
+    from veracity.evidence.search import Hit
+
+    hit = Hit(collection="c", kind="factchecks", passage_id=3, score=0.612345, bm25=1.23456, cosine=0.55557,
+              text="passage", key="file.txt#1", document_id=9, start=1, end=5, title="T", url="https://u",
+              published="2020", rating="False", publisher="P")  # fmt: skip
+    ev = _evidence(hit)
+    assert (ev.passage_id, ev.source, ev.document_id, ev.start, ev.end, ev.title) == (3, "file.txt#1", 9, 1, 5, "T")
+    assert (ev.score, ev.bm25, ev.cosine) == (0.6123, 1.235, 0.5556)
+    check = _factcheck(hit)
+    assert (check.claim, check.rating, check.publisher, check.score) == ("passage", "False", "P", 0.6123)
+    assert _is_match(hit) == (hit.score >= MIN_MATCH_SCORE)
+    hit.match_probability = 0.49  # the re-ranker's probability decides once it ran
+    assert not _is_match(hit)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from veracity.errors import DataFormatError
-from veracity.metrics import f1_score
+from veracity.metrics import PRF
 
 _REQUIRED = ("text", "speaker")
 
@@ -46,16 +46,21 @@ class AttributionScores:
     errors: list[str] = field(default_factory=list)
 
     @property
+    def prf(self) -> PRF:
+        """A prediction is correct only when its speaker matches, so this is not a plain confusion matrix."""
+        return PRF.of_counts(self.correct_attributed, self.predicted_attributed, self.gold_attributed)
+
+    @property
     def precision(self) -> float:
-        return self.correct_attributed / self.predicted_attributed if self.predicted_attributed else 0.0
+        return self.prf.precision
 
     @property
     def recall(self) -> float:
-        return self.correct_attributed / self.gold_attributed if self.gold_attributed else 0.0
+        return self.prf.recall
 
     @property
     def f1(self) -> float:
-        return f1_score(self.precision, self.recall)
+        return self.prf.f1
 
     @property
     def accuracy(self) -> float:

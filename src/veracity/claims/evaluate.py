@@ -6,58 +6,42 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from veracity.claims.data import read_ct24
-from veracity.metrics import f1_score
 
 
 @dataclass(frozen=True)
 class BinaryScores:
+    """Confusion counts and measures of the Yes class, all from sklearn.metrics (0 where undefined)."""
+
     tp: int
     fp: int
     fn: int
     tn: int
+    precision: float
+    recall: float
+    f1: float
+    accuracy: float
 
     @classmethod
     def of(cls, gold: np.ndarray, predicted: np.ndarray) -> BinaryScores:
         gold, predicted = np.asarray(gold, bool), np.asarray(predicted, bool)
-        return cls(
-            tp=int((gold & predicted).sum()),
-            fp=int((~gold & predicted).sum()),
-            fn=int((gold & ~predicted).sum()),
-            tn=int((~gold & ~predicted).sum()),
+        tn, fp, fn, tp = (int(n) for n in confusion_matrix(gold, predicted, labels=[False, True]).ravel())
+        precision, recall, f1, _ = precision_recall_fscore_support(
+            gold, predicted, average="binary", zero_division=0.0
         )
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        return f1_score(self.precision, self.recall)
-
-    @property
-    def accuracy(self) -> float:
-        return (self.tp + self.tn) / max(self.tp + self.fp + self.fn + self.tn, 1)
+        return cls(tp, fp, fn, tn, float(precision), float(recall), float(f1), accuracy_score(gold, predicted))
 
     def as_dict(self) -> dict[str, float]:
-        return {
-            **asdict(self),
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "accuracy": round(self.accuracy, 4),
-        }
+        return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items()}
 
 
 def best_threshold(gold: np.ndarray, proba: np.ndarray) -> float:
     """The threshold (0.05-0.95, step 0.01) that maximises F1 of the Yes class; ties go to the lower one."""
     grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    scores = [BinaryScores.of(gold, proba >= t).f1 for t in grid]
+    gold = np.asarray(gold, bool)
+    scores = [f1_score(gold, proba >= t, zero_division=0.0) for t in grid]
     return float(grid[int(np.argmax(scores))])
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from veracity._version import __version__
-from veracity.cli.common import app, run
+from veracity.cli.common import Home, app, run
 from veracity.options import DEFAULT_MAX_MB
 from veracity.render import Format
 
@@ -49,7 +49,7 @@ def analyze_cmd(
         float | None,
         typer.Option(min=0.0, max=1.0, help="Check-worthiness from which a sentence is a claim (default: the model's)"),
     ] = None,
-    home: Annotated[Path | None, typer.Option(help="Where collections live (default: $VERACITY_HOME).")] = None,
+    home: Home = None,
 ) -> None:
     """Analyze one article and print its credibility report."""
     from veracity import AnalyzeOptions, analyze

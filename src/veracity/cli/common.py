@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -23,6 +24,16 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(factchecks_app, name="factchecks")
+
+# Options several commands share (typer reads the help from the Annotated alias).
+Home = Annotated[
+    Path | None, typer.Option(help="Where collections live (default: $VERACITY_HOME or the user data dir).")
+]
+OutDir = Annotated[Path, typer.Option(help="Where to write the model.")]
+Epochs = Annotated[int, typer.Option(help="Epochs.")]
+CheckThat22Dir = Annotated[Path, typer.Option(help="CheckThat! 2022 2A folder (vclaims.jsonl, queries, qrels).")]
+MODELS = Path("models")
+SHARED_DATA = Path("../shared/data")
 
 T = TypeVar("T")
 # Exit codes: 2 bad input (also Typer's usage errors), 3 a model is missing, 1 a stage failed.

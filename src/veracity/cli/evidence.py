@@ -7,11 +7,7 @@ from typing import Annotated
 
 import typer
 
-from veracity.cli.common import app, corpus_app, eval_app, factchecks_app, run
-
-Home = Annotated[
-    Path | None, typer.Option(help="Where collections live (default: $VERACITY_HOME or the user data dir).")
-]
+from veracity.cli.common import Home, app, corpus_app, eval_app, factchecks_app, run
 
 
 def _store(home: Path | None):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from veracity.cli.common import eval_app, run, train_app
+from veracity.cli.common import MODELS, SHARED_DATA, CheckThat22Dir, Epochs, OutDir, eval_app, run, train_app
 
 
 @eval_app.command("checkworthiness")
@@ -68,10 +68,10 @@ def eval_persuasion(
 def train_persuasion_cmd(
     data_dir: Annotated[
         Path, typer.Option(help="PTC folder (train-articles, train-labels-si, train-labels-tc).")
-    ] = Path("../shared/data/propaganda/ptc"),
-    out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
+    ] = SHARED_DATA / "propaganda/ptc",
+    out_dir: OutDir = MODELS,
     cache_dir: Annotated[Path, typer.Option(help="Checkpoints.")] = Path(".cache/persuasion"),
-    epochs: Annotated[int, typer.Option(help="Epochs.")] = 6,
+    epochs: Epochs = 6,
     techniques_only: Annotated[bool, typer.Option(help="Only refit the technique classifier (no PyTorch).")] = False,
     refit_from: Annotated[
         Path | None,
@@ -107,10 +107,10 @@ def train_persuasion_cmd(
 
 @train_app.command("checkworthiness")
 def train_checkworthiness_cmd(
-    data_dir: Annotated[Path, typer.Option(help="Folder with CT24 train.tsv, dev.tsv (and dev-test.tsv).")] = Path(
-        "../shared/data/checkworthiness/ct24"
-    ),
-    out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
+    data_dir: Annotated[
+        Path, typer.Option(help="Folder with CT24 train.tsv, dev.tsv (and dev-test.tsv).")
+    ] = SHARED_DATA / "checkworthiness/ct24",
+    out_dir: OutDir = MODELS,
     cache_dir: Annotated[Path, typer.Option(help="Embedding cache and fine-tuning checkpoints.")] = Path(".cache"),
     finetune: Annotated[bool, typer.Option(help="Fine-tune MiniLM and export ONNX (needs `make train-env`).")] = False,
     epochs: Annotated[int, typer.Option(help="Fine-tuning epochs.")] = 3,
@@ -134,7 +134,7 @@ def train_checkworthiness_cmd(
 
 @train_app.command("encoder")
 def train_encoder_cmd(
-    out_dir: Annotated[Path, typer.Option(help="Where to write the encoder.")] = Path("models"),
+    out_dir: OutDir = MODELS,
 ) -> None:
     """Export the shared all-MiniLM-L6-v2 sentence encoder to int8 ONNX (needs `make train-env`)."""
     from veracity.claims.export_encoder import export_encoder
@@ -145,14 +145,12 @@ def train_encoder_cmd(
 
 @train_app.command("reranker")
 def train_reranker_cmd(
-    data_dir: Annotated[Path, typer.Option(help="CheckThat! 2022 2A folder (vclaims.jsonl, queries, qrels).")] = Path(
-        "../shared/data/factchecks/snopes-ct22"
-    ),
-    out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
+    data_dir: CheckThat22Dir = SHARED_DATA / "factchecks/snopes-ct22",
+    out_dir: OutDir = MODELS,
     cache_dir: Annotated[Path, typer.Option(help="Index of the verified claims and checkpoints.")] = Path(
         ".cache/reranker"
     ),
-    epochs: Annotated[int, typer.Option(help="Epochs.")] = 2,
+    epochs: Epochs = 2,
 ) -> None:
     """Train the fact-check re-ranker (cross-encoder; needs `make train-env`); last line is dev MAP@5."""
     from veracity.evidence.train_reranker import RerankerConfig, train_reranker
@@ -163,15 +161,15 @@ def train_reranker_cmd(
 
 @train_app.command("nli")
 def train_nli_cmd(
-    data_dir: Annotated[Path, typer.Option(help="The verification folder (SNLI, FEVER-RTE, COVID-Fact, …).")] = Path(
-        "../shared/data/verification"
-    ),
+    data_dir: Annotated[
+        Path, typer.Option(help="The verification folder (SNLI, FEVER-RTE, COVID-Fact, …).")
+    ] = SHARED_DATA / "verification",
     news: Annotated[
         list[Path] | None, typer.Option(help="News files or folders whose sentences are edited into pairs.")
     ] = None,
-    out_dir: Annotated[Path, typer.Option(help="Where to write the model.")] = Path("models"),
+    out_dir: OutDir = MODELS,
     cache_dir: Annotated[Path, typer.Option(help="Tokenised data and resumable checkpoints.")] = Path(".cache/nli"),
-    epochs: Annotated[int, typer.Option(help="Epochs.")] = 2,
+    epochs: Epochs = 2,
 ) -> None:
     """Train the claim/evidence verifier (needs `make train-env`); last line is the validation mean accuracy."""
     from veracity.verify.train_nli import NliConfig, train_nli
@@ -183,11 +181,11 @@ def train_nli_cmd(
 
 @train_app.command("verdict")
 def train_verdict_cmd(
-    data_dir: Annotated[Path, typer.Option(help="The verification folder (its validation parts are used).")] = Path(
-        "../shared/data/verification"
-    ),
+    data_dir: Annotated[
+        Path, typer.Option(help="The verification folder (its validation parts are used).")
+    ] = SHARED_DATA / "verification",
     news: Annotated[list[Path] | None, typer.Option(help="News files or folders for edited-sentence claims.")] = None,
-    out_dir: Annotated[Path, typer.Option(help="Where to write the aggregator.")] = Path("models"),
+    out_dir: OutDir = MODELS,
 ) -> None:
     """Fit the verdict aggregation on material the verifier never saw (no PyTorch); last line is the CV macro-F1."""
     from veracity.verify.train_verdict import fit_aggregator
@@ -260,12 +258,10 @@ def eval_nli(
 
 @train_app.command("retriever")
 def train_retriever_cmd(
-    data_dir: Annotated[Path, typer.Option(help="CheckThat! 2022 2A folder (vclaims.jsonl, queries, qrels).")] = Path(
-        "../shared/data/factchecks/snopes-ct22"
-    ),
-    out_dir: Annotated[Path, typer.Option(help="Where to write the encoder.")] = Path("models"),
+    data_dir: CheckThat22Dir = SHARED_DATA / "factchecks/snopes-ct22",
+    out_dir: OutDir = MODELS,
     cache_dir: Annotated[Path, typer.Option(help="Per-epoch exports.")] = Path(".cache/retriever"),
-    epochs: Annotated[int, typer.Option(help="Epochs.")] = 3,
+    epochs: Epochs = 3,
 ) -> None:
     """Fine-tune the retrieval encoder on claim ↔ fact-check pairs (needs `make train-env`); last line dev MAP@5."""
     from veracity.evidence.train_retriever import RetrieverConfig, train_retriever

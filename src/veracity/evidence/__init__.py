@@ -5,6 +5,7 @@ Analyzer([..., "claims", "evidence", ...], config={"evidence": {"corpora": ["ira
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from veracity.registry import stage
@@ -53,43 +54,34 @@ class EvidenceStage:
         searcher = self.searcher()
         if self.corpora:
             for claim, hits in zip(report.claims, searcher.search_many(texts, self.corpora, self.k), strict=True):
-                claim.evidence = [
-                    Evidence(
-                        passage_id=h.passage_id,
-                        collection=h.collection,
-                        text=h.text,
-                        document_id=h.document_id,
-                        source=h.key or None,
-                        start=h.start,
-                        end=h.end,
-                        title=h.title,
-                        url=h.url,
-                        published=h.published,
-                        score=round(h.score, 4),
-                        bm25=round(h.bm25, 3),
-                        cosine=round(h.cosine, 4),
-                    )  # fmt: skip
-                    for h in hits
-                ]
+                claim.evidence = [_evidence(h) for h in hits]
         if self.factchecks:
             found = searcher.search_many(texts, self.factchecks, FACTCHECKS_PER_CLAIM)
             for claim, hits in zip(report.claims, found, strict=True):
-                claim.factchecks = [
-                    FactCheckMatch(
-                        collection=h.collection,
-                        claim=h.claim or h.text,
-                        rating=h.rating,
-                        publisher=h.publisher,
-                        published=h.published,
-                        url=h.url,
-                        title=h.title,
-                        score=round(h.score, 4),
-                    )  # fmt: skip
-                    for h in hits
-                    if (h.match_probability if h.match_probability is not None else h.score)
-                    >= (0.5 if h.match_probability is not None else MIN_MATCH_SCORE)
-                ]
+                claim.factchecks = [_factcheck(h) for h in hits if _is_match(h)]
         return report
+
+
+def _evidence(hit) -> Evidence:
+    """The hit's fields of the same names (others are ignored), its document key as `source`, scores rounded."""
+    fields = {**asdict(hit), "source": hit.key or None}
+    return Evidence.model_validate(fields | _rounded(hit, score=4, bm25=3, cosine=4))
+
+
+def _factcheck(hit) -> FactCheckMatch:
+    fields = {**asdict(hit), "claim": hit.claim or hit.text}
+    return FactCheckMatch.model_validate(fields | _rounded(hit, score=4))
+
+
+def _rounded(hit, **digits: int) -> dict[str, float]:
+    return {name: round(getattr(hit, name), n) for name, n in digits.items()}
+
+
+def _is_match(hit) -> bool:
+    """The re-ranker's probability decides when it ran (rerank.MATCH_PROBABILITY), else the hybrid score."""
+    if hit.match_probability is not None:
+        return hit.match_probability >= 0.5
+    return hit.score >= MIN_MATCH_SCORE
 
 
 stage("evidence")(EvidenceStage)

@@ -17,7 +17,7 @@ from functools import cache
 import numpy as np
 
 from veracity.evidence.indexes import CollectionIndex
-from veracity.evidence.store import Store
+from veracity.evidence.store import DocumentMeta, Store
 
 BM25_WEIGHT = 0.3
 CANDIDATES = 100
@@ -25,7 +25,9 @@ _NOISE = re.compile(r"pic\.twitter\.com/\S+|https?://\S+|www\.\S+")
 
 
 @dataclass
-class Hit:
+class Hit(DocumentMeta):
+    """A scored passage; its document's fields (DocumentMeta, keyword-only) are filled in by `_describe`."""
+
     collection: str
     kind: str
     passage_id: int
@@ -37,12 +39,6 @@ class Hit:
     document_id: int | None = None
     start: int | None = None  # the passage's offsets in its document's text
     end: int | None = None
-    title: str | None = None
-    url: str | None = None
-    published: str | None = None
-    claim: str | None = None
-    rating: str | None = None
-    publisher: str | None = None
     match_probability: float | None = None  # set by the re-ranker on fact-check hits
 
 
@@ -119,7 +115,6 @@ class Searcher:
         hits = [h for h in hits if h.passage_id in rows]
         for h in hits:
             passage, doc = rows[h.passage_id]
-            h.text, h.key, h.title, h.url, h.published = passage.text, doc.key, doc.title, doc.url, doc.published
-            h.document_id, h.start, h.end = doc.id, passage.start, passage.end
-            h.claim, h.rating, h.publisher = doc.claim, doc.rating, doc.publisher
+            h.text, h.key, h.document_id, h.start, h.end = passage.text, doc.key, doc.id, passage.start, passage.end
+            h.copy_meta(doc)
         return hits

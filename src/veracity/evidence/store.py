@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,24 +77,39 @@ class PassageRow(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
-@dataclass
-class SourceDocument:
+@dataclass(kw_only=True)
+class DocumentMeta:
+    """What a stored document says about itself; a search hit carries the same fields (search.Hit)."""
+
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    # fact-checks only
+    claim: str | None = None
+    rating: str | None = None
+    publisher: str | None = None
+
+    def meta(self) -> dict[str, str | None]:
+        return {f.name: getattr(self, f.name) for f in fields(DocumentMeta)}
+
+    def copy_meta(self, source) -> None:
+        """Set these fields from any object that has them (a SourceDocument or a DocumentRow)."""
+        for f in fields(DocumentMeta):
+            setattr(self, f.name, getattr(source, f.name))
+
+
+@dataclass(kw_only=True)
+class SourceDocument(DocumentMeta):
     """One document to store, as a reader produced it. `text` is what passages are cut from."""
 
     key: str
     text: str
-    title: str | None = None
-    url: str | None = None
-    published: str | None = None
-    claim: str | None = None
-    rating: str | None = None
-    publisher: str | None = None
     passages: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, text), set by the caller
 
     @property
     def content_hash(self) -> str:
-        fields = (self.text, self.title, self.url, self.published, self.claim, self.rating, self.publisher)
-        return hashlib.sha256("\x1f".join(f or "" for f in fields).encode()).hexdigest()
+        values = (self.text, self.title, self.url, self.published, self.claim, self.rating, self.publisher)
+        return hashlib.sha256("\x1f".join(v or "" for v in values).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -165,10 +180,7 @@ class Store:
                     s.execute(delete(PassageRow).where(PassageRow.document_id == old.id))
                     s.delete(old)
                     s.flush()
-                row = DocumentRow(
-                    collection_id=collection.id, key=doc.key, content_hash=digest, title=doc.title, url=doc.url,
-                    published=doc.published, claim=doc.claim, rating=doc.rating, publisher=doc.publisher,
-                )  # fmt: skip
+                row = DocumentRow(collection_id=collection.id, key=doc.key, content_hash=digest, **doc.meta())
                 row.passages = [
                     PassageRow(collection_id=collection.id, position=k, start=a, end=b, text=t)
                     for k, (a, b, t) in enumerate(doc.passages)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from veracity.metrics import PRF
 from veracity.persuasion.data import LabelledSpan, read_articles, read_labels
-from veracity.persuasion.scoring import PRF, si_scores, tc_scores
+from veracity.persuasion.scoring import si_scores, tc_scores
 
 
 def evaluate_folders(

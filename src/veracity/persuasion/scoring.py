@@ -10,20 +10,9 @@ start, end) tuples are matched as multisets (a span can carry several techniques
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
-from veracity.metrics import f1_score
+from veracity.metrics import PRF
 from veracity.persuasion.data import LabelledSpan
-
-
-@dataclass(frozen=True)
-class PRF:
-    precision: float
-    recall: float
-
-    @property
-    def f1(self) -> float:
-        return f1_score(self.precision, self.recall)
 
 
 def merge_intervals(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -55,11 +44,11 @@ def si_scores(predicted: list[LabelledSpan], gold: list[LabelledSpan]) -> PRF:
                 if overlap > 0:
                     p_sum += overlap / (s_end - s_start)
                     r_sum += overlap / (t_end - t_start)
-    return PRF(p_sum / n_pred if n_pred else 0.0, r_sum / n_gold if n_gold else 0.0)
+    return PRF(p_sum / n_pred if n_pred else 0.0, r_sum / n_gold if n_gold else 0.0)  # partial credit, not counts
 
 
 def tc_scores(predicted: list[LabelledSpan], gold: list[LabelledSpan]) -> PRF:
     key = lambda s: (s.article_id, s.technique, s.start, s.end)  # noqa: E731
     pred, ref = Counter(map(key, predicted)), Counter(map(key, gold))
     correct = sum((pred & ref).values())
-    return PRF(correct / sum(pred.values()) if pred else 0.0, correct / sum(ref.values()) if ref else 0.0)
+    return PRF.of_counts(correct, sum(pred.values()), sum(ref.values()))

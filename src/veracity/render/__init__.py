@@ -1,6 +1,7 @@
 """Render a Report as JSON, Markdown or a standalone HTML page.
 
-Light on purpose: the CLI imports `Format` for `--help`; the renderers (and pydantic) load when used.
+Markdown and HTML are two Jinja2 templates (templates/) over one view model (view.py). Light on purpose: the CLI
+imports `Format` for `--help`; the view model, Jinja2 and pydantic load when used.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ def to_json(report: Report) -> str:
 
 
 def render(report: Report, fmt: Format | str) -> str:
-    from veracity.render.html import to_html
-    from veracity.render.markdown import to_markdown
-
     fmt = Format(fmt)
-    return {Format.md: to_markdown, Format.json: to_json, Format.html: to_html}[fmt](report)
+    if fmt is Format.json:
+        return to_json(report)
+    from veracity.render.view import render_template
+
+    return render_template(f"report.{fmt.value}.j2", report)
 
 
 def __getattr__(name: str) -> Any:

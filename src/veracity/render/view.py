@@ -1,0 +1,292 @@
+"""The one view model that both templates (templates/report.md.j2, templates/report.html.j2) read.
+
+Plain dataclasses computed once from a Report: what to show and in which order. Text stays raw here; each
+template escapes for its own format (HTML: Jinja2 autoescape; Markdown: the `md` filter). Links carry a URL only
+when it is http(s), so no template can emit a javascript: or data: link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from veracity.schema import Claim, Report
+
+_LABEL_TEXT = {"low": "LOW reliability", "mixed": "MIXED reliability", "high": "HIGH reliability", "unrated": "unrated"}
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is http(s); None for anything else (javascript:, data:, file paths)."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def words(label: str) -> str:
+    return label.replace("_", " ")
+
+
+def ranked_claims(report: Report) -> list[Claim]:
+    return sorted(report.claims, key=lambda c: (-c.checkworthiness, c.sentence_i))
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str | None  # http(s) only
+
+
+@dataclass(frozen=True)
+class MetaItem:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SourceView:
+    outlet: str
+    label: str  # low | mixed | high | unrated
+    label_text: str  # "LOW reliability"
+    score: float | None
+    provenance: str
+
+
+@dataclass(frozen=True)
+class SubclaimView:
+    role: str
+    text: str
+    label: str  # in words
+    confidence: float
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    label: str  # as in the schema (a CSS class in HTML)
+    label_text: str  # in words
+    confidence: float
+    decider: str
+    reasons: list[str]
+    subclaims: list[SubclaimView]
+
+
+@dataclass(frozen=True)
+class FactCheckView:
+    score: float
+    rating: str | None
+    publisher: str | None
+    link: Link  # the fact-checker's wording of the claim
+
+
+@dataclass(frozen=True)
+class EvidenceSentenceView:
+    role: str  # decisive | context
+    passage: int  # 1-based number of its passage in the claim's evidence
+    link: Link  # the passage's title (else its collection) and URL
+    where: str  # collection, date, and the source when there is no URL
+    entailment: float
+    contradiction: float
+    text: str  # white space folded
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    sentence_i: int
+    score: float
+    kind: str
+    speaker: str
+    text: str
+    verdict: VerdictView | None
+    factchecks: list[FactCheckView]
+    sentences: list[EvidenceSentenceView]  # the verdict's decisive and related evidence sentences
+    examined: int  # evidence sentences the verifier read
+    passages: int  # passages retrieved
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.passages or self.factchecks)
+
+
+@dataclass(frozen=True)
+class AttributedView:
+    speaker: str
+    speaker_type: str
+    mode: str
+    cue: str | None
+    hedges: list[str]
+    text: str
+
+
+@dataclass(frozen=True)
+class HedgedView:
+    hedges: list[str]
+    text: str
+
+
+@dataclass(frozen=True)
+class SpanView:
+    technique: str  # in words
+    score: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the article text; `technique` is set ("Loaded Language (0.80)") inside a technique span."""
+
+    text: str
+    technique: str | None = None
+
+
+@dataclass(frozen=True)
+class Counts:
+    sentences: int
+    claims: int
+    claim_threshold: float | None
+    attributed: int
+    anonymous: int
+    hedged: int
+
+
+@dataclass(frozen=True)
+class ReportView:
+    title: str | None
+    meta: list[MetaItem]
+    source: SourceView | None
+    warnings: list[str]
+    assessment: list[str]
+    counts: Counts
+    claims: list[ClaimView]  # most check-worthy first
+    attributed: list[AttributedView]
+    hedged: list[HedgedView]  # hedged sentences in the author's voice
+    persuasion_density: float
+    technique_counts: list[tuple[str, int]]
+    spans: list[SpanView]
+    article: list[Segment]  # the text with technique spans marked; empty when there are no spans
+    numbers: list[str]
+    removed_boilerplate: int = 0
+    evidence_claims: list[ClaimView] = field(default_factory=list)  # the claims with evidence or fact-checks
+
+
+def build_view(report: Report) -> ReportView:
+    doc, src, summary = report.document, report.source, report.summary
+    meta = [
+        MetaItem(label, value)
+        for label, value in (
+            ("Author", doc.author),
+            ("Published", doc.published),
+            ("Outlet", doc.domain or doc.site_name),
+            ("URL", doc.url),
+        )
+        if value
+    ]
+    source = None
+    if src is not None:
+        outlet = src.domain or "unknown outlet"
+        source = SourceView(outlet, src.label, _LABEL_TEXT[src.label], src.score, src.provenance)
+    claims = [_claim_view(c) for c in ranked_claims(report)]
+    attributed = [
+        AttributedView(a.speaker, a.speaker_type, a.mode, a.cue, a.hedges, s.text)
+        for s in report.sentences
+        if (a := s.attribution) and a.speaker_type != "author"
+    ]
+    hedged = [
+        HedgedView(a.hedges, s.text)
+        for s in report.sentences
+        if (a := s.attribution) and a.speaker_type == "author" and a.hedges
+    ]
+    return ReportView(
+        title=doc.title,
+        meta=meta,
+        source=source,
+        warnings=list(report.warnings),
+        assessment=list(summary.assessment),
+        counts=Counts(
+            summary.n_sentences,
+            summary.n_claims,
+            summary.claim_threshold,
+            summary.n_attributed,
+            summary.n_anonymous,
+            summary.n_hedged,
+        ),
+        claims=claims,
+        evidence_claims=[c for c in claims if c.has_evidence],
+        attributed=attributed,
+        hedged=hedged,
+        persuasion_density=summary.persuasion_density or 0.0,
+        technique_counts=[(words(t), n) for t, n in summary.technique_counts.items()],
+        spans=[SpanView(words(s.technique), s.score, s.text) for s in report.spans],
+        article=_segments(report) if report.spans else [],
+        numbers=[q.text for s in report.sentences for q in s.quantities],
+        removed_boilerplate=len(doc.removed_boilerplate),
+    )
+
+
+def _claim_view(claim: Claim) -> ClaimView:
+    v = claim.verdict
+    verdict = None
+    if v is not None:
+        subclaims = [SubclaimView(p.role, p.text, words(p.label), p.confidence) for p in v.subclaims]
+        verdict = VerdictView(v.label, words(v.label), v.confidence, v.decider, list(v.reasons), subclaims)
+    sentences = []
+    for s in v.sentences if v is not None else []:
+        ev = claim.evidence[s.evidence_i]
+        where = ", ".join(x for x in (ev.collection, ev.published, ev.source if not ev.url else None) if x)
+        link = Link(ev.title or ev.collection, safe_url(ev.url))
+        text = " ".join(s.text.split())
+        passage = s.evidence_i + 1
+        sentences.append(EvidenceSentenceView(s.role, passage, link, where, s.entailment, s.contradiction, text))
+    return ClaimView(
+        sentence_i=claim.sentence_i,
+        score=claim.checkworthiness,
+        kind=claim.kind,
+        speaker=claim.speaker or "",
+        text=claim.text,
+        verdict=verdict,
+        factchecks=[
+            FactCheckView(f.score, f.rating, f.publisher, Link(f.claim, safe_url(f.url))) for f in claim.factchecks
+        ],
+        sentences=sentences,
+        examined=v.examined if v is not None else 0,
+        passages=len(claim.evidence),
+    )
+
+
+def _segments(report: Report) -> list[Segment]:
+    """The article text cut at technique spans; of overlapping spans the first one is shown."""
+    text, out, at = report.document.text, [], 0
+    for span in sorted(report.spans, key=lambda s: (s.start, -s.end)):
+        if span.start < at:
+            continue
+        label = f"{words(span.technique)} ({span.score:.2f})"
+        out += [Segment(text[at : span.start]), Segment(text[span.start : span.end], label)]
+        at = span.end
+    out.append(Segment(text[at:]))
+    return out
+
+
+@cache
+def environment(*, html: bool) -> jinja2.Environment:
+    """The Jinja2 environment for the package's templates: autoescaped for HTML, with the `md` filter for Markdown."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("veracity.render", "templates"),
+        autoescape=html,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    return env
+
+
+def md_escape(text: str) -> str:
+    """Text for a Markdown table cell or list item: pipes escaped, line breaks folded."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_template(name: str, report: Report) -> str:
+    return environment(html=name.endswith(".html.j2")).get_template(name).render(view=build_view(report))
