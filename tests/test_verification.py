@@ -123,7 +123,7 @@ def test_readers_map_every_format_onto_the_four_verdicts():
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [('{"claim": "x"}\n', "unknown format"), ("[1, 2]\n", "is not an object"), ("not json\n", "not a JSON"),
+    [('{"claim": "x"}\n', "unknown format"), ("[1, 2]\n", "is not an object"), ("not json\n", "not JSON"),
      ('{"claim_id": 1, "claim": "", "claim_label": "SUPPORTS", "evidences": []}\n', "claim must be non-empty"),
      ('{"claim_id": 1, "claim": "c", "claim_label": "TRUE", "evidences": []}\n', "claim_label must be one of")],
 )  # fmt: skip

@@ -8,12 +8,12 @@ normalised speakers are equal, or one contains the other as whole words and they
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from veracity.errors import DataFormatError
+from veracity.jsonl import iter_jsonl
 from veracity.metrics import PRF
 
 _REQUIRED = ("text", "speaker")
@@ -69,13 +69,7 @@ class AttributionScores:
 
 def load_gold(path: Path) -> list[dict]:
     rows = []
-    for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataFormatError(f"{path}:{k}: not JSON ({exc.msg})") from None
+    for k, row in iter_jsonl(path, strict_utf8=True):
         missing = [key for key in _REQUIRED if not isinstance(row.get(key), str)]
         if missing:
             raise DataFormatError(f"{path}:{k}: missing {', '.join(missing)}")

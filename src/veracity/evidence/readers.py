@@ -8,13 +8,13 @@ goes on with the rest.
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from veracity.errors import DataFormatError, InputError
 from veracity.evidence.store import SourceDocument
+from veracity.jsonl import iter_jsonl
 
 TEXT_COLUMNS = ("text", "content", "body", "articleBody", "article", "maintext")
 TITLE_COLUMNS = ("title", "headline", "Headline")
@@ -112,17 +112,7 @@ def _page(data: bytes, key: str, url: str | None, what: str) -> SourceDocument:
 
 
 def _jsonl_rows(path: Path) -> Iterator[dict]:
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataFormatError(f"{path}:{n}: not JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise DataFormatError(f"{path}:{n}: each line must be a JSON object")
-            yield row
+    return (row for _, row in iter_jsonl(path))
 
 
 def _csv_rows(path: Path) -> Iterator[dict]:

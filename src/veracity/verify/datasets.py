@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from veracity.errors import DataFormatError
+from veracity.jsonl import iter_jsonl
 
 VERDICTS = ("supported", "refuted", "disputed", "not_enough_evidence")
 NLI_LABELS = ("entailment", "neutral", "contradiction")
@@ -74,7 +75,7 @@ def detect_format(path: Path) -> str:
     head = _read_text(path).lstrip()
     if head.startswith("["):
         return "averitec"
-    first = _json_line(head.splitlines()[0] if head else "", path, 1)
+    first = next((row for _, row in _jsonl(path)), {})
     for fmt, keys in (("climate-fever", {"claim_label", "evidences"}), ("fm2", {"gold_evidence"}),
                       ("snli", {"premise", "hypothesis"}), ("fever-rte", {"evidence", "claim", "label"})):  # fmt: skip
         if keys <= set(first):
@@ -138,20 +139,8 @@ def _read_text(path: Path) -> str:
         raise DataFormatError(f"{path}: not UTF-8 text") from None
 
 
-def _json_line(line: str, path: Path, n: int) -> dict:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError:
-        raise DataFormatError(f"{path}:{n}: not a JSON object") from None
-    if not isinstance(row, dict):
-        raise DataFormatError(f"{path}:{n}: expected a JSON object, got {type(row).__name__}")
-    return row
-
-
 def _jsonl(path: Path) -> Iterator[tuple[int, dict]]:
-    for n, line in enumerate(_read_text(path).splitlines(), 1):
-        if line.strip():
-            yield n, _json_line(line, path, n)
+    return iter_jsonl(path, strict_utf8=True)
 
 
 def _text(value: object, path: Path, n: int, what: str) -> str:
