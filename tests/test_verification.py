@@ -164,7 +164,7 @@ def test_claim_features_take_the_weakest_part_and_the_strongest_contradiction():
     f = dict(zip(FEATURES, claim_features([core, supported_part, unsupported_part], 0.6), strict=True))
     assert f["core_entail"] == pytest.approx(0.9) and f["core_contradict"] == pytest.approx(0.8)
     assert f["weakest_part_entail"] == pytest.approx(0.2) and f["both_ways"] == pytest.approx(0.8)
-    assert f["mismatch"] == pytest.approx(0.6) and f["n_sentences"] == pytest.approx(np.log1p(2))
+    assert f["mismatch"] == pytest.approx(0.6) and f["n_contradict"] == pytest.approx(np.log1p(1))
     assert not claim_features([UnitScores("core", np.zeros((0, 3)))], 0.0).any()
 
 

@@ -26,8 +26,9 @@ AGGREGATOR_NAME = "verdict-aggregator"
 RELATED = 0.3  # a sentence with P(entail) + P(contradict) at least this is "about" the claim
 FEATURES = (
     "core_entail", "core_contradict", "core_entail_top3", "core_contradict_top3", "weakest_part_entail",
-    "strongest_part_contradict", "n_entail", "n_contradict", "both_ways", "mismatch", "n_sentences",
+    "strongest_part_contradict", "n_entail", "n_contradict", "both_ways", "mismatch",
 )  # fmt: skip
+# No feature counts the sentences read: a verdict must not drift with how much unrelated text retrieval brings.
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def claim_features(units: list[UnitScores], mismatch_weight: float) -> np.ndarra
             min(p[:, 0].max() for p in parts), max(p[:, 2].max() for p in parts),
             np.log1p((e > 0.5).sum()), np.log1p((c > 0.5).sum()),
             min(e.max(), max(p[:, 2].max() for p in parts + [core])),
-            mismatch_weight, np.log1p(len(core)),
+            mismatch_weight,
         ],
         dtype=np.float32,
     )  # fmt: skip

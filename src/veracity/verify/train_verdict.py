@@ -4,8 +4,8 @@ Training material, none of which the verifier trained on (verify/datasets.py spl
 Climate-FEVER (4 labels, 5 Wikipedia sentences per claim), Fool Me Twice (gold evidence and the page's other
 sentences), HealthVer (one abstract per pair), edited news sentences from the generator's validation articles
 (contradiction -> refuted, entailment -> supported, neutral -> not enough evidence), and claims read against
-another claim's evidence (not enough evidence). Every claim also gets 0-6 sentences of other items mixed in, as
-retrieval brings unrelated sentences. The regularisation and class weighting are chosen by 5-fold cross-
+another claim's evidence (not enough evidence). Every claim also gets 0-20 sentences of other items mixed in, as
+retrieval brings unrelated sentences (the stage reads 20-40 per claim). The regularisation and class weighting are chosen by 5-fold cross-
 validation (macro-F1); "report" parts stay untouched for `veracity eval verification`.
 """
 
@@ -61,7 +61,7 @@ def training_claims(data_dir: Path, news: list[Path], seed: int = 7, log=print) 
     pool = [e for _, c in items for e in c.evidences]
     mixed = []
     for source, c in items:
-        extra = rng.sample(pool, rng.randint(0, 6))
+        extra = rng.sample(pool, rng.randint(0, 20))
         mixed.append((source, VerificationClaim(c.claim_id, c.claim, c.label, c.evidences + extra)))
     return mixed
 
