@@ -190,7 +190,8 @@ def train_verdict_cmd(
     """Fit the verdict aggregation on material the verifier never saw (no PyTorch); last line is the CV macro-F1."""
     from veracity.verify.train_verdict import fit_aggregator
 
-    aggregator = run(lambda: fit_aggregator(data_dir, news or [], out_dir, log=typer.echo))
+    cache = Path(".cache/verdict")
+    aggregator = run(lambda: fit_aggregator(data_dir, news or [], out_dir, log=typer.echo, cache=cache))
     typer.echo(f"cv_macro_f1={aggregator.card['cv_macro_f1']:.4f}")
 
 

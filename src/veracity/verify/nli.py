@@ -26,6 +26,7 @@ class NliModel:
         if not path.is_file():
             raise ModelUnavailable(f"verifier model missing: {path} (train it: veracity train nli)")
         self.session = onnx_session(path, threads)
+        self.model_hash = f"{path.stat().st_size}:{path.stat().st_mtime_ns}"  # tells caches which model scored
         self.tokenizer = load_tokenizer(MAX_TOKENS)
         self.card = model_card(NLI_NAME) if model_dir is None else {}
 

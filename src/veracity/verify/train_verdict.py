@@ -3,10 +3,11 @@
 Training material, none of which the verifier trained on (verify/datasets.py splits): the "validation" parts of
 Climate-FEVER (4 labels, 5 Wikipedia sentences per claim), Fool Me Twice (gold evidence and the page's other
 sentences), HealthVer (one abstract per pair), edited news sentences from the generator's validation articles
-(contradiction -> refuted, entailment -> supported, neutral -> not enough evidence), and claims read against
-another claim's evidence (not enough evidence). Every claim also gets 0-20 sentences of other items mixed in, as
-retrieval brings unrelated sentences (the stage reads 20-40 per claim). The regularisation and class weighting are chosen by 5-fold cross-
-validation (macro-F1); "report" parts stay untouched for `veracity eval verification`.
+(contradiction -> refuted, entailment -> supported, neutral -> not enough evidence; an edited claim read against
+the original and against itself -> disputed: sources that disagree), and claims read against another claim's
+evidence (not enough evidence). Every claim also gets 0-20 sentences of other items mixed in, as retrieval brings
+unrelated sentences (the stage reads 20-40 per claim). Regularisation and class weighting are chosen by 5-fold
+cross-validation (macro-F1); "report" parts stay untouched for `veracity eval verification`.
 """
 
 from __future__ import annotations
@@ -73,8 +74,12 @@ def _generated(news: list[Path], rng: random.Random, log) -> list[VerificationCl
     pairs = [p for p in generated_pairs(news, NliConfig(), log) if p.source == "generated" and split_of(p) ==
              "validation" and p.label in to_verdict]  # fmt: skip
     rng.shuffle(pairs)
-    return [VerificationClaim(f"g{k}", p.claim, to_verdict[p.label], [p.evidence]) for k, p in
-            enumerate(pairs[:MAX_PER_SOURCE])]  # fmt: skip
+    out = [VerificationClaim(f"g{k}", p.claim, to_verdict[p.label], [p.evidence]) for k, p in
+           enumerate(pairs[:MAX_PER_SOURCE])]  # fmt: skip
+    # Sources that disagree: an edited claim read against the original sentence and a source repeating the claim.
+    edited = [p for p in pairs[MAX_PER_SOURCE:] if p.label == "contradiction"][: MAX_PER_SOURCE // 4]
+    out += [VerificationClaim(f"d{k}", p.claim, "disputed", [p.evidence, p.claim]) for k, p in enumerate(edited)]
+    return out
 
 
 def claim_feature_matrix(claims: list[VerificationClaim], nli=None) -> np.ndarray:
@@ -85,7 +90,28 @@ def claim_feature_matrix(claims: list[VerificationClaim], nli=None) -> np.ndarra
     return np.stack([c.features for c in checks])
 
 
-def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print) -> Aggregator:
+def _features(items, cache: Path | None, log) -> np.ndarray:
+    """The claims' feature matrix, cached per verifier model file and claim set (the verifier pass is the cost)."""
+    import hashlib
+
+    from veracity.verify.nli import get_nli_model
+
+    model = get_nli_model()
+    key = hashlib.sha1(repr((model.model_hash, [(c.claim, c.evidences) for _, c in items])).encode()).hexdigest()
+    path = cache / f"verdict-features-{key[:16]}.npy" if cache else None
+    if path is not None and path.is_file():
+        log(f"cached features: {path}")
+        return np.load(path)
+    t0 = time.perf_counter()
+    X = claim_feature_matrix([c for _, c in items], model).astype(np.float64)
+    log(f"features of {len(items)} claims in {time.perf_counter() - t0:.0f} s")
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, X)
+    return X
+
+
+def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print, cache: Path | None = None) -> Aggregator:
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -96,7 +122,7 @@ def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print) -
     for s, c in items:
         counts[f"{s}/{c.label}"] = counts.get(f"{s}/{c.label}", 0) + 1
     log(f"{len(items)} claims: {counts}")
-    X = claim_feature_matrix([c for _, c in items]).astype(np.float64)
+    X = _features(items, cache, log)
     y = np.array([VERDICTS.index(c.label) for _, c in items])
     mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-6
     Xs = (X - mean) / scale
@@ -111,9 +137,19 @@ def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print) -
             if best is None or macro > best[0]:
                 best = (macro, c_reg, weight)
     macro, c_reg, weight = best
-    lr = LogisticRegression(C=c_reg, class_weight=weight, max_iter=3000).fit(Xs, y)
+    lr = LogisticRegression(C=c_reg, class_weight=weight, max_iter=3000)
+    pred = cross_val_predict(lr, Xs, y, cv=folds)
+    sources = np.array([s for s, _ in items])
+    per_source = {}
+    for source in dict.fromkeys(sources):
+        m = sources == source
+        present = sorted(set(y[m]))
+        per_source[source] = round(float(f1_score(y[m], pred[m], labels=present, average="macro")), 4)
+    log(f"cross-validated macro-F1 per source (over the labels each has): {per_source}")
+    lr.fit(Xs, y)
     card = {
         "name": AGGREGATOR_NAME, "C": c_reg, "class_weight": weight, "cv_macro_f1": round(macro, 4),
+        "cv_macro_f1_per_source": per_source, "verifier": "nli-minilm",
         "claims": counts, "fit_seconds": round(time.perf_counter() - started, 1), "fitted_on": date.today().isoformat(),
         "command": "veracity train verdict --data-dir ../shared/data/verification --news "
         "../shared/data/stance/fnc1/train_bodies.csv --news ../shared/data/articles/horne2017 --news "
