@@ -284,6 +284,7 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
                     "scheduler": scheduler.state_dict(), "state": state}, work_dir / "checkpoint.tmp")  # fmt: skip
         (work_dir / "checkpoint.tmp").replace(ckpt)
 
+    t_mark = time.perf_counter()
     while state["epoch"] < config.epochs:
         epoch = state["epoch"]
         batches = bucketed_batches(fit_ids, config.batch_size, random.Random(config.seed + epoch))
