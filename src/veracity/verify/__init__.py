@@ -107,6 +107,8 @@ def _verdict(check, sents, signals) -> Verdict:
         elif r.probs[2] > r.probs[0]:
             reasons.append(f"{ref} contradicts the claim (P={r.probs[2]:.2f}):{quote}".rstrip(":"))
         reasons += [f"{ref}: {m}" for m in r.mismatches]
+    for k in check.context:  # a detail that disagrees is worth a reader's look whatever the verdict
+        reasons += [f"{_ref(k, sents, signals)} disagrees on a detail: {m}" for m in check.sentences[k].mismatches]
     for p in check.parts:
         if p.label != check.label:
             reasons.append(f"part “{p.part.text}” is {p.label.replace('_', ' ')} on its own")

@@ -115,6 +115,7 @@ def _decide(claim, sents, signals, units: list[Part], unit_probs: list[np.ndarra
     label = VERDICTS[int(probs.argmax())]
     decisive = _decisive(label, core, results)
     context = [k for k in _by_relatedness(core) if k not in decisive and 1 - core[k, 1] >= RELATED][:3]
+    context += [r.k for r in results if r.mismatches and r.k not in decisive and r.k not in context]
     parts = []
     for part, pr in zip(units[1:], unit_probs[1:], strict=True):
         p_probs = aggregator.probabilities(claim_features([UnitScores("core", pr)], 0.0))[0]
