@@ -233,9 +233,10 @@ def test_analyze_attaches_evidence_and_factchecks_and_renders_them(tmp_path, doc
     report = analyze(EXAMPLE, options=options)
     with_evidence = [c for c in report.claims if c.evidence]
     assert with_evidence and len(with_evidence) == len(report.claims)
-    assert all(len(c.evidence) <= 3 and c.evidence[0].score >= c.evidence[-1].score for c in with_evidence)
+    assert all(len(c.evidence) <= 20 and c.evidence[0].score >= c.evidence[-1].score for c in with_evidence)
+    assert all(c.verdict is not None and c.verdict.examined > 0 for c in with_evidence)
     markdown = render(report, Format.md)
-    assert "## Evidence" in markdown and "Canada extends its mission in Iraq." in markdown
+    assert "## Evidence" in markdown and "**Verdict: " in markdown and "Prior fact-check" in markdown
     page = render(report, Format.html)
     assert "javascript:" not in page and "<b>ISIS</b>" not in page
     assert "&lt;b&gt;ISIS&lt;/b&gt;" in page  # the fact-check is shown, escaped, without its link
