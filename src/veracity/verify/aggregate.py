@@ -72,15 +72,16 @@ class Aggregator:
     weights: np.ndarray  # [len(VERDICTS), len(FEATURES)]
     bias: np.ndarray
     card: dict = field(default_factory=dict)
+    temperature: float = 1.0  # > 1 softens over-confident probabilities (fitted on real claims, train_verdict.py)
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         x = (np.atleast_2d(features) - self.mean) / self.scale
-        return softmax(x @ self.weights.T + self.bias, axis=1)
+        return softmax((x @ self.weights.T + self.bias) / self.temperature, axis=1)
 
     def to_json(self) -> dict:
         return {"features": list(FEATURES), "labels": list(VERDICTS), "mean": self.mean.tolist(),
                 "scale": self.scale.tolist(), "weights": self.weights.tolist(), "bias": self.bias.tolist(),
-                **self.card}  # fmt: skip
+                "temperature": self.temperature, **self.card}  # fmt: skip
 
     @classmethod
     def uniform(cls) -> Aggregator:
@@ -93,7 +94,8 @@ class Aggregator:
         if data.get("features") != list(FEATURES) or data.get("labels") != list(VERDICTS):
             raise ModelUnavailable("verdict aggregator was fitted on other features; refit: veracity train verdict")
         arrays = {k: np.array(data[k], dtype=np.float64) for k in ("mean", "scale", "weights", "bias")}
-        return cls(**arrays, card={k: v for k, v in data.items() if k not in arrays})
+        card = {k: v for k, v in data.items() if k not in arrays and k != "temperature"}
+        return cls(**arrays, card=card, temperature=float(data.get("temperature", 1.0)))
 
 
 def aggregator_path(folder: Path | None = None) -> Path:
