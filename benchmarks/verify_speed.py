@@ -86,7 +86,7 @@ def main() -> None:
             for k, v in report.timings_ms.items():
                 stage_ms.setdefault(k, []).append(v)
         words = len(report.document.text.split())
-        pairs = sum(c.verdict.examined * 1 for c in report.claims if c.verdict)
+        pairs = sum(c.verdict.examined for c in report.claims if c.verdict)
         others = []
         csv.field_size_limit(1 << 30)
         with open(args.data / "articles/fakenewscorpus_sample.csv", encoding="utf-8", newline="") as f:

@@ -58,11 +58,15 @@ class NliPair:
     key: str  # what the split is keyed on (claim id, paper, article)
 
 
+def hash_bucket(text: str) -> float:
+    """A fixed number in [0, 1] for `text` (the first 32 bits of its SHA-1): what every split here is cut from."""
+    return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+
+
 def part(source: str, key: str) -> str:
     """'train', 'validation' or 'report' for an item of `source` keyed by `key` (claim id, paper, article)."""
-    bucket = int(hashlib.sha1(f"veracity:{key}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
-    if source != "climate-fever":  # keyed by source too, so equal keys in two sets split independently
-        bucket = int(hashlib.sha1(f"veracity:{source}:{key}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    # keyed by source too (but Climate-FEVER, whose split predates this), so equal keys in two sets split apart
+    bucket = hash_bucket(f"veracity:{key}" if source == "climate-fever" else f"veracity:{source}:{key}")
     train = 0.3 if source == "climate-fever" else 0.45
     return "train" if bucket < train else "validation" if bucket < 0.6 else "report"
 

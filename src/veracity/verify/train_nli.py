@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from veracity.runtime import softmax
 from veracity.training import (
     bucketed_batches,
     build_encoder_head,
@@ -34,7 +35,7 @@ from veracity.training import (
     train_step,
     warmup_linear_schedule,
 )
-from veracity.verify.datasets import NLI_LABELS, PARTIAL_LABELS, NliPair, part, read_pairs
+from veracity.verify.datasets import NLI_LABELS, PARTIAL_LABELS, NliPair, hash_bucket, part, read_pairs
 from veracity.verify.nli import MAX_TOKENS, NLI_NAME
 
 ALLOWED = {**{k: (k,) for k in NLI_LABELS}, **PARTIAL_LABELS}
@@ -68,14 +69,8 @@ def split_of(p: NliPair) -> str:
     """SNLI, FEVER-RTE, COVID-Fact and generated pairs have no report part: 8 % of their keys validate."""
     got = part(p.source, p.key)
     if p.source in ("snli", "fever-rte", "covidfact", "generated", "unrelated"):
-        return "validation" if got == "validation" and hash_share(p.source, p.key) < 0.55 else "train"
+        return "validation" if got == "validation" and hash_bucket(f"share:{p.source}:{p.key}") < 0.55 else "train"
     return got
-
-
-def hash_share(source: str, key: str) -> float:
-    import hashlib
-
-    return int(hashlib.sha1(f"share:{source}:{key}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
 
 
 def read_covidfact(path: Path) -> list[NliPair]:
@@ -166,11 +161,6 @@ def validation_scores(pairs: list[NliPair], probs: np.ndarray) -> dict[str, floa
     return {s: round(float(np.mean(v)), 4) for s, v in sorted(by_source.items())}
 
 
-def _softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def export_checkpoint(work_dir: Path, out_dir: Path, which: str = "best.pt") -> Path:
     """Export a checkpoint of a run (the best epoch so far, or the latest `checkpoint.pt`) as the int8 verifier,
     e.g. to try it while the run goes on."""
@@ -200,7 +190,7 @@ def _adapt(torch, net, fit, fit_ids, val, val_ids, config: NliConfig, work_dir: 
             net.load_state_dict(torch.load(work_dir / "adapted.pt"))
         log(f"adaptation (cached): {result}")
         return result
-    before = validation_scores(val, _softmax(predict_logits(torch, net, val_ids)))
+    before = validation_scores(val, softmax(predict_logits(torch, net, val_ids)))
     rng = random.Random(config.seed + 100)
     rows = [i for i, p in enumerate(fit) if p.source in IN_DOMAIN]
     others = [i for i, p in enumerate(fit) if p.source not in IN_DOMAIN]
@@ -220,7 +210,7 @@ def _adapt(torch, net, fit, fit_ids, val, val_ids, config: NliConfig, work_dir: 
             train_step(torch, net, loss, optimizer, scheduler)
             if step % 100 == 0:
                 log(f"adaptation step {step}/{steps} ({time.perf_counter() - t0:.0f} s)")
-    after = validation_scores(val, _softmax(predict_logits(torch, net, val_ids)))
+    after = validation_scores(val, softmax(predict_logits(torch, net, val_ids)))
     kept = _in_domain_mean(after) > _in_domain_mean(before)
     if kept:
         torch.save(net.state_dict(), work_dir / "adapted.pt")
@@ -303,7 +293,7 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
             if state["step"] % config.checkpoint_every == 0:
                 save()
                 t_mark = time.perf_counter()
-        probs = _softmax(predict_logits(torch, net, val_ids))
+        probs = softmax(predict_logits(torch, net, val_ids))
         scores = validation_scores(val, probs)
         mean = float(np.mean(list(scores.values())))
         state["history"].append({"epoch": epoch + 1, "validation_mean_accuracy": round(mean, 4), **scores})

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from veracity.jsonl import iter_jsonl
+from veracity.runtime import softmax
 from veracity.verify.aggregate import AGGREGATOR_NAME, FEATURES, VERDICTS, Aggregator, aggregator_path
 from veracity.verify.datasets import VerificationClaim, part, read_claims
 
@@ -30,8 +32,7 @@ def _fm2_with_context(path: Path) -> list[VerificationClaim]:
     """Fool Me Twice claims with their gold evidence plus up to 4 other sentences of the page."""
     out = []
     gold = {c.claim_id: c for c in read_claims(path, "fm2")}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
+    for _, row in iter_jsonl(path, strict_utf8=True):
         c = gold.get(str(row.get("id")))
         if c is None:
             continue
@@ -123,8 +124,7 @@ def _temperature(lr, Xs, y, sources, folds) -> tuple[float, tuple[float, float]]
     z, t = logits[real], y[real]
 
     def probs(temp: float) -> np.ndarray:
-        e = np.exp((z - z.max(axis=1, keepdims=True)) / temp)
-        return e / e.sum(axis=1, keepdims=True)
+        return softmax(z / temp, axis=1)
 
     grid = np.round(np.arange(0.5, 4.01, 0.1), 2)
     temp = float(min(grid, key=lambda g: -np.log(probs(g)[np.arange(len(t)), t] + 1e-12).mean()))
