@@ -170,11 +170,16 @@ def train_nli_cmd(
     out_dir: OutDir = MODELS,
     cache_dir: Annotated[Path, typer.Option(help="Tokenised data and resumable checkpoints.")] = Path(".cache/nli"),
     epochs: Epochs = 2,
+    in_domain_repeat: Annotated[
+        int, typer.Option(min=1, help="Times each fact-verification pair appears per epoch.")
+    ] = 1,
 ) -> None:
     """Train the claim/evidence verifier (needs `make train-env`); last line is the validation mean accuracy."""
     from veracity.verify.train_nli import NliConfig, train_nli
 
-    card = run(lambda: train_nli(data_dir, news or [], out_dir, cache_dir, NliConfig(epochs=epochs), log=typer.echo))
+    # Mixing the fact-verification pairs in from the start replaces the stage-2 adaptation.
+    config = NliConfig(epochs=epochs, in_domain_repeat=in_domain_repeat, adapt_epochs=0 if in_domain_repeat > 1 else 1)
+    card = run(lambda: train_nli(data_dir, news or [], out_dir, cache_dir, config, log=typer.echo))
     scores = card["validation_int8"]
     typer.echo(f"validation_accuracy={sum(scores.values()) / len(scores):.4f}")
 

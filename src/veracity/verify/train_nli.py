@@ -56,6 +56,9 @@ class NliConfig:
     max_news_texts: int = 600
     unrelated_pairs: int = 2000
     checkpoint_every: int = 300
+    # Fact-verification pairs (IN_DOMAIN) are few next to SNLI/FEVER/generated ones: each appears this many
+    # times per epoch, mixed in from the start rather than in a later stage.
+    in_domain_repeat: int = 1
     # Stage 2: one short epoch on the fact-verification sets (+ a replay sample of the rest) at a lower rate.
     adapt_epochs: int = 1
     adapt_lr: float = 2e-5
@@ -248,6 +251,9 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
         fit_ids, val_ids = _encode(tok, fit), _encode(tok, val)
         with cache.open("wb") as f:
             pickle.dump((fit, val, fit_ids, val_ids), f)
+    if config.in_domain_repeat > 1:
+        extra = [i for i, p in enumerate(fit) if p.source in IN_DOMAIN] * (config.in_domain_repeat - 1)
+        fit, fit_ids = fit + [fit[i] for i in extra], fit_ids + [fit_ids[i] for i in extra]
     counts: dict[str, int] = {}
     for p in fit:
         counts[f"{p.source}/{p.label}"] = counts.get(f"{p.source}/{p.label}", 0) + 1
@@ -305,7 +311,7 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
         save()
         t_mark = time.perf_counter()
     net.load_state_dict(torch.load(work_dir / "best.pt"))
-    adaptation = _adapt(torch, net, fit, fit_ids, val, val_ids, config, work_dir, log)
+    adaptation = _adapt(torch, net, fit, fit_ids, val, val_ids, config, work_dir, log) if config.adapt_epochs else {}
     target = out_dir / f"{NLI_NAME}.onnx"
     export_onnx_int8(torch, net, pad_batch(torch, fit_ids, [0, 1]), target, {"logits": {0: "batch"}})
     card = {
