@@ -285,11 +285,16 @@ def test_note_header_lines_become_url_title_and_date(tmp_path):
     from veracity.evidence.readers import read_file
 
     note = tmp_path / "note.md"
-    note.write_text("url: https://www.cbc.ca/news/politics/iraq-1.3439227\ntitle: Canada triples trainers\n"
-                    "date: February 8, 2016\n\nThe government said it would triple the number of trainers.\n")
+    note.write_text(
+        "url: https://www.cbc.ca/news/politics/iraq-1.3439227\ntitle: Canada triples trainers\n"
+        "date: February 8, 2016\n\nThe government said it would triple the number of trainers.\n"
+    )
     (doc,) = read_file(note)
-    assert (doc.url, doc.title, doc.published) == ("https://www.cbc.ca/news/politics/iraq-1.3439227",
-                                                   "Canada triples trainers", "2016-02-08")
+    assert (doc.url, doc.title, doc.published) == (
+        "https://www.cbc.ca/news/politics/iraq-1.3439227",
+        "Canada triples trainers",
+        "2016-02-08",
+    )
     assert doc.text == "The government said it would triple the number of trainers."
     plain = tmp_path / "plain.md"
     plain.write_text("source: my notebook\nThe text.\n")  # not a URL: an ordinary first line

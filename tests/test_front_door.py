@@ -99,7 +99,7 @@ def test_options_are_frozen_typed_and_cover_the_cli():
     from veracity.cli.analyze import analyze_cmd
 
     cli = set(inspect.signature(analyze_cmd).parameters) - {"source", "fmt", "out"}
-    renamed = {"corpus": "corpora"}
+    renamed = {"corpus": "corpora", "all_claims": "claim_budget"}
     assert {renamed.get(p, p) for p in cli} <= set(AnalyzeOptions.__dataclass_fields__)
 
 

@@ -17,8 +17,16 @@ def _stage(name, requires=(), assigns=()):
 
 
 @pytest.mark.parametrize(
-    "path", ["sentences", "sentences[].attribution", "claims[].verdict", "summary.verdict_counts", "source",
-             "document.domain", "claims[].verdict.sentences[].role"],  # fmt: skip
+    "path",
+    [
+        "sentences",
+        "sentences[].attribution",
+        "claims[].verdict",
+        "summary.verdict_counts",
+        "source",
+        "document.domain",
+        "claims[].verdict.sentences[].role",
+    ],  # fmt: skip
 )
 def test_real_report_paths_pass(path):
     check_contract("x", {path}, set())
@@ -85,7 +93,9 @@ def test_stages_write_only_what_they_assign(analyzer):
         after = report.model_dump(exclude={"timings_ms", "warnings"})
         changed = _changed_paths(before, after)
         assert all(any(c == a or c.startswith((a + ".", a + "[]")) for a in s.assigns) for c in changed), (
-            s.name, changed - s.assigns)
+            s.name,
+            changed - s.assigns,
+        )
         report.cache["assigned"] |= s.assigns
 
 

@@ -22,6 +22,8 @@ class AnalyzeOptions:
     factchecks:      fact-check collections to match claims against (`veracity factchecks import`)
     persuasion:      mark propaganda technique spans (experimental)
     claim_threshold: check-worthiness from which a sentence becomes a claim; None = the model's calibrated one
+    claim_budget:    claims listed per 1,000 words (never fewer than this per article), most check-worthy first;
+                     None = every sentence over the threshold
     max_mb:          refuse inputs larger than this many megabytes
     url:             the original address of a local file or text (decides the outlet rating)
     home:            where collections live (default: $VERACITY_HOME or the user data dir)
@@ -32,6 +34,7 @@ class AnalyzeOptions:
     factchecks: tuple[str, ...] = ()
     persuasion: bool = False
     claim_threshold: float | None = None
+    claim_budget: float | None = 10.0
     max_mb: float = DEFAULT_MAX_MB
     url: str | None = None
     home: Path | None = None
@@ -52,6 +55,8 @@ class AnalyzeOptions:
             raise InputError(f"max_mb must be positive, not {self.max_mb!r}")
         if self.claim_threshold is not None and not 0.0 <= self.claim_threshold <= 1.0:
             raise InputError(f"claim_threshold must be between 0 and 1, not {self.claim_threshold!r}")
+        if self.claim_budget is not None and not 1 <= self.claim_budget <= 1000:
+            raise InputError(f"claim_budget must be 1-1000 claims per 1,000 words, not {self.claim_budget!r}")
 
     @property
     def max_bytes(self) -> int:

@@ -62,8 +62,7 @@ def stage_config(options: AnalyzeOptions) -> dict[str, dict[str, Any]]:
     if options.evidence:
         config["evidence"] = {"corpora": list(options.corpora), "factchecks": list(options.factchecks),
                               "home": options.home}  # fmt: skip
-    if options.claim_threshold is not None:
-        config["claims"] = {"threshold": options.claim_threshold}
+    config["claims"] = {"threshold": options.claim_threshold, "budget": options.claim_budget}
     return config
 
 

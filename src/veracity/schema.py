@@ -170,6 +170,7 @@ class Summary(BaseModel):
     n_anonymous: int = 0
     n_hedged: int = 0
     claim_threshold: float | None = None
+    n_over_threshold: int = Field(default=0, description="sentences over the threshold; claims are the best of them")
     top_claims: list[str] = Field(default_factory=list, description="ids of the most check-worthy claims")
     persuasion_density: float | None = Field(default=None, description="share of the text's characters in spans")
     technique_counts: dict[str, int] = Field(default_factory=dict)

@@ -28,9 +28,7 @@ class BinaryScores:
     def of(cls, gold: np.ndarray, predicted: np.ndarray) -> BinaryScores:
         gold, predicted = np.asarray(gold, bool), np.asarray(predicted, bool)
         tn, fp, fn, tp = (int(n) for n in confusion_matrix(gold, predicted, labels=[False, True]).ravel())
-        precision, recall, f1, _ = precision_recall_fscore_support(
-            gold, predicted, average="binary", zero_division=0.0
-        )
+        precision, recall, f1, _ = precision_recall_fscore_support(gold, predicted, average="binary", zero_division=0.0)
         return cls(tp, fp, fn, tn, float(precision), float(recall), float(f1), accuracy_score(gold, predicted))
 
     def as_dict(self) -> dict[str, float]:

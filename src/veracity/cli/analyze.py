@@ -49,6 +49,11 @@ def analyze_cmd(
         float | None,
         typer.Option(min=0.0, max=1.0, help="Check-worthiness from which a sentence is a claim (default: the model's)"),
     ] = None,
+    claim_budget: Annotated[
+        float,
+        typer.Option(min=1.0, max=1000.0, help="Claims listed per 1,000 words (at least this many per article)."),
+    ] = 10.0,
+    all_claims: Annotated[bool, typer.Option(help="List every sentence over the threshold (no budget).")] = False,
     home: Home = None,
 ) -> None:
     """Analyze one article and print its credibility report."""
@@ -57,7 +62,8 @@ def analyze_cmd(
 
     def build() -> str:
         options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
-                                 claim_threshold=claim_threshold, max_mb=max_mb, url=url, home=home)  # fmt: skip
+                                 claim_threshold=claim_threshold, claim_budget=None if all_claims else claim_budget,
+                                 max_mb=max_mb, url=url, home=home)  # fmt: skip
         # A local argument is always a file here (never article text), so a typo is "no such file".
         addressed = source == "-" or "://" in source
         report = analyze(source, options=options) if addressed else analyze(path=source, options=options)

@@ -14,7 +14,6 @@ from veracity.runtime import SMALL_BATCH, length_sorted, model_card, model_path,
 TAGGER_NAME = "persuasion-minilm-tagger"
 
 
-
 class OnnxPersuasionTagger:
     def __init__(
         self, onnx_path: Path, *, rule: SpanRule | None = None, max_tokens: int = MAX_TOKENS, threads: int = 2

@@ -144,6 +144,7 @@ class Counts:
     sentences: int
     claims: int
     claim_threshold: float | None
+    over_threshold: int
     attributed: int
     anonymous: int
     hedged: int
@@ -206,6 +207,7 @@ def build_view(report: Report) -> ReportView:
             summary.n_sentences,
             summary.n_claims,
             summary.claim_threshold,
+            summary.n_over_threshold,
             summary.n_attributed,
             summary.n_anonymous,
             summary.n_hedged,

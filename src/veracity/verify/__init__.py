@@ -62,8 +62,9 @@ class VerdictStage:
         for claim in report.claims:
             sents = candidate_sentences(claim, report)
             signals = [
-                Signal(f"fact-check {k} ({f.publisher or f.collection}, rated {f.rating!r})", f.claim,
-                       POLARITY_PROBS[p])  # fmt: skip
+                Signal(
+                    f"fact-check {k} ({f.publisher or f.collection}, rated {f.rating!r})", f.claim, POLARITY_PROBS[p]
+                )  # fmt: skip
                 for k, f in enumerate(claim.factchecks, 1)
                 if (p := rating_polarity(f.rating)) is not None
             ]
@@ -118,8 +119,13 @@ def _verdict(check, sents, signals) -> Verdict:
         reasons.insert(0, f"no sentence clearly supports or refutes the claim (best support {e:.2f}, best "
                           f"contradiction {c:.2f}; {len(check.sentences)} read)")  # fmt: skip
     subclaims = [
-        Subclaim(text=p.part.text, role=p.part.role, label=p.label, confidence=round(p.confidence, 3),
-                 sentences=[index[k] for k in p.decisive if k in index])  # fmt: skip
+        Subclaim(
+            text=p.part.text,
+            role=p.part.role,
+            label=p.label,
+            confidence=round(p.confidence, 3),
+            sentences=[index[k] for k in p.decisive if k in index],
+        )  # fmt: skip
         for p in check.parts
     ]
     return Verdict(

@@ -23,7 +23,5 @@ def rating_polarity(rating: str | None) -> str | None:
     return None
 
 
-
-
 # A matching fact-check counts like a very clear evidence sentence: (entailment, neutral, contradiction).
 POLARITY_PROBS = {"supported": (0.95, 0.05, 0.0), "refuted": (0.0, 0.05, 0.95), "disputed": (0.6, 0.0, 0.6)}

@@ -78,7 +78,7 @@ def _content(sent: Span) -> tuple[list[Token], bool]:
 
 
 def _coordinated(tokens: list[Token]) -> list[str]:
-    """"S V1 O1 and V2 O2" -> "S V1 O1", "S V2 O2" (the subject is shared when the second verb has none)."""
+    """ "S V1 O1 and V2 O2" -> "S V1 O1", "S V2 O2" (the subject is shared when the second verb has none)."""
     if not tokens:
         return []
     keep = {t.i for t in tokens}
@@ -104,7 +104,7 @@ def _coordinated(tokens: list[Token]) -> list[str]:
 
 
 def _relative(tokens: list[Token]) -> list[str]:
-    """"… 200 troopers in Iraq who are engaged in combat" -> the sentence without the relative clause, and
+    """ "… 200 troopers in Iraq who are engaged in combat" -> the sentence without the relative clause, and
     "200 troopers are engaged in combat" (only for a relative pronoun that is the clause's subject)."""
     keep = {t.i for t in tokens}
     for tok in tokens:
