@@ -55,6 +55,12 @@ def analyze_cmd(
     ] = 10.0,
     all_claims: Annotated[bool, typer.Option(help="List every sentence over the threshold (no budget).")] = False,
     home: Home = None,
+    publisher: Annotated[
+        str | None, typer.Option(help="--format claimreview: the reviewing organisation (ClaimReview author).")
+    ] = None,
+    report_url: Annotated[
+        str | None, typer.Option(help="--format claimreview: where the report is published (each review's url).")
+    ] = None,
 ) -> None:
     """Analyze one article and print its credibility report."""
     from veracity import AnalyzeOptions, analyze
@@ -67,7 +73,8 @@ def analyze_cmd(
         # A local argument is always a file here (never article text), so a typo is "no such file".
         addressed = source == "-" or "://" in source
         report = analyze(source, options=options) if addressed else analyze(path=source, options=options)
-        return render(report, fmt)
+        extra = {k: v for k, v in (("publisher", publisher), ("report_url", report_url)) if v}
+        return render(report, fmt, **extra)
 
     text = run(build)
     if out is None:

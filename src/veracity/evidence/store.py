@@ -15,7 +15,19 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, create_engine, delete, func, select
+from sqlalchemy import (
+    Engine,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from veracity.errors import InputError
@@ -33,6 +45,30 @@ def veracity_home(home: Path | None = None) -> Path:
         home = Path(user_data_dir("veracity", appauthor=False))
     home.mkdir(parents=True, exist_ok=True)
     return home
+
+
+def database_url(home: Path, url: str | None = None) -> str:
+    """`url`, else $VERACITY_DB_URL, else SQLite in `home`. A bare postgresql:// URL gets the psycopg (3) driver,
+    the one installed (SQLAlchemy would otherwise look for psycopg2)."""
+    url = url or os.environ.get("VERACITY_DB_URL") or f"sqlite:///{home / 'veracity.db'}"
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """One engine per database, set up the same way for the evidence collections and the web app's reports."""
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(conn, _record) -> None:  # cascades need foreign keys on; WAL for concurrent readers
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: consistent after a crash, far fewer fsyncs
+            conn.execute("PRAGMA busy_timeout=10000")  # several writers (web workers, a corpus add) wait, not fail
+
+    return engine
 
 
 class Base(DeclarativeBase):
@@ -127,17 +163,7 @@ class Store:
 
     def __init__(self, home: Path | None = None, url: str | None = None) -> None:
         self.home = veracity_home(home)
-        url = url or os.environ.get("VERACITY_DB_URL") or f"sqlite:///{self.home / 'veracity.db'}"
-        self.engine = create_engine(url)
-        if self.engine.dialect.name == "sqlite":
-            from sqlalchemy import event
-
-            @event.listens_for(self.engine, "connect")
-            def _sqlite_pragmas(conn, _record) -> None:  # cascades need foreign keys on; WAL for concurrent readers
-                conn.execute("PRAGMA foreign_keys=ON")
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: consistent after a crash, far fewer fsyncs
-
+        self.engine = make_engine(database_url(self.home, url))
         Base.metadata.create_all(self.engine)
 
     def session(self) -> Session:

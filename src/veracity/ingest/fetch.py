@@ -129,3 +129,9 @@ def _read_body(response: httpx.Response, url: str, policy: FetchPolicy, deadline
     except httpx.HTTPError as exc:
         raise FetchError(f"download failed ({type(exc).__name__})", url=url) from None
     return Fetched(url=url, content=bytes(body), content_type=content_type, charset=response.charset_encoding)
+
+
+def check_url(url: str, policy: FetchPolicy | None = None) -> None:
+    """Raise FetchError now if `url` would be refused (scheme, no host, a private or loopback address), so a front end
+    can answer at once; `fetch_url` checks again, on every hop, when it runs."""
+    _vetted_target(url, policy or FetchPolicy())

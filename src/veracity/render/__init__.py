@@ -1,4 +1,4 @@
-"""Render a Report as JSON, Markdown or a standalone HTML page.
+"""Render a Report as JSON, Markdown, a standalone HTML page or schema.org ClaimReview JSON-LD.
 
 Markdown and HTML are two Jinja2 templates (templates/) over one view model (view.py). Light on purpose: the CLI
 imports `Format` for `--help`; the view model, Jinja2 and pydantic load when used.
@@ -17,16 +17,22 @@ class Format(StrEnum):
     md = "md"
     json = "json"
     html = "html"
+    claimreview = "claimreview"  # schema.org ClaimReview JSON-LD, one per claim with a verdict
 
 
 def to_json(report: Report) -> str:
     return report.model_dump_json(indent=2)
 
 
-def render(report: Report, fmt: Format | str) -> str:
+def render(report: Report, fmt: Format | str, **options: Any) -> str:
+    """`options` go to the ClaimReview export only (publisher=, publisher_url=, report_url=)."""
     fmt = Format(fmt)
     if fmt is Format.json:
         return to_json(report)
+    if fmt is Format.claimreview:
+        from veracity.render.claimreview import to_claimreview
+
+        return to_claimreview(report, **options)
     from veracity.render.view import render_template
 
     return render_template(f"report.{fmt.value}.j2", report)

@@ -1,0 +1,51 @@
+"""`veracity serve`: the web app and REST API on uvicorn (a thin shell over veracity.web)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from veracity.cli.common import Home, app
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Address to bind; anything but loopback needs --token or --no-auth.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(envvar="VERACITY_TOKEN", help="Require 'Authorization: Bearer TOKEN' (or $VERACITY_TOKEN)."),
+    ] = None,
+    no_auth: Annotated[bool, typer.Option(help="Serve a non-loopback address without a token (explicitly).")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="Analyses run at once (models load once).")] = 1,
+    timeout: Annotated[float, typer.Option(min=1.0, help="Seconds an analysis may take before its job fails.")] = 300.0,
+    rate_limit: Annotated[int, typer.Option(min=0, help="Analyses per client per minute (0: no limit).")] = 30,
+    max_mb: Annotated[float, typer.Option(help="Refuse request bodies over this many megabytes (413).")] = 10.0,
+    publisher: Annotated[
+        str | None, typer.Option(help="The organisation named as author of the ClaimReview exports.")
+    ] = None,
+    allow_host: Annotated[
+        list[str] | None, typer.Option(help="Another Host header to accept (a name the server is reached by).")
+    ] = None,
+    home: Home = None,
+) -> None:
+    """Serve the web app (/) and the REST API (/v1, OpenAPI at /docs). Reports and jobs are stored in $VERACITY_HOME
+    (SQLite) or $VERACITY_DB_URL (PostgreSQL)."""
+    import uvicorn
+
+    from veracity.web.app import create_app
+    from veracity.web.security import Settings
+
+    try:
+        settings = Settings(host=host, port=port, token=token, no_auth=no_auth, workers=workers, timeout=timeout,
+                            rate_limit=rate_limit, max_mb=max_mb, home=home, extra_hosts=tuple(allow_host or ()),
+                            **({"publisher": publisher} if publisher else {}))  # fmt: skip
+    except ValueError as exc:
+        typer.echo(f"veracity: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"veracity: serving http://{host}:{port}/ (API docs: /docs)", err=True)
+    # One process: the worker pool and the loaded models live in it (uvicorn's own --workers would copy both).
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False)

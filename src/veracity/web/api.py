@@ -1,0 +1,216 @@
+"""The REST API under /v1: a thin shell that queues analyses, serves stored reports, searches collections."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
+from fastapi.responses import HTMLResponse, PlainTextResponse
+
+from veracity._version import __version__
+from veracity.errors import InputError
+from veracity.schema import Report
+from veracity.web.db import ReportStore
+from veracity.web.models import (
+    AddOut,
+    AnalyzeRequest,
+    CollectionOut,
+    Health,
+    HitOut,
+    JobOut,
+    Options,
+    ReportItem,
+    ReportPage,
+)
+from veracity.web.security import same_origin
+
+router = APIRouter(prefix="/v1")
+
+
+def get_store(request: Request) -> ReportStore:
+    return request.app.state.store
+
+
+def rate_limit(request: Request) -> None:
+    request.app.state.rate_limiter(request)
+
+
+Store = Annotated[ReportStore, Depends(get_store)]
+Limited = [Depends(rate_limit), Depends(same_origin)]
+
+
+def submit(request: Request, *, kind: str, options: Options, text: str | None = None, data: bytes | None = None):
+    """Queue one analysis (shared by the API and the form): a URL is checked now, so a refused address is a 422
+    at once rather than a failed job later."""
+    if kind == "url":
+        from veracity.ingest.fetch import check_url
+
+        check_url(text or "")
+    if kind != "url" and not (text or data or b"").strip():
+        raise InputError("input is empty")
+    store: ReportStore = request.app.state.store
+    job = store.submit(kind=kind, text=text, data=data, options=options.analyze_options())
+    request.app.state.workers.notify()
+    return job
+
+
+@router.post("/analyze", status_code=status.HTTP_202_ACCEPTED, dependencies=Limited, response_model=JobOut)
+def analyze(body: AnalyzeRequest, request: Request, response: Response) -> JobOut:
+    """Queue an analysis of pasted text, HTML or a URL; poll `GET /v1/jobs/{id}` until it is done."""
+    if body.url is not None:
+        job = submit(request, kind="url", text=body.url, options=body)
+    else:
+        job = submit(request, kind="text", text=body.text if body.text is not None else body.html, options=body)
+    response.headers["Location"] = str(request.url_for("get_job", job_id=job.id))
+    return JobOut.of(job)
+
+
+@router.post("/analyze/upload", status_code=status.HTTP_202_ACCEPTED, dependencies=Limited, response_model=JobOut)
+async def analyze_upload(
+    request: Request,
+    response: Response,
+    file: Annotated[UploadFile, File(description="an article file: text or HTML")],
+    persuasion: Annotated[bool, Form()] = False,
+    corpora: Annotated[list[str] | None, Form()] = None,
+    factchecks: Annotated[list[str] | None, Form()] = None,
+    claim_threshold: Annotated[float | None, Form(ge=0, le=1)] = None,
+    original_url: Annotated[str | None, Form(pattern=r"(?i)^https?://")] = None,
+) -> JobOut:
+    """Queue an analysis of an uploaded file (the request is capped at the server's size limit: 413 over it)."""
+    options = Options(persuasion=persuasion, corpora=corpora or [], factchecks=factchecks or [],
+                      claim_threshold=claim_threshold, original_url=original_url or None)  # fmt: skip
+    data = await file.read()
+    job = submit(request, kind="upload", data=data, options=options)
+    response.headers["Location"] = str(request.url_for("get_job", job_id=job.id))
+    return JobOut.of(job)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def get_job(job_id: str, store: Store) -> JobOut:
+    """queued, running, done (then `report_id` is set) or failed (then `error` says why)."""
+    job = store.job(job_id)
+    if job is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job {job_id}")
+    return JobOut.of(job)
+
+
+@router.get("/reports", response_model=ReportPage)
+def list_reports(
+    store: Store,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ReportPage:
+    """Stored reports, newest first, one page at a time."""
+    total, rows = store.list(offset=offset, limit=limit)
+    return ReportPage(total=total, offset=offset, limit=limit,
+                      items=[ReportItem.model_validate(r, from_attributes=True) for r in rows])  # fmt: skip
+
+
+def load_report(store: ReportStore, report_id: str) -> Report:
+    report = store.get(report_id)
+    if report is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no report {report_id}")
+    return report
+
+
+# The suffixed routes come first: `{report_id}` alone would also match "abc.md".
+@router.get("/reports/{report_id}.md", response_class=PlainTextResponse)
+def report_markdown(report_id: str, store: Store) -> PlainTextResponse:
+    from veracity.render import render
+
+    return PlainTextResponse(render(load_report(store, report_id), "md"), media_type="text/markdown; charset=utf-8")
+
+
+@router.get("/reports/{report_id}.html", response_class=HTMLResponse)
+def report_html(report_id: str, store: Store) -> HTMLResponse:
+    """The standalone HTML report (no scripts), as `veracity analyze --format html` writes it."""
+    from veracity.render import render
+
+    return HTMLResponse(render(load_report(store, report_id), "html"))
+
+
+@router.get("/reports/{report_id}.claimreview.json")
+def report_claimreview(report_id: str, request: Request, store: Store) -> list[dict]:
+    """schema.org ClaimReview JSON-LD, one per claim with a verdict; each `url` is the claim on the report page."""
+    from veracity.render.claimreview import claim_reviews
+
+    report = load_report(store, report_id)
+    page = str(request.url_for("report_page", report_id=report_id))
+    return claim_reviews(report, publisher=request.app.state.settings.publisher, report_url=page)
+
+
+@router.get("/reports/{report_id}", response_model=Report)
+def get_report(report_id: str, store: Store) -> Report:
+    return load_report(store, report_id)
+
+
+def evidence_store(request: Request):
+    from veracity.evidence.store import Store as EvidenceStore
+
+    state = request.app.state
+    if getattr(state, "evidence", None) is None:
+        state.evidence = EvidenceStore(state.settings.home, state.settings.db_url)
+    return state.evidence
+
+
+@router.get("/corpora", response_model=list[CollectionOut])
+def list_corpora(request: Request) -> list[CollectionOut]:
+    """Evidence collections: corpora and fact-checks."""
+    store = evidence_store(request)
+    return [CollectionOut.model_validate(store.info(n), from_attributes=True) for n in store.names()]
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@router.post("/corpora/{name}/documents", response_model=AddOut, dependencies=[Depends(same_origin)])
+async def add_to_corpus(name: str, request: Request, files: Annotated[list[UploadFile], File()]) -> AddOut:
+    """Add files (text, Markdown, HTML, JSONL, CSV, WARC) to corpus `name` (created if new). A file uploaded again
+    under the same name replaces the earlier one."""
+    from starlette.concurrency import run_in_threadpool
+
+    from veracity.evidence.collections import add_documents
+
+    store = evidence_store(request)
+    store.collection(name, "corpus", create=True)  # checks the name before anything is written
+    folder = store.home / "uploads" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for upload in files:
+        # Only the base name, with safe characters: an upload can never write outside its folder.
+        filename = _SAFE_NAME.sub("_", Path(upload.filename or "upload.txt").name).lstrip(".") or "upload.txt"
+        path = folder / filename
+        path.write_bytes(await upload.read())
+        paths.append(path)
+    result = await run_in_threadpool(add_documents, store, name, paths)
+    return AddOut.model_validate(result, from_attributes=True)
+
+
+@router.get("/search", response_model=list[HitOut])
+def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="the query, e.g. a claim")],
+    collection: Annotated[list[str] | None, Query(description="collections to search (default: all)")] = None,
+    k: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[HitOut]:
+    """Hybrid search (BM25 + MiniLM) over corpora and fact-checks."""
+    from veracity.evidence.rerank import get_reranker
+    from veracity.evidence.search import Searcher
+
+    store = evidence_store(request)
+    names = collection or store.names()
+    if not names:
+        return []
+    for n in names:
+        store.collection(n)  # an unknown name is a 422, not an empty answer
+    hits = Searcher(store, reranker=get_reranker()).search(q, names, k)
+    return [HitOut.model_validate(h, from_attributes=True) for h in hits]
+
+
+@router.get("/health", response_model=Health)
+def health(request: Request, store: Store) -> Health:
+    state = request.app.state
+    return Health(ready=state.workers.ready.is_set(), queued=store.queued(), workers=state.workers.n,
+                  database=store.engine.dialect.name, version=__version__)  # fmt: skip

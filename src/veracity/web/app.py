@@ -1,0 +1,88 @@
+"""The FastAPI application: `create_app(Settings(...))` wires the store, the worker pool, the API and the pages.
+
+    veracity serve                      # http://127.0.0.1:8000/ (pages), /v1/... (API), /docs (OpenAPI)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from veracity._version import __version__
+from veracity.errors import VeracityError
+from veracity.options import AnalyzeOptions
+from veracity.web.db import ReportStore
+from veracity.web.jobs import AnalyzerFactory, Workers
+from veracity.web.security import BodySizeLimit, RateLimiter, Settings, require_token
+
+# Errors the client can act on are 4xx; a missing model is the server's (503); a failed stage is a bug (500).
+STATUS = {"InputError": 422, "FetchError": 422, "DataFormatError": 422, "ContractError": 422,
+          "ModelUnavailable": 503, "StageError": 500}  # fmt: skip
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    analyzer_factory: AnalyzerFactory | None = None,
+    warm_up: bool = True,
+) -> FastAPI:
+    """The app for `settings`. Tests pass `analyzer_factory` (a fake) and `warm_up=False`."""
+    from veracity.web import api, pages
+
+    settings = settings or Settings()
+    store = ReportStore(settings.home, settings.db_url)
+    base = AnalyzeOptions(home=settings.home, max_mb=settings.max_mb)
+    extra = {"analyzer_factory": analyzer_factory} if analyzer_factory else {}
+    workers = Workers(store, workers=settings.workers, timeout=settings.timeout, base_options=base, **extra)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        workers.start(warm_up=warm_up)
+        try:
+            yield
+        finally:
+            workers.stop()
+
+    app = FastAPIOffline(
+        title="veracity",
+        version=__version__,
+        description="Check news articles: claims, verdicts against your evidence, persuasion techniques. "
+        "`POST /v1/analyze` queues an analysis; poll `GET /v1/jobs/{id}`; read `GET /v1/reports/{id}`.",
+        lifespan=lifespan,
+        dependencies=[Depends(require_token)],
+    )
+    app.state.settings, app.state.store, app.state.workers = settings, store, workers
+    app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.evidence = None
+
+    @app.exception_handler(VeracityError)
+    async def veracity_error(request: Request, exc: VeracityError) -> JSONResponse:
+        status = STATUS.get(type(exc).__name__, 500)
+        return JSONResponse({"detail": str(exc), "code": exc.code}, status_code=status)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        response = await call_next(request)
+        # No inline script or style may run on our pages, whatever slipped through escaping (the API docs, which
+        # use an inline script, keep the default).
+        if not request.url.path.startswith(("/docs", "/redoc")):
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    pages.mount_static(app)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)  # DNS rebinding
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_bytes)
+    return app

@@ -1,0 +1,170 @@
+"""Who may call the server and how much: settings, the bearer-token check, the request-size cap, the rate limit.
+
+No cookies anywhere: the token travels in the `Authorization` header (`Bearer TOKEN`; browsers may send it as the
+password of HTTP Basic), so there is no session for another site to ride on. Requests whose `Origin` is another
+site are refused all the same (a page elsewhere could otherwise post to a server on 127.0.0.1 without a token).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from fastapi import HTTPException, Request, status
+from fastapi.security import HTTPBasic, HTTPBasicCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from veracity.options import DEFAULT_MAX_MB
+from veracity.render.claimreview import DEFAULT_PUBLISHER
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """The server's configuration (the `veracity serve` options), fixed when the app is built."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token: str | None = None
+    no_auth: bool = False
+    workers: int = 1
+    timeout: float = 300.0  # seconds an analysis may take before its job fails
+    max_mb: float = DEFAULT_MAX_MB  # request bodies (and so uploads and pasted text) over this get 413
+    rate_limit: int = 30  # analyses per client per minute; 0 = no limit
+    publisher: str = DEFAULT_PUBLISHER  # the ClaimReview author
+    home: Path | None = None
+    db_url: str | None = None
+    extra_hosts: tuple[str, ...] = field(default_factory=tuple)  # Host header values accepted besides the bind host
+
+    def __post_init__(self) -> None:
+        if not is_loopback(self.host) and not self.token and not self.no_auth:
+            raise ValueError(f"binding {self.host} (not loopback) needs --token TOKEN, or --no-auth explicitly")
+        if self.token is not None and len(self.token) < 16:
+            raise ValueError("the token must be at least 16 characters (try: python -c 'import secrets; "
+                             "print(secrets.token_urlsafe())')")  # fmt: skip
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_mb * 1024 * 1024)
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        if self.host in ("0.0.0.0", "::"):
+            return ["*"]  # every interface: the Host header cannot be known in advance
+        return sorted({self.host, "127.0.0.1", "localhost", "[::1]", *self.extra_hosts})
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+_bearer = HTTPBearer(auto_error=False)
+_basic = HTTPBasic(auto_error=False, realm="veracity")
+
+
+async def require_token(request: Request) -> None:
+    """Dependency of every route when a token is set: `Authorization: Bearer TOKEN` (or Basic with it as password)."""
+    token = request.app.state.settings.token
+    if not token:
+        return
+    given = await _bearer(request)
+    secret = given.credentials if given and given.scheme.lower() == "bearer" else None
+    if secret is None and request.headers.get("authorization", "").lower().startswith("basic "):
+        basic: HTTPBasicCredentials | None = await _basic(request)
+        secret = basic.password if basic else None
+    if secret is None or not secrets.compare_digest(secret.encode(), token.encode()):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "a valid token is required (Authorization: Bearer TOKEN)",
+            headers={"WWW-Authenticate": 'Bearer, Basic realm="veracity"'},
+        )  # fmt: skip
+
+
+def same_origin(request: Request) -> None:
+    """Dependency of the routes that change something: refuse a browser request sent from another site."""
+    origin = request.headers.get("origin")
+    if origin is None:  # not a browser, or a same-origin GET
+        return
+    if urlsplit(origin).netloc != request.headers.get("host"):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "cross-site requests are refused")
+
+
+class RateLimiter:
+    """At most `per_minute` calls per client in any 60 seconds (a sliding window kept in memory, per process)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._calls: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Request) -> None:
+        if self.per_minute <= 0:
+            return
+        client = request.client.host if request.client else "unknown"
+        now = time.monotonic()
+        with self._lock:
+            calls = self._calls[client]
+            while calls and calls[0] <= now - 60:
+                calls.popleft()
+            if len(calls) >= self.per_minute:
+                retry = int(60 - (now - calls[0])) + 1
+                raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, f"over {self.per_minute} analyses a minute",
+                                    headers={"Retry-After": str(retry)})  # fmt: skip
+            calls.append(now)
+
+
+class BodySizeLimit:
+    """ASGI middleware: 413 for a request body over `max_bytes`, by its Content-Length or while it streams in, before
+    any route (or the multipart parser) reads it whole."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            return await self._too_large(send)
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge(413, f"request body over the {self.max_bytes:,}-byte limit")
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._too_large(send)
+
+    async def _too_large(self, send: Send) -> None:
+        body = f'{{"detail":"request body over the {self.max_bytes:,}-byte limit"}}'.encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})  # fmt: skip
+
+
+class _TooLarge(StarletteHTTPException):
+    """An HTTP error, so that FastAPI's body parsing passes it on as a 413 (it turns other exceptions into 400)."""
