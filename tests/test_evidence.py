@@ -32,6 +32,18 @@ MOSUL = (
 WEATHER = "Heavy snow is expected in Ottawa this weekend. Forecasters said 30 cm could fall by Sunday.\n"
 
 
+@pytest.fixture(autouse=True, params=["sqlite", "postgresql"])
+def database(request, monkeypatch):
+    """Every test here runs twice: on SQLite in its home, and on a fresh PostgreSQL database ($VERACITY_DB_URL)."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("VERACITY_DB_URL", raising=False)
+    else:
+        from postgres import fresh_database
+
+        monkeypatch.setenv("VERACITY_DB_URL", fresh_database(request.getfixturevalue("postgres")))
+    return request.param
+
+
 @pytest.fixture
 def docs(tmp_path):
     folder = tmp_path / "docs"
@@ -240,6 +252,15 @@ def test_analyze_attaches_evidence_and_factchecks_and_renders_them(tmp_path, doc
     page = render(report, Format.html)
     assert "javascript:" not in page and "<b>ISIS</b>" not in page
     assert "&lt;b&gt;ISIS&lt;/b&gt;" in page  # the fact-check is shown, escaped, without its link
+    # ClaimReview for the example: every claim with a verdict, with the required fields, read back by the importer
+    from claimreview_rules import problems
+
+    exported = render(report, Format.claimreview, report_url="https://checks.example/r")
+    reviews = json.loads(exported)
+    assert len(reviews) == len(with_evidence)  # the example file has no URL or date: its claims' appearance is unknown
+    assert all(problems(r, known=("author",)) == [] for r in reviews), problems(reviews[0], known=("author",))
+    (tmp_path / "out.json").write_text(exported)
+    assert [d.claim for d in read_factchecks(tmp_path / "out.json")] == [r["claimReviewed"] for r in reviews]
 
 
 def test_warc_archives_are_read_page_by_page(store, tmp_path):

@@ -148,15 +148,24 @@ def test_a_job_over_the_timeout_fails_and_its_late_result_is_dropped(tmp_path):
         assert c.get("/v1/reports").json()["total"] == 0
 
 
-def test_queued_jobs_survive_a_restart_and_running_ones_are_requeued(tmp_path):
+def test_reports_persist_across_a_restart_on_sqlite_and_postgresql(tmp_path, db_url):
+    with TestClient(make_app(tmp_path / "h", db_url=db_url)) as c:
+        rid = wait(c, c.post("/v1/analyze", json={"text": "Kept."}).json()["id"])["report_id"]
+        assert c.get("/v1/health").json()["database"] == db_url.split(":")[0].split("+")[0]
+    with TestClient(make_app(tmp_path / "h", db_url=db_url)) as c:
+        assert c.get(f"/v1/reports/{rid}").json()["claims"][0]["id"] == "c0"
+        assert c.get("/v1/reports").json()["total"] == 1 and "Title" in c.get(f"/reports/{rid}").text
+
+
+def test_queued_jobs_survive_a_restart_and_running_ones_are_requeued(tmp_path, db_url):
     home = tmp_path / "home"
-    first = TestClient(make_app(home))  # no `with`: the app never starts, so its worker pool never runs
+    first = TestClient(make_app(home, db_url=db_url))  # no `with`: the app never starts, so its worker pool never runs
     queued = first.post("/v1/analyze", json={"text": "Queued before the restart."}).json()["id"]
     running = first.post("/v1/analyze", json={"text": "Running when it stopped."}).json()["id"]
     store = first.app.state.store
     assert store.claim_next().id == queued  # taken by a worker that then died with the server
     assert first.get(f"/v1/jobs/{queued}").json()["status"] == "running"
-    with TestClient(make_app(home)) as second:
+    with TestClient(make_app(home, db_url=db_url)) as second:
         assert wait(second, queued)["status"] == "done" and wait(second, running)["status"] == "done"
 
 

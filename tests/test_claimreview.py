@@ -1,0 +1,56 @@
+"""ClaimReview export: the required fields, the rating scale, the round trip through the importer, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from claimreview_rules import problems
+from veracity.cli import app
+from veracity.evidence.factchecks import read_factchecks
+from veracity.render import Format, render
+from veracity.render.claimreview import claim_reviews
+from webfakes import hostile_report
+
+
+def test_one_review_per_claim_with_a_verdict_with_every_required_field():
+    report = hostile_report()
+    reviews = claim_reviews(report, publisher="Newsroom Checks", report_url="https://checks.example/reports/r1")
+    assert len(reviews) == 1  # the second claim has no verdict
+    review = reviews[0]
+    assert problems(review) == []
+    assert review["url"] == "https://checks.example/reports/r1#claim-c0"
+    assert review["author"] == {"@type": "Organization", "name": "Newsroom Checks"}
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": report.claims[0].speaker}
+    assert review["itemReviewed"]["appearance"]["url"] == "https://example.org/story"
+    assert review["reviewRating"] | {} == {"@type": "Rating", "alternateName": "Refuted by the evidence",
+                                           "ratingValue": 1, "worstRating": 1, "bestRating": 5}  # fmt: skip
+
+
+def test_not_enough_evidence_has_words_but_no_number_and_the_article_voice_is_its_author():
+    report = hostile_report()
+    claim = report.claims[0]
+    claim.verdict.label, claim.speaker = "not_enough_evidence", "author"
+    review = claim_reviews(report)[0]
+    assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Not enough evidence"}
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": report.document.author}
+    assert review["url"].startswith("urn:veracity:report:") and problems(review) == []
+
+
+def test_the_export_reimports_through_the_claimreview_importer(tmp_path):
+    report = hostile_report()
+    path = tmp_path / "out.claimreview.json"
+    path.write_text(render(report, Format.claimreview, publisher="Desk", report_url="https://x.example/r"))
+    (doc,) = read_factchecks(path)
+    assert (doc.claim, doc.rating, doc.publisher, doc.url) == (
+        report.claims[0].text, "Refuted by the evidence", "Desk", "https://x.example/r#claim-c0",
+    )  # fmt: skip
+
+
+def test_cli_writes_claimreview(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("The minister said on Tuesday that 200 soldiers would stay in Iraq until 2019.\n")
+    result = CliRunner().invoke(app, ["analyze", str(article), "--format", "claimreview", "--publisher", "Desk"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []  # no evidence given: no verdicts, so nothing to review
