@@ -129,6 +129,9 @@ def test_cross_site_posts_and_foreign_host_headers_are_refused(client):
     assert client.post("/v1/analyze", json={"text": "x y"}, headers=evil).status_code == 403
     assert client.post("/analyze", data={"text": "x y"}, headers=evil).status_code == 403
     assert client.post("/v1/analyze", json={"text": "x y"}, headers={"Origin": "http://testserver"}).status_code == 202
+    assert client.post("/v1/analyze", json={"text": "x y"}, headers={"Origin": "null"}).status_code == 403
+    hidden = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    assert client.post("/v1/analyze", json={"text": "x y"}, headers=hidden).status_code == 202
     assert client.get("/v1/health", headers={"Host": "attacker.example"}).status_code == 400  # DNS rebinding
 
 

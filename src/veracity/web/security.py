@@ -95,6 +95,8 @@ def same_origin(request: Request) -> None:
     origin = request.headers.get("origin")
     if origin is None:  # not a browser, or a same-origin GET
         return
+    if origin == "null" and request.headers.get("sec-fetch-site") == "same-origin":
+        return  # a browser that hides the origin (e.g. under a no-referrer policy) still says where it came from
     if urlsplit(origin).netloc != request.headers.get("host"):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "cross-site requests are refused")
 
