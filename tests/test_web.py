@@ -39,6 +39,7 @@ def test_a_pasted_article_becomes_a_job_then_a_report_in_every_format(client):
     assert response.status_code == 202 and response.headers["location"].endswith(response.json()["id"])
     job = wait(client, response.json()["id"])
     assert job["status"] == "done" and job["error"] is None
+    assert job["created_at"].endswith("Z") and job["finished_at"].endswith("Z")  # UTC, also after SQLite
     rid = job["report_id"]
     report = client.get(f"/v1/reports/{rid}").json()
     assert report["id"] == rid and report["claims"][0]["verdict"]["label"] == "refuted"

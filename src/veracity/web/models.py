@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from veracity.web.db import JobRow, JobStatus
 
@@ -43,6 +43,11 @@ class AnalyzeRequest(Options):
         return self
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite hands timestamps back without their zone; they were written in UTC."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
 class JobOut(BaseModel):
     id: str
     status: JobStatus
@@ -52,6 +57,8 @@ class JobOut(BaseModel):
     report_id: str | None = None
     error: str | None = Field(default=None, description="why it failed, in one line")
     error_code: str | None = Field(default=None, description="veracity's stable error code (V100 input, V200 fetch…)")
+
+    _zones = field_validator("created_at", "started_at", "finished_at")(_utc)
 
     @classmethod
     def of(cls, row: JobRow) -> JobOut:
@@ -65,6 +72,8 @@ class ReportItem(BaseModel):
     url: str | None
     n_claims: int
     verdict_counts: dict[str, int]
+
+    _zones = field_validator("created_at")(_utc)
 
 
 class ReportPage(BaseModel):
