@@ -48,9 +48,13 @@ def test_the_export_reimports_through_the_claimreview_importer(tmp_path):
     )  # fmt: skip
 
 
-def test_cli_writes_claimreview(tmp_path):
+def test_cli_writes_claimreview_with_the_publisher_and_report_url(tmp_path, monkeypatch):
+    monkeypatch.setattr("veracity.pipeline.analyze", lambda *args, **kwargs: hostile_report())  # no models needed
     article = tmp_path / "a.txt"
-    article.write_text("The minister said on Tuesday that 200 soldiers would stay in Iraq until 2019.\n")
-    result = CliRunner().invoke(app, ["analyze", str(article), "--format", "claimreview", "--publisher", "Desk"])
+    article.write_text("The minister said 200 soldiers would stay.\n")
+    args = ["analyze", str(article), "--format", "claimreview", "--publisher", "Desk", "--report-url", "https://d.example/r"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == []  # no evidence given: no verdicts, so nothing to review
+    (review,) = json.loads(result.stdout)
+    assert review["author"]["name"] == "Desk" and review["url"] == "https://d.example/r#claim-c0"
+    assert problems(review) == []
