@@ -321,3 +321,25 @@ def test_cross_claim_neutrals_stay_within_a_source_and_never_pair_a_claim_with_i
         owner = next(q for q in pairs if q.evidence == p.evidence)
         assert owner.key != key and p.key == key and owner.evidence.split()[0] == kind  # same source, other claim
     assert got == cross_claim_neutrals(pairs, per_source=5, seed=1)
+
+
+def test_a_claims_verdict_does_not_depend_on_the_other_claims_checked_with_it():
+    from veracity.verify.aggregate import get_aggregator
+    from veracity.verify.nli import get_nli_model
+
+    a = (
+        "Canada sent 200 more soldiers to Iraq in 2016.",
+        [
+            "In 2016 Canada tripled its special forces trainers in northern Iraq to about 210.",
+            "The Liberals did not promise to end all military involvement in Iraq.",
+            "Ottawa is cold in winter.",
+        ],
+        [],
+    )
+    b = ("The mission cost 100 million dollars.",
+         [f"Report {k}: the government has spent {k} million dollars on aircraft, trainers and fuel, officials said."
+          for k in range(40)], [])  # fmt: skip
+    alone = check_claims([a], get_nli_model(), get_aggregator(), mismatches=lambda c, e: [])[0]
+    mixed = check_claims([b, a], get_nli_model(), get_aggregator(), mismatches=lambda c, e: [])[1]
+    assert np.array_equal(np.stack([r.probs for r in alone.sentences]), np.stack([r.probs for r in mixed.sentences]))
+    assert alone.probabilities == mixed.probabilities
