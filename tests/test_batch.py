@@ -6,7 +6,11 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import duckdb
 import pyarrow.parquet as pq
@@ -19,6 +23,7 @@ from veracity.batch.inputs import TableColumns, collect_items
 from veracity.batch.parts import Dataset, part_name
 from veracity.batch.run import make_chunks
 from veracity.cli import app
+from veracity.ingest.fetch import FetchPolicy
 
 BATCH = DATA / "batch"
 URLS = DATA / "batch-urls.txt"
@@ -174,3 +179,44 @@ def test_dask_local_writes_the_same_rows_as_two_local_workers(tmp_path):
     assert (pool.articles, pool.errors) == (dask.articles, dask.errors) == (4, 1)
     assert len(pool.workers) == 2  # two worker processes, not the driver
     assert _comparable(tmp_path / "pool") == _comparable(tmp_path / "dask")
+
+
+class _Flaky(BaseHTTPRequestHandler):
+    """/story: an article; /flaky: 503 on the first request, then the article; /gone: 404."""
+
+    seen: ClassVar[Counter] = Counter()
+    ARTICLE = b"<html><body><h1>Dam</h1><p>Engineers said the dam will be repaired by June at a cost of $9 million.</p>"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.seen[self.path] += 1
+        status = {"/story": 200, "/flaky": 503 if self.seen["/flaky"] == 1 else 200}.get(self.path, 404)
+        body = self.ARTICLE + b"</body></html>" if status == 200 else b"no"
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_url_lists_are_fetched_safely_with_retries_on_5xx(tmp_path):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        urls = tmp_path / "urls.txt"
+        urls.write_text(f"{base}/story\n{base}/flaky\n{base}/gone\n")
+        loopback = FetchPolicy(address_allowed=lambda ip: ip.is_loopback, timeout_s=5)
+        config = BatchConfig(url_lists=[urls], out=str(tmp_path / "o"), fetch_policy=loopback, fetch_backoff_s=0.01)
+        summary = run_batch(config)
+        refused = run_batch(config.model_copy(update={"fetch_policy": None, "out": str(tmp_path / "o2")}))
+    finally:
+        httpd.shutdown()
+    assert (summary.articles, summary.errors) == (2, 1)
+    assert _Flaky.seen["/flaky"] == 2 and _Flaky.seen["/gone"] == 1  # 5xx retried, 404 final
+    assert "HTTP 404" in rows(tmp_path / "o", "errors")[0]["message"]
+    assert all(dict(r["timings_ms"])["fetch"] > 0 for r in rows(tmp_path / "o", "articles"))  # a map column
+    # Without the test's policy the fetcher refuses the loopback server, before connecting.
+    assert (refused.articles, refused.errors) == (0, 3) and sum(_Flaky.seen.values()) == 3
