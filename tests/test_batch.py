@@ -27,6 +27,7 @@ from veracity.ingest.fetch import FetchPolicy
 
 BATCH = DATA / "batch"
 URLS = DATA / "batch-urls.txt"
+FEED = DATA / "batch-feed.xml"
 TABLE_FLAGS = ["--text-column", "content", "--id-column", "id", "--url-column", "url", "--title-column", "title"]
 runner = CliRunner()
 
@@ -193,9 +194,13 @@ class _Flaky(BaseHTTPRequestHandler):
     def do_GET(self):
         self.seen[self.path] += 1
         status = {"/story": 200, "/flaky": 503 if self.seen["/flaky"] == 1 else 200}.get(self.path, 404)
-        body = self.ARTICLE + b"</body></html>" if status == 200 else b"no"
+        body, kind = (self.ARTICLE + b"</body></html>" if status == 200 else b"no"), "text/html; charset=utf-8"
+        if self.path == "/feed.xml":
+            status, kind = 200, "application/rss+xml"
+            story = f"127.0.0.1:{self.server.server_port}/story".encode()
+            body = FEED.read_bytes().replace(b"127.0.0.1:9/harbour", story)
         self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -219,4 +224,25 @@ def test_url_lists_are_fetched_safely_with_retries_on_5xx(tmp_path):
     assert "HTTP 404" in rows(tmp_path / "o", "errors")[0]["message"]
     assert all(dict(r["timings_ms"])["fetch"] > 0 for r in rows(tmp_path / "o", "articles"))  # a map column
     # Without the test's policy the fetcher refuses the loopback server, before connecting.
-    assert (refused.articles, refused.errors) == (0, 3) and sum(_Flaky.seen.values()) == 4
+    assert (refused.articles, refused.errors) == (0, 3)
+    assert sum(_Flaky.seen[p] for p in ("/story", "/flaky", "/gone")) == 4  # nothing more reached the server
+
+
+def test_feed_entries_are_fetched_as_urls_with_their_title_and_date(tmp_path):
+    items = collect_items([], columns=TableColumns(), feeds=[str(FEED)])
+    assert [(i.kind, i.title, i.published) for i in items] == [
+        ("url", "Harbour expansion approved", "2026-03-03T10:00:00Z"),
+        ("url", "School budget", "2026-03-04T08:30:00Z"),
+        ("error", None, None),  # an entry without a link
+    ]
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        feed_url = f"http://127.0.0.1:{httpd.server_address[1]}/feed.xml"
+        loopback = FetchPolicy(address_allowed=lambda ip: ip.is_loopback, timeout_s=5)
+        summary = run_batch(BatchConfig(feeds=[feed_url], out=str(tmp_path / "o"), fetch_policy=loopback))
+    finally:
+        httpd.shutdown()
+    assert (summary.articles, summary.errors) == (1, 2)  # the served story; port 9 refused; the entry without link
+    [article] = rows(tmp_path / "o", "articles")
+    assert article["published"] == "2026-03-03T10:00:00Z" and article["input_id"].endswith("/story")

@@ -14,10 +14,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from veracity.errors import InputError
+
+if TYPE_CHECKING:
+    from veracity.ingest.fetch import FetchPolicy
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -39,6 +42,7 @@ class Item:
     payload: str | bytes
     url: str | None = None
     title: str | None = None
+    published: str | None = None  # from a feed entry
 
     @property
     def key(self) -> tuple[str, str]:
@@ -218,22 +222,67 @@ def url_items(path: Path) -> Iterator[Item]:
         yield Item(url, str(path), content_hash(url), "url", url, url=_http_url(url))
 
 
+# -- RSS / Atom feeds --------------------------------------------------------------------------------------------
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml")
+
+
+def feed_items(source: str, fetch_policy: FetchPolicy | None = None) -> Iterator[Item]:
+    """One URL item per feed entry (its link, title and date). `source` is a feed file or an http(s) URL, fetched
+    with the safe fetcher (a refused or failed feed is a usage error: there is nothing to list)."""
+    import time
+
+    import feedparser
+
+    if source.lower().startswith(("http://", "https://")):
+        from dataclasses import replace
+
+        from veracity.ingest.fetch import FetchPolicy, fetch_url
+
+        policy = replace(fetch_policy or FetchPolicy(), accepted_types=(*FEED_TYPES, "text/html", "text/plain"))
+        data = fetch_url(source, policy).content
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read the feed {source}: {exc.strerror}") from None
+    parsed = feedparser.parse(data)
+    if not parsed.entries and (parsed.bozo or not parsed.version):
+        raise InputError(f"{source}: not an RSS or Atom feed")
+    seen: set[str] = set()
+    for entry in parsed.entries:
+        link = _http_url(entry.get("link"))
+        if link is None:
+            yield _error(f"{source}#{entry.get('id') or entry.get('title')}", source, "feed entry without a link")
+            continue
+        if link in seen:
+            continue
+        seen.add(link)
+        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = time.strftime("%Y-%m-%dT%H:%M:%SZ", when) if when else None
+        yield Item(link, source, content_hash(link), "url", link, url=link, title=entry.get("title"),
+                   published=published)  # fmt: skip
+
+
 def collect_items(
-    inputs: Iterable[Path], *, columns: TableColumns, url_lists: Iterable[Path] = (), limit: int | None = None
+    inputs: Iterable[Path],
+    *,
+    columns: TableColumns,
+    url_lists: Iterable[Path] = (),
+    feeds: Iterable[str] = (),
+    limit: int | None = None,
+    fetch_policy: FetchPolicy | None = None,
 ) -> list[Item]:
     """All items, in input order, at most `limit`. Missing inputs are a usage error (nothing is written)."""
-    inputs = list(inputs)
+    inputs, url_lists = list(inputs), list(url_lists)
     for path in [*inputs, *url_lists]:
         if not path.exists():
             raise InputError(f"no such file or folder: {path}")
+    sources: list[Iterable[Item]] = [file_items(path, columns) for path in iter_paths(inputs)]
+    sources += [url_items(path) for path in url_lists]
+    sources += [feed_items(feed, fetch_policy) for feed in feeds]
     items: list[Item] = []
-    for path in iter_paths(inputs):
-        for item in file_items(path, columns):
-            items.append(item)
-            if limit is not None and len(items) >= limit:
-                return items
-    for path in url_lists:
-        for item in url_items(path):
+    for source in sources:  # generators: a source is only read once the ones before it are
+        for item in source:
             items.append(item)
             if limit is not None and len(items) >= limit:
                 return items

@@ -37,6 +37,7 @@ class BatchConfig(BaseModel):
     inputs: list[Path] = Field(default_factory=list, description="files and folders (recursive), tables, WARCs")
     out: str = Field(description="output folder (a local path or any fsspec URL)")
     url_lists: list[Path] = Field(default_factory=list, description="text files of URLs, one a line")
+    feeds: list[str] = Field(default_factory=list, description="RSS/Atom feeds (files or URLs): their entries' links")
     text_column: str | None = None
     id_column: str | None = None
     url_column: str | None = None
@@ -183,10 +184,11 @@ def run_batch(config: BatchConfig, *, on_progress: Callable[[ChunkResult, int], 
     _require_extras()
     from veracity.batch.parts import Dataset
 
-    if not config.inputs and not config.url_lists:
-        raise InputError("give at least one input (a file, folder, table, WARC) or --urls FILE")
+    if not config.inputs and not config.url_lists and not config.feeds:
+        raise InputError("give at least one input (a file, folder, table, WARC), --urls FILE or --feed URL|FILE")
     started = time.perf_counter()
-    items = collect_items(config.inputs, columns=config.columns, url_lists=config.url_lists, limit=config.limit)
+    items = collect_items(config.inputs, columns=config.columns, url_lists=config.url_lists, feeds=config.feeds,
+                          limit=config.limit, fetch_policy=config.fetch_policy)  # fmt: skip
     dataset = Dataset(config.out)
     dataset.prepare()
     pending = pending_items(items, dataset.done_keys())

@@ -80,8 +80,9 @@ def article_rows(item: Item, report: Report, *, stages: list[str], json_file: st
     rows = empty_rows()
     rows["articles"].append({
         "input_id": item.input_id, "content_hash": item.content_hash, "source": item.source, "url": doc.url,
-        "domain": doc.domain, "title": doc.title or item.title, "author": doc.author, "published": doc.published,
-        "site_name": doc.site_name, "language": doc.language, "input_format": doc.input_format,
+        "domain": doc.domain, "title": doc.title or item.title, "author": doc.author,
+        "published": doc.published or item.published, "site_name": doc.site_name, "language": doc.language,
+        "input_format": doc.input_format,
         "words": len(doc.text.split()), "n_sentences": summary.n_sentences, "n_claims": summary.n_claims,
         "n_over_threshold": summary.n_over_threshold, "n_attributed": summary.n_attributed,
         "n_anonymous": summary.n_anonymous, "n_hedged": summary.n_hedged, "claim_threshold": summary.claim_threshold,

@@ -19,6 +19,9 @@ def batch_cmd(
     ] = None,
     out: Annotated[str, typer.Option("--out", "-o", help="Output folder (local path or fsspec URL).")] = "",
     urls: Annotated[list[Path] | None, typer.Option(help="A text file of URLs, one a line (repeatable).")] = None,
+    feed: Annotated[
+        list[str] | None, typer.Option(help="An RSS/Atom feed (URL or file): each entry's link (repeatable).")
+    ] = None,
     text_column: Annotated[str | None, typer.Option(help="Tables: the column holding the article.")] = None,
     id_column: Annotated[str | None, typer.Option(help="Tables: a column of stable row ids.")] = None,
     url_column: Annotated[str | None, typer.Option(help="Tables: the article's original address.")] = None,
@@ -49,8 +52,9 @@ def batch_cmd(
 
         options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
                                  max_mb=max_mb, home=home)  # fmt: skip
-        config = BatchConfig(inputs=inputs or [], out=out, url_lists=urls or [], text_column=text_column,
-                             id_column=id_column, url_column=url_column, title_column=title_column, options=options,
+        config = BatchConfig(inputs=inputs or [], out=out, url_lists=urls or [], feeds=feed or [],
+                             text_column=text_column, id_column=id_column, url_column=url_column,
+                             title_column=title_column, options=options,
                              workers=workers, dask=dask, limit=limit, chunk_size=chunk_size,
                              write_json=json_reports)  # fmt: skip
         return run_with_progress(config, quiet=quiet)
