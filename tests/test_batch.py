@@ -246,3 +246,16 @@ def test_feed_entries_are_fetched_as_urls_with_their_title_and_date(tmp_path):
     assert (summary.articles, summary.errors) == (1, 2)  # the served story; port 9 refused; the entry without link
     [article] = rows(tmp_path / "o", "articles")
     assert article["published"] == "2026-03-03T10:00:00Z" and article["input_id"].endswith("/story")
+
+
+def test_worker_threads_cap_the_onnx_sessions():
+    from veracity.batch.run import threads_per_worker
+    from veracity.runtime import limit_onnx_threads, model_path, onnx_session
+
+    assert threads_per_worker(1) >= threads_per_worker(2) >= 1
+    limit_onnx_threads(1)
+    try:
+        session = onnx_session(model_path("minilm-l6-int8.onnx"), threads=2)
+    finally:
+        limit_onnx_threads(None)
+    assert session.get_session_options().intra_op_num_threads == 1
