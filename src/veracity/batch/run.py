@@ -190,8 +190,11 @@ def run_batch(config: BatchConfig, *, on_progress: Callable[[ChunkResult, int], 
     items = collect_items(config.inputs, columns=config.columns, url_lists=config.url_lists, feeds=config.feeds,
                           limit=config.limit, fetch_policy=config.fetch_policy)  # fmt: skip
     dataset = Dataset(config.out)
-    dataset.prepare()
-    pending = pending_items(items, dataset.done_keys())
+    try:
+        dataset.prepare()
+        pending = pending_items(items, dataset.done_keys())
+    except OSError as exc:
+        raise InputError(f"cannot use the output folder {config.out}: {exc}") from None
     summary = BatchSummary(inputs=len(items), skipped=len(items) - len(pending), out=config.out)
     if on_start:
         on_start(len(items), summary.skipped)
@@ -219,7 +222,10 @@ def run_batch(config: BatchConfig, *, on_progress: Callable[[ChunkResult, int], 
             for future in done:
                 n, host = in_flight.pop(future)
                 busy_hosts.discard(host)  # type: ignore[arg-type]
-                result: ChunkResult = future.result()
+                try:
+                    result: ChunkResult = future.result()
+                except OSError as exc:  # the output went away or filled up: stop, the parts written so far stay
+                    raise InputError(f"cannot write to {config.out}: {exc}") from None
                 summary.articles += result.articles
                 summary.errors += result.errors
                 summary.words += result.words

@@ -33,7 +33,7 @@ def batch_cmd(
     dask: Annotated[
         str | None, typer.Option(help="'local' for a LocalCluster, or a scheduler address (tcp://HOST:8786).")
     ] = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="Analyse at most this many inputs.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N inputs (in the order given).")] = None,
     chunk_size: Annotated[int, typer.Option(min=1, help="Inputs per part file (and per task).")] = 16,
     json_reports: Annotated[bool, typer.Option("--json", help="Also write each JSON report under OUT/json.")] = False,
     max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many megabytes.")] = DEFAULT_MAX_MB,
