@@ -43,7 +43,8 @@ class BatchConfig(BaseModel):
     url_column: str | None = None
     title_column: str | None = None
     options: AnalyzeOptions = Field(default_factory=AnalyzeOptions)
-    workers: int = Field(default=1, ge=1, description="worker processes (also the LocalCluster's size)")
+    workers: int | None = Field(default=None, ge=1, description="worker processes (default: 1; for a LocalCluster, "
+                                                                "one per core)")  # fmt: skip
     dask: str | None = Field(default=None, description="'local' or the address of a Dask scheduler")
     limit: int | None = Field(default=None, ge=1)
     chunk_size: int = Field(default=DEFAULT_CHUNK_SIZE, ge=1)
@@ -130,17 +131,18 @@ class _InProcess:
 @contextmanager
 def _executor(config: BatchConfig) -> Iterator[tuple[Any, Callable, int, int | None]]:
     """(submit-able executor, wait function, slots, ONNX threads per worker) for the configured mode."""
-    if config.dask is None and config.workers == 1:
+    workers = config.workers or (available_cores() if config.dask == "local" else 1)
+    if config.dask is None and workers == 1:
         yield _InProcess(), wait_futures, 1, threads_per_worker(1)
         return
     if config.dask is None:
         import multiprocessing
 
-        threads = threads_per_worker(config.workers)
+        threads = threads_per_worker(workers)
         # spawn: a fresh interpreter per worker (no forked copies of the driver's threads or open files)
-        with ProcessPoolExecutor(config.workers, mp_context=multiprocessing.get_context("spawn"),
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=init_worker, initargs=(threads,)) as pool:  # fmt: skip
-            yield pool, wait_futures, config.workers, threads
+            yield pool, wait_futures, workers, threads
         return
     try:
         from distributed import Client, LocalCluster
@@ -148,10 +150,10 @@ def _executor(config: BatchConfig) -> Iterator[tuple[Any, Callable, int, int | N
     except ImportError:
         raise ModelUnavailable(f"--dask needs dask.distributed: {INSTALL_HINT}") from None
     if config.dask == "local":
-        threads = threads_per_worker(config.workers)
-        with LocalCluster(n_workers=config.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        threads = threads_per_worker(workers)
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                           silence_logs=40) as cluster, Client(cluster) as client:  # fmt: skip
-            yield _DaskExecutor(client), wait_dask, config.workers, threads
+            yield _DaskExecutor(client), wait_dask, workers, threads
         return
     with Client(config.dask) as client:
         # A remote worker runs one task per thread: start workers with --nthreads 1 (one process per core).

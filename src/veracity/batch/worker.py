@@ -97,7 +97,7 @@ def fetch(url: str, policy: FetchPolicy | None, backoff_s: float = FETCH_BACKOFF
         retry=tenacity.retry_if_exception(_transient),
         reraise=True,
     )
-    return retrying(fetch_url, url, policy or FetchPolicy())
+    return retrying(fetch_url, url, policy or FetchPolicy())  # policy None: public addresses only
 
 
 def analyze_item(analyzer: Analyzer, item: Item, job: Job) -> Report:
@@ -108,17 +108,14 @@ def analyze_item(analyzer: Analyzer, item: Item, job: Job) -> Report:
     if item.kind == "bytes":
         return analyzer(item.payload, url=item.url)
     if item.kind == "url":
+        from dataclasses import replace
+
         from veracity.ingest import document_from_bytes
+        from veracity.ingest.fetch import FetchPolicy
 
         t0 = time.perf_counter()
-        policy = job.fetch_policy
         max_bytes = job.options.max_bytes
-        if policy is None or policy.max_bytes != max_bytes:
-            from dataclasses import replace
-
-            from veracity.ingest.fetch import FetchPolicy
-
-            policy = replace(policy or FetchPolicy(), max_bytes=max_bytes)
+        policy = replace(job.fetch_policy or FetchPolicy(), max_bytes=max_bytes)
         fetched = fetch(str(item.payload), policy, job.fetch_backoff_s)
         t1 = time.perf_counter()
         document = document_from_bytes(fetched.content, url=fetched.url, charset=fetched.charset,

@@ -29,7 +29,9 @@ def batch_cmd(
     corpus: Annotated[list[str] | None, typer.Option(help="Search this corpus for evidence (repeatable).")] = None,
     factchecks: Annotated[list[str] | None, typer.Option(help="Match claims against these fact-checks.")] = None,
     persuasion: Annotated[bool, typer.Option(help="Mark propaganda technique spans (experimental).")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes (and the size of --dask local).")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default 1; with --dask local, one per core).")
+    ] = None,
     dask: Annotated[
         str | None, typer.Option(help="'local' for a LocalCluster, or a scheduler address (tcp://HOST:8786).")
     ] = None,
