@@ -13,11 +13,11 @@ from veracity.options import DEFAULT_MAX_MB
 
 @app.command("batch")
 def batch_cmd(
+    out: Annotated[str, typer.Option("--out", "-o", help="Output folder (local path or fsspec URL).")],
     inputs: Annotated[
         list[Path] | None,
         typer.Argument(help="Article files, folders (recursive), CSV/TSV/JSONL/Parquet tables, WARC files."),
     ] = None,
-    out: Annotated[str, typer.Option("--out", "-o", help="Output folder (local path or fsspec URL).")] = "",
     urls: Annotated[list[Path] | None, typer.Option(help="A text file of URLs, one a line (repeatable).")] = None,
     feed: Annotated[
         list[str] | None, typer.Option(help="An RSS/Atom feed (URL or file): each entry's link (repeatable).")
@@ -44,9 +44,6 @@ def batch_cmd(
 ) -> None:
     """Analyze many articles into a Parquet dataset (articles, claims, evidence, spans, errors); re-running the same
     command resumes. Exit 0 with a summary line; 1 only when every input failed."""
-    if not out:
-        raise typer.BadParameter("give the output folder", param_hint="--out")
-
     def go():
         from veracity.batch import BatchConfig
         from veracity.batch.progress import run_with_progress
