@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from veracity.verify.aggregate import RELATED, VERDICTS, Aggregator, UnitScores, claim_features
+from veracity.verify.parsing import parse_many
 from veracity.verify.subclaims import Part, split_claim
 
 TOP_FOR_PARTS = 8  # sentences each part and the attribution are read against
@@ -65,8 +66,10 @@ def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregat
                  mismatches=None) -> list[ClaimCheck]:  # fmt: skip
     """One ClaimCheck per (claim, evidence sentences, signals). `nli` has `predict(pairs) -> [n, 3]`;
     `mismatches(claim, sentence) -> list` of consistency conflicts (default: verify.consistency)."""
+    spacy_checks = mismatches is None
     if mismatches is None:
         from veracity.verify.consistency import find_mismatches as mismatches
+    parse_many(" ".join(claim.split()) for claim, _, _ in items)
     units = [split_claim(claim) or [Part(claim, "core")] for claim, _, _ in items]
     core_pairs = [(u[0].text, s) for u, (_, sents, _) in zip(units, items, strict=True) for s in sents]
     core_probs = nli.predict(core_pairs) if core_pairs else np.zeros((0, 3), dtype=np.float32)
@@ -88,6 +91,11 @@ def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregat
     unit_probs = [[p] + [np.tile(NEUTRAL, (len(p), 1)) for _ in u[1:]] for p, u in zip(per_claim, units, strict=True)]
     for (c, j, k), pr in zip(where, extra, strict=True):
         unit_probs[c][j][k] = pr
+    if spacy_checks:  # parse in one batch what the checks will compare: each core and its most related sentences
+        parse_many(
+            text for u, (_, sents, _), p in zip(units, items, unit_probs, strict=True)
+            for text in [u[0].text] + [sents[k] for k in _by_relatedness(p[0][: len(sents)])[:TOP_FOR_CHECKS]]
+        )  # fmt: skip
     return [
         _decide(claim, sents, signals, u, probs, aggregator, mismatches)
         for (claim, sents, signals), u, probs in zip(items, units, unit_probs, strict=True)
