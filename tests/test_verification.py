@@ -304,3 +304,20 @@ def test_verdict_stage_reads_each_sentence_once_and_never_the_article_itself(mon
     read = {s.evidence_i for s in v1.sentences + v2.sentences}
     assert read <= {0, 1}  # nothing from the passage that is the article
     assert v3.label == "not_enough_evidence" and v3.reasons == ["no evidence was retrieved for this claim"]
+
+
+def test_cross_claim_neutrals_stay_within_a_source_and_never_pair_a_claim_with_its_own_evidence():
+    from veracity.verify.datasets import NliPair
+    from veracity.verify.train_nli import cross_claim_neutrals
+
+    pairs = [NliPair(f"claim {k}", f"evidence {k}", "entailment", "fm2", f"k{k // 2}") for k in range(20)]
+    pairs += [NliPair(f"health {k}", f"abstract {k}", "neutral", "healthver", f"h{k}") for k in range(6)]
+    pairs += [NliPair("only one", "alone", "entailment", "climate-fever", "c0")]
+    got = cross_claim_neutrals(pairs, per_source=5, seed=1)
+    assert len(got) == 10 and all(p.label == "neutral" and p.source == "cross-claim" for p in got)
+    own = {p.claim: (p.key, p.evidence.split()[0]) for p in pairs}
+    for p in got:
+        key, kind = own[p.claim]
+        owner = next(q for q in pairs if q.evidence == p.evidence)
+        assert owner.key != key and p.key == key and owner.evidence.split()[0] == kind  # same source, other claim
+    assert got == cross_claim_neutrals(pairs, per_source=5, seed=1)
