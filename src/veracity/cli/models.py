@@ -201,7 +201,7 @@ def train_verdict_cmd(
 
     cache = Path(".cache/verdict")
     aggregator = run(lambda: fit_aggregator(data_dir, news or [], out_dir, log=typer.echo, cache=cache))
-    typer.echo(f"cv_macro_f1={aggregator.card['cv_macro_f1']:.4f}")
+    typer.echo(f"cv_macro_f1={aggregator.card['cv_macro_f1_mean_over_sources']:.4f}")
 
 
 def _print_scores(s) -> None:
