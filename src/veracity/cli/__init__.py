@@ -1,7 +1,7 @@
 """Command line: a thin shell over `veracity.analyze` and the train/eval/evidence functions. Heavy imports stay
 lazy so `veracity --help` is instant."""
 
-from veracity.cli import analyze, evidence, models, serve  # noqa: F401  (registers the commands)
+from veracity.cli import analyze, batch, evidence, models, serve  # noqa: F401  (registers the commands)
 from veracity.cli.common import app
 
 __all__ = ["app"]
