@@ -363,7 +363,8 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
         "machine": "2 CPU cores, torch 2.13.0 CPU",
         "command": "veracity train nli --data-dir ../shared/data/verification --news "
         "../shared/data/stance/fnc1/train_bodies.csv --news ../shared/data/articles/horne2017 --news "
-        "../shared/data/articles/fakenewscorpus_sample.csv",
+        f"../shared/data/articles/fakenewscorpus_sample.csv --epochs {config.epochs} --in-domain-repeat "
+        f"{config.in_domain_repeat} --cross-claim-neutrals {config.cross_claim_neutrals}",
         "config": asdict(config),
         "size_bytes": target.stat().st_size,
         "data_licence": "SNLI CC BY-SA 4.0; FEVER, Fool Me Twice CC BY-SA 3.0; COVID-Fact, HealthVer, "
