@@ -36,8 +36,10 @@ MODELS = Path("models")
 SHARED_DATA = Path("../shared/data")
 
 T = TypeVar("T")
-# Exit codes: 2 bad input (also Typer's usage errors), 3 a model is missing, 1 a stage failed.
-_EXIT_CODES = {"InputError": 2, "FetchError": 2, "DataFormatError": 2, "ModelUnavailable": 3, "StageError": 1}
+# Exit codes: 2 bad input (also Typer's usage errors), 3 a model is missing, 4 the network failed (DNS, refused,
+# timed out: trying again may help), 5 the analysis ran out of its --timeout, 1 a stage failed.
+_EXIT_CODES = {"InputError": 2, "FetchError": 2, "DataFormatError": 2, "StoreError": 2, "ModelUnavailable": 3,
+               "NetworkError": 4, "AnalysisTimeout": 5, "StageError": 1}  # fmt: skip
 
 
 def run(fn: Callable[[], T]) -> T:

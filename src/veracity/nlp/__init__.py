@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -42,18 +43,25 @@ def parse(report: Report) -> Doc:
     """The parsed Doc of the report's text; parsed once and kept out of the serialised report."""
     doc = report.cache.get("spacy_doc")
     if doc is None:
-        doc = parse_text(report.document.text[: analysed_end(report.document.text)])
+        deadline = report.cache.get("deadline")
+        check = (lambda: deadline.check("stage 'nlp'")) if deadline is not None else None
+        doc = parse_text(report.document.text[: analysed_end(report.document.text)], check=check)
         report.cache["spacy_doc"] = doc
     return doc
 
 
-def parse_text(text: str) -> Doc:
+def parse_text(text: str, *, check: Callable[[], None] | None = None) -> Doc:
     """One Doc over `text`, parsed in pieces (spaCy refuses texts over `max_length`) of a tokenizer-safe copy of
-    the same length, so every offset indexes `text`. Its token texts may show a space where a long run was cut."""
+    the same length, so every offset indexes `text`. Its token texts may show a space where a long run was cut.
+    `check` runs before each piece (the analysis deadline)."""
     from spacy.tokens import Doc
 
     nlp = get_spacy()
-    docs = list(nlp.pipe(chunks(tokenizer_safe(text))))
+    docs = []
+    for piece in chunks(tokenizer_safe(text)):
+        if check is not None:
+            check()
+        docs.append(nlp(piece))
     return docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
 
 

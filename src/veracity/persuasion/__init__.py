@@ -16,10 +16,9 @@ class PersuasionStage:
     assigns = frozenset({"spans"})
 
     def __call__(self, report: Report) -> Report:
+        from veracity.nlp.bounds import analysed_end
         from veracity.persuasion.predict import get_tagger
         from veracity.persuasion.technique import get_technique_classifier
-
-        from veracity.nlp.bounds import analysed_end
 
         text = report.document.text[: analysed_end(report.document.text)]  # the part the other stages analyse
         found = get_technique_classifier().label_text(text, get_tagger().tag(text))
