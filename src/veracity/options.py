@@ -54,8 +54,8 @@ class AnalyzeOptions:
                 object.__setattr__(self, name, tuple(value))
         if self.home is not None:
             object.__setattr__(self, "home", Path(self.home))
-        if self.url is not None and not self.url.lower().startswith(("http://", "https://")):
-            raise InputError(f"--url must be an http(s) address, not {self.url!r}")
+        if self.url is not None and not _is_http_url(self.url):
+            raise InputError(f"--url must be an http(s) address with a host, not {self.url!r}")
         if not (self.max_mb > 0 and math.isfinite(self.max_mb)):
             raise InputError(f"max_mb must be a positive number, not {self.max_mb!r}")
         if self.timeout is not None and not (self.timeout > 0 and math.isfinite(self.timeout)):
@@ -78,3 +78,14 @@ class AnalyzeOptions:
         if unknown:
             raise TypeError(f"unknown option(s) {sorted(unknown)}; known: {[f.name for f in fields(self)]}")
         return replace(self, **changes)
+
+
+def _is_http_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a malformed port
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # 'http://[::1' (unbalanced bracket), a port over 65535, ...
+        return False
