@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -54,3 +55,7 @@ def run(fn: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         typer.echo("veracity: interrupted", err=True)
         raise typer.Exit(130) from None
+    except (UnicodeError, csv.Error, RecursionError) as exc:
+        # A data file a reader did not check (the readers name file and line; this is the net under them).
+        typer.echo(f"veracity: error: malformed data file ({type(exc).__name__}: {exc})", err=True)
+        raise typer.Exit(2) from None
