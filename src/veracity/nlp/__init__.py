@@ -7,7 +7,14 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from veracity.errors import ModelUnavailable
-from veracity.nlp.bounds import MAX_SENTENCES, analysed_end, bound_sentences, chunks, tokenizer_safe
+from veracity.nlp.bounds import (
+    MAX_ANALYSED_TOKENS,
+    MAX_SENTENCES,
+    analysed_end,
+    bound_sentences,
+    chunks,
+    tokenizer_safe,
+)
 from veracity.nlp.dates import resolve_date
 from veracity.nlp.numbers import NUMERIC_LABELS, currency_code, is_number_token, parse_number
 from veracity.registry import stage
@@ -51,17 +58,25 @@ def parse(report: Report) -> Doc:
 
 
 def parse_text(text: str, *, check: Callable[[], None] | None = None) -> Doc:
-    """One Doc over `text`, parsed in pieces (spaCy refuses texts over `max_length`) of a tokenizer-safe copy of
-    the same length, so every offset indexes `text`. Its token texts may show a space where a long run was cut.
-    `check` runs before each piece (the analysis deadline)."""
+    """One Doc over `text` (or its first MAX_ANALYSED_TOKENS tokens), parsed in pieces (spaCy refuses texts over
+    `max_length`) of a tokenizer-safe copy of the same length, so every offset indexes `text`; token texts may
+    show spaces where a run was cut. `check` runs before each piece (the analysis deadline)."""
     from spacy.tokens import Doc
 
     nlp = get_spacy()
-    docs = []
+    docs, tokens = [], 0
     for piece in chunks(tokenizer_safe(text)):
         if check is not None:
             check()
-        docs.append(nlp(piece))
+        doc = nlp.make_doc(piece)
+        if tokens + len(doc) > MAX_ANALYSED_TOKENS:
+            doc = doc[: max(MAX_ANALYSED_TOKENS - tokens, 1)].as_doc()
+        for _name, component in nlp.pipeline:
+            doc = component(doc)
+        docs.append(doc)
+        tokens += len(doc)
+        if tokens >= MAX_ANALYSED_TOKENS:
+            break
     return docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
 
 

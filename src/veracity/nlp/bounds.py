@@ -24,6 +24,10 @@ MAX_TOKEN_CHARS = 40
 # parsing and claim scoring on 2 cores for prose, ~25 s for text of one-character tokens on 2 cores busy with
 # training. The rest is kept in `document.text` and a warning says so.
 MAX_ANALYSED_CHARS = 100_000
+# Tokens analysed per article: the tagger, parser and NER cost ~0.1-0.3 ms per token on 2 cores, and text of
+# one-character tokens ('<<<<', '& & &', names) has 3-5x more tokens per character than prose (100k characters
+# of '<' took 31 s). 25,000 tokens is ~100k characters of prose.
+MAX_ANALYSED_TOKENS = 25_000
 # Sentences analysed per article: 150k characters of one-word sentences would otherwise be 50k claim-model calls.
 MAX_SENTENCES = 2_000
 # A "sentence" without sentence-final punctuation is cut after this many tokens, before the parser runs:
@@ -33,6 +37,9 @@ MAX_SENTENCE_TOKENS = 120
 PARSE_CHUNK_CHARS = 50_000
 
 _LONG_RUN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1},}}")
+# Runs of punctuation or symbols keep their first characters for the parser; the rest read as spaces (one token).
+_KEEP_PUNCT = 3
+_PUNCT_RUN = re.compile(rf"[^\w\s]{{{_KEEP_PUNCT + 1},}}")
 _SENTENCE_END = frozenset({".", "!", "?", "…", "。"})
 
 
@@ -48,14 +55,20 @@ def analysed_end(text: str) -> int:
 
 
 def tokenizer_safe(text: str) -> str:
-    """`text` with the same length, long whitespace-free runs broken by a space every MAX_TOKEN_CHARS characters."""
+    """`text` with the same length for the parser: runs of punctuation or symbols ('!!!!', '"<"<', emoji) keep
+    their first characters and read as spaces after them, and the remaining long whitespace-free runs are broken
+    by a space every MAX_TOKEN_CHARS characters."""
+
+    def blank(match: re.Match[str]) -> str:
+        run = match.group()
+        return run[:_KEEP_PUNCT] + " " * (len(run) - _KEEP_PUNCT)
 
     def cut(match: re.Match[str]) -> str:
         chars = list(match.group())
         chars[MAX_TOKEN_CHARS::MAX_TOKEN_CHARS] = " " * len(chars[MAX_TOKEN_CHARS::MAX_TOKEN_CHARS])
         return "".join(chars)
 
-    return _LONG_RUN.sub(cut, text)
+    return _LONG_RUN.sub(cut, _PUNCT_RUN.sub(blank, text))
 
 
 def chunks(text: str, size: int = PARSE_CHUNK_CHARS) -> Iterator[str]:
