@@ -80,6 +80,21 @@ def parse_text(text: str, *, check: Callable[[], None] | None = None) -> Doc:
     return docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
 
 
+def sentence_ents(sent: Span) -> list[Span]:
+    """`sent.ents` without its cost: spaCy's `Span.ents` walks the whole Doc on every call (quadratic over a long
+    article), so the Doc's entities are listed once and each sentence takes its slice by binary search."""
+    from bisect import bisect_left
+
+    doc = sent.doc
+    cached = doc.user_data.get("veracity_ents")
+    if cached is None:
+        ents = list(doc.ents)
+        cached = doc.user_data["veracity_ents"] = ([e.start for e in ents], ents)
+    starts, ents = cached
+    lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
+    return [e for e in ents[lo:hi] if e.end <= sent.end]
+
+
 def _quantity(tokens: list[Token], doc: Doc, original: str) -> Quantity | None:
     """A number phrase and the noun it counts: '200 troopers', 'six military aircraft', '$5 million'."""
     number = doc[tokens[0].i : tokens[-1].i + 1]
@@ -126,14 +141,14 @@ def annotate_sentence(i: int, sent: Span, original: str | None = None) -> Senten
     start = sent.start_char + whole.index(text) if text else sent.start_char
     entities = [
         Entity(text=original[e.start_char : e.end_char], start=e.start_char, end=e.end_char, label=e.label_)
-        for e in sent.ents
+        for e in sentence_ents(sent)
         if e.label_ not in NUMERIC_LABELS | _DATE_LABELS | {"ORDINAL"}
     ]
     dates = [
         DateMention(
             text=(t := original[e.start_char : e.end_char]), start=e.start_char, end=e.end_char, iso=resolve_date(t)
         )
-        for e in sent.ents
+        for e in sentence_ents(sent)
         if e.label_ == "DATE"
     ]
     return Sentence(
