@@ -175,3 +175,21 @@ def test_nul_bytes_rtl_and_zero_width_text_are_handled(front):
     text = ("\u200f\u200bThe minister \u202esaid\u202c the army grew by 70 instructors. " * 200).strip()
     report, _ = _timed(front, text)
     assert report.sentences
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.15, 0.3, 0.6])
+def test_ctrl_c_at_any_moment_prints_one_line_not_a_traceback(delay):
+    import signal
+
+    command = [sys.executable, "-c", "from veracity.cli import app; app()", "analyze", str(ROOT / "examples" /
+               "globalresearch-canada-iraq-mosul.txt")]  # fmt: skip
+    proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as from an interactive shell
+    )  # fmt: skip
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err, err
+    assert proc.returncode in (0, 1, 130), (proc.returncode, err)
