@@ -24,12 +24,13 @@ MAX_TOKEN_CHARS = 40
 # parsing and claim scoring on 2 cores for prose, ~25 s for text of one-character tokens on 2 cores busy with
 # training. The rest is kept in `document.text` and a warning says so.
 MAX_ANALYSED_CHARS = 100_000
-# Tokens analysed per article: the tagger, parser and NER cost ~0.1-0.3 ms per token on 2 cores, and text of
-# one-character tokens ('<<<<', '& & &', names) has 3-5x more tokens per character than prose (100k characters
-# of '<' took 31 s). 25,000 tokens is ~100k characters of prose.
-MAX_ANALYSED_TOKENS = 25_000
-# Sentences analysed per article: 150k characters of one-word sentences would otherwise be 50k claim-model calls.
-MAX_SENTENCES = 2_000
+# Tokens analysed per article: the tagger, parser and NER cost ~0.1-0.3 ms per token on 2 cores, the claims
+# model ~0.5 ms per token when the cores are busy, and text of one-character tokens ('<<<<', '& & &', names) has
+# 3-5x more tokens per character than prose (100k characters of '<' took 31 s to parse; 25,000 tokens of one
+# 1 MB line took 30 s with claims). 15,000 tokens is ~60k characters (~10,000 words) of prose.
+MAX_ANALYSED_TOKENS = 15_000
+# Sentences analysed per article: 100k characters of one-word sentences would otherwise be 30k claim-model calls.
+MAX_SENTENCES = 1_000
 # A "sentence" without sentence-final punctuation is cut after this many tokens, before the parser runs:
 # attribution walks each sentence per reporting verb, so one 5,000-verb sentence was quadratic (94 s).
 MAX_SENTENCE_TOKENS = 120
