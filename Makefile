@@ -33,9 +33,9 @@ test: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 
-# Re-resolve the pinned dependencies (runtime + dev) into the hashed lock.
+# Re-resolve the pinned dependencies (runtime + dev + batch) into the hashed lock.
 lock: | $(BIN)/uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra batch --generate-hashes --python-version 3.11 \
 		--python-platform x86_64-manylinux_2_28 -o requirements.lock
 
 # Training extras (see the `train` extra in pyproject.toml). pip, not uv: only pip finds the local CPU build of

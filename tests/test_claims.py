@@ -85,3 +85,61 @@ def test_shipped_scorer_is_the_finetuned_onnx_model():
     # Scores barely depend on what else is in the batch: padding is masked, but int8 activations are quantised per
     # batch, which moves a score by up to ~2e-3 on some CPUs (1.5e-3 seen on an AVX2-only host).
     assert abs(scorer.predict_proba(texts[:1])[0] - p[0]) < 5e-3
+
+
+class _FixedScorer:
+    """Check-worthiness by sentence text, so the budget logic is tested without the model."""
+
+    threshold = 0.3
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        self.scores = scores
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return np.array([self.scores[t] for t in texts])
+
+
+def _budget_report(monkeypatch, scores: dict[str, float], words: int = 300):
+    from veracity.schema import Document, Report, Sentence
+
+    monkeypatch.setattr("veracity.claims.model.get_scorer", lambda: _FixedScorer(scores))
+    padding = " filler" * max(0, words - sum(len(t.split()) for t in scores))
+    text = " ".join(scores) + padding
+    return Report(document=Document(text=text), sentences=[Sentence(i=i, text=t, start=0, end=len(t))
+                                                            for i, t in enumerate(scores)])  # fmt: skip
+
+
+def test_claims_are_a_ranked_budget_with_near_duplicates_once(monkeypatch):
+    from veracity.claims import ClaimsStage
+
+    scores = {f"Claim number {k} says the army sent {k} soldiers.": 0.4 + k / 100 for k in range(14)}
+    scores["Claim number 13 says the army sent 13 soldiers!"] = 0.95  # the same sentence again
+    scores["Thanks for reading."] = 0.1
+    report = ClaimsStage()(_budget_report(monkeypatch, scores))
+    got = [c.checkworthiness for c in report.claims]
+    assert len(got) == 10 and got == sorted(got, reverse=True)  # 300 words: the minimum budget, best first
+    assert got[0] == 0.95 and 0.53 not in got  # the duplicate (0.53) is merged into its higher-scored twin
+    assert report.summary.n_over_threshold == 15 and report.summary.claim_threshold == 0.3
+    assert len(ClaimsStage(budget=None)(_budget_report(monkeypatch, scores)).claims) == 14
+    long = ClaimsStage()(_budget_report(monkeypatch, scores, words=1500))
+    assert len(long.claims) == 14  # 15 per 1,500 words: every distinct claim fits
+
+
+def test_near_duplicates_need_the_same_numbers():
+    from veracity.claims import distinct
+    from veracity.schema import Sentence
+
+    said = "The government sent 200 more troops to northern Iraq in 2016 to train Kurdish forces"
+    texts = [said + ".", said.replace("200", "300") + ".", f"“{said},” he said."]
+    kept = distinct([Sentence(i=i, text=t, start=0, end=len(t)) for i, t in enumerate(texts)])
+    assert [s.i for s in kept] == [0, 1]
+
+
+def test_claims_above_the_keep_line_are_listed_whatever_the_budget(monkeypatch):
+    from veracity.claims import KEEP_ABOVE, ClaimsStage
+
+    scores = {f"Statement {k} about the budget of {k} million dollars.": KEEP_ABOVE + k / 1000 for k in range(12)}
+    assert len(ClaimsStage()(_budget_report(monkeypatch, scores)).claims) == 12
+    assert len(ClaimsStage(budget=2)(_budget_report(monkeypatch, scores)).claims) == 12
+    lower = {t: s - 0.1 for t, s in scores.items()}
+    assert len(ClaimsStage(budget=2)(_budget_report(monkeypatch, lower)).claims) == 2

@@ -100,6 +100,7 @@ def test_version_and_schema():
 def test_every_command_has_help():
     for args in (
         ["analyze"],
+        ["batch"],
         ["schema"],
         ["eval", "checkworthiness"],
         ["eval", "attribution"],

@@ -304,3 +304,42 @@ def test_verdict_stage_reads_each_sentence_once_and_never_the_article_itself(mon
     read = {s.evidence_i for s in v1.sentences + v2.sentences}
     assert read <= {0, 1}  # nothing from the passage that is the article
     assert v3.label == "not_enough_evidence" and v3.reasons == ["no evidence was retrieved for this claim"]
+
+
+def test_cross_claim_neutrals_stay_within_a_source_and_never_pair_a_claim_with_its_own_evidence():
+    from veracity.verify.datasets import NliPair
+    from veracity.verify.train_nli import cross_claim_neutrals
+
+    pairs = [NliPair(f"claim {k}", f"evidence {k}", "entailment", "fm2", f"k{k // 2}") for k in range(20)]
+    pairs += [NliPair(f"health {k}", f"abstract {k}", "neutral", "healthver", f"h{k}") for k in range(6)]
+    pairs += [NliPair("only one", "alone", "entailment", "climate-fever", "c0")]
+    got = cross_claim_neutrals(pairs, per_source=5, seed=1)
+    assert len(got) == 10 and all(p.label == "neutral" and p.source == "cross-claim" for p in got)
+    own = {p.claim: (p.key, p.evidence.split()[0]) for p in pairs}
+    for p in got:
+        key, kind = own[p.claim]
+        owner = next(q for q in pairs if q.evidence == p.evidence)
+        assert owner.key != key and p.key == key and owner.evidence.split()[0] == kind  # same source, other claim
+    assert got == cross_claim_neutrals(pairs, per_source=5, seed=1)
+
+
+def test_a_claims_verdict_does_not_depend_on_the_other_claims_checked_with_it():
+    from veracity.verify.aggregate import get_aggregator
+    from veracity.verify.nli import get_nli_model
+
+    a = (
+        "Canada sent 200 more soldiers to Iraq in 2016.",
+        [
+            "In 2016 Canada tripled its special forces trainers in northern Iraq to about 210.",
+            "The Liberals did not promise to end all military involvement in Iraq.",
+            "Ottawa is cold in winter.",
+        ],
+        [],
+    )
+    b = ("The mission cost 100 million dollars.",
+         [f"Report {k}: the government has spent {k} million dollars on aircraft, trainers and fuel, officials said."
+          for k in range(40)], [])  # fmt: skip
+    alone = check_claims([a], get_nli_model(), get_aggregator(), mismatches=lambda c, e: [])[0]
+    mixed = check_claims([b, a], get_nli_model(), get_aggregator(), mismatches=lambda c, e: [])[1]
+    assert np.array_equal(np.stack([r.probs for r in alone.sentences]), np.stack([r.probs for r in mixed.sentences]))
+    assert alone.probabilities == mixed.probabilities

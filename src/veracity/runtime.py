@@ -46,13 +46,24 @@ def model_card(name: str) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+# A process-wide ceiling on ONNX threads per session. Batch workers lower it (`limit_onnx_threads`) so N worker
+# processes share the cores instead of each spinning up 2 threads; None = whatever the caller asks for.
+_onnx_thread_limit: int | None = None
+
+
+def limit_onnx_threads(threads: int | None) -> None:
+    """Cap the intra-op threads of every ONNX session created from now on in this process (None lifts the cap)."""
+    global _onnx_thread_limit
+    _onnx_thread_limit = None if threads is None else max(1, int(threads))
+
+
 def onnx_session(path: Path | str, threads: int = 2):
     import onnxruntime as ort
 
     if not Path(path).is_file():
         raise ModelUnavailable(f"ONNX model not found: {path}")
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
+    options.intra_op_num_threads = threads if _onnx_thread_limit is None else min(threads, _onnx_thread_limit)
     options.inter_op_num_threads = 1
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 

@@ -26,12 +26,18 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", text.lower()))
 
 
+def _same(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Near-identical wording with the same numbers ("sent 200 troops" and "sent 300 troops" are two claims)."""
+    numbers = {w for w in a | b if any(ch.isdigit() for ch in w)}
+    return bool(a) and numbers <= (a & b) and len(a & b) / len(a | b) >= DUPLICATE
+
+
 def distinct(sentences: list[Sentence]) -> list[Sentence]:
-    """Drop sentences that repeat an earlier one (word-set Jaccard ≥ DUPLICATE); give them in priority order."""
+    """Drop sentences that repeat an earlier one; give them in priority order."""
     kept: list[tuple[Sentence, frozenset[str]]] = []
     for s in sentences:
         w = _words(s.text)
-        if not any(w and len(w & k) / len(w | k) >= DUPLICATE for _, k in kept):
+        if not any(_same(w, k) for _, k in kept):
             kept.append((s, w))
     return [s for s, _ in kept]
 

@@ -16,7 +16,7 @@ _quiet = signal.getsignal(signal.SIGINT) is signal.default_int_handler
 if _quiet:
     signal.signal(signal.SIGINT, _interrupted_while_starting)
 try:
-    from veracity.cli import analyze, evidence, models  # noqa: F401  (registers the commands)
+    from veracity.cli import analyze, batch, evidence, models  # noqa: F401  (registers the commands)
     from veracity.cli.common import app
 finally:
     if _quiet:  # from here on click and `run` handle KeyboardInterrupt

@@ -73,6 +73,7 @@ class FetchPolicy:
     max_bytes: int = 10 * 1024 * 1024
     timeout_s: float = 15.0
     address_allowed: Callable[[IPAddress], bool] = is_public_address
+    accepted_types: tuple[str, ...] = ACCEPTED_TYPES  # batch adds the RSS/Atom types to fetch a feed
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def _read_body(response: httpx.Response, url: str, policy: FetchPolicy, deadline
     if response.status_code >= 400:
         raise FetchError(f"server answered HTTP {response.status_code}", url=url, status=response.status_code)
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in ACCEPTED_TYPES:
+    if content_type not in policy.accepted_types:
         raise FetchError(f"unsupported content type {content_type or 'none'!r} (want HTML or plain text)", url=url)
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > policy.max_bytes:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from veracity.verify.aggregate import RELATED, VERDICTS, Aggregator, UnitScores, claim_features
+from veracity.verify.parsing import parse_many
 from veracity.verify.subclaims import Part, split_claim
 
 TOP_FOR_PARTS = 8  # sentences each part and the attribution are read against
@@ -65,33 +66,36 @@ def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregat
                  mismatches=None) -> list[ClaimCheck]:  # fmt: skip
     """One ClaimCheck per (claim, evidence sentences, signals). `nli` has `predict(pairs) -> [n, 3]`;
     `mismatches(claim, sentence) -> list` of consistency conflicts (default: verify.consistency)."""
+    spacy_checks = mismatches is None
     if mismatches is None:
         from veracity.verify.consistency import find_mismatches as mismatches
+    parse_many(" ".join(claim.split()) for claim, _, _ in items)
     units = [split_claim(claim) or [Part(claim, "core")] for claim, _, _ in items]
-    core_pairs = [(u[0].text, s) for u, (_, sents, _) in zip(units, items, strict=True) for s in sents]
-    core_probs = nli.predict(core_pairs) if core_pairs else np.zeros((0, 3), dtype=np.float32)
-    per_claim, at = [], 0
-    for _, sents, signals in items:
-        probs = core_probs[at : at + len(sents)]
-        at += len(sents)
+    # Each claim's pairs go through the verifier on their own: int8 activations are scaled per batch, so pairs
+    # batched with other claims' sentences would make a claim's verdict depend on the rest of the article.
+    unit_probs = []
+    for u, (_, sents, signals) in zip(units, items, strict=True):
+        core = _predict(nli, [(u[0].text, s) for s in sents])
         fixed = np.array([s.probs for s in signals], dtype=np.float32).reshape(-1, 3)
-        per_claim.append(np.vstack([probs, fixed]))
-    # parts and attribution read the sentences most related to the core
-    extra_pairs, where = [], []
-    for c, (u, (_, sents, _)) in enumerate(zip(units, items, strict=True)):
-        related = _by_relatedness(per_claim[c][: len(sents)])[:TOP_FOR_PARTS]
-        for j, part in enumerate(u[1:], 1):
-            for k in related:
-                extra_pairs.append((part.text, sents[k]))
-                where.append((c, j, k))
-    extra = nli.predict(extra_pairs) if extra_pairs else np.zeros((0, 3), dtype=np.float32)
-    unit_probs = [[p] + [np.tile(NEUTRAL, (len(p), 1)) for _ in u[1:]] for p, u in zip(per_claim, units, strict=True)]
-    for (c, j, k), pr in zip(where, extra, strict=True):
-        unit_probs[c][j][k] = pr
+        probs = [np.vstack([core, fixed])] + [np.tile(NEUTRAL, (len(core) + len(fixed), 1)) for _ in u[1:]]
+        related = _by_relatedness(core)[:TOP_FOR_PARTS]  # parts and attribution read the most related sentences
+        extra = _predict(nli, [(part.text, sents[k]) for part in u[1:] for k in related])
+        for n, (j, k) in enumerate((j, k) for j in range(1, len(u)) for k in related):
+            probs[j][k] = extra[n]
+        unit_probs.append(probs)
+    if spacy_checks:  # parse in one batch what the checks will compare: each core and its most related sentences
+        parse_many(
+            text for u, (_, sents, _), p in zip(units, items, unit_probs, strict=True)
+            for text in [u[0].text] + [sents[k] for k in _by_relatedness(p[0][: len(sents)])[:TOP_FOR_CHECKS]]
+        )  # fmt: skip
     return [
         _decide(claim, sents, signals, u, probs, aggregator, mismatches)
         for (claim, sents, signals), u, probs in zip(items, units, unit_probs, strict=True)
     ]
+
+
+def _predict(nli, pairs: list[tuple[str, str]]) -> np.ndarray:
+    return nli.predict(pairs) if pairs else np.zeros((0, 3), dtype=np.float32)
 
 
 def _by_relatedness(probs: np.ndarray) -> list[int]:

@@ -9,12 +9,11 @@ named entities are here.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from veracity.nlp import get_spacy
 from veracity.verify.dates_check import date_mismatches
 from veracity.verify.mismatch import Mismatch, MismatchKind
+from veracity.verify.parsing import parse
 from veracity.verify.predicates import predicate_mismatches
 from veracity.verify.quantities import number_mismatches
 from veracity.verify.scope import scope_mismatches
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
 
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["Mismatch", "MismatchKind", "find_mismatches"]
+__all__ = ["Mismatch", "MismatchKind", "find_mismatches", "parse"]
 
 
 def find_mismatches(claim: str, evidence: str) -> list[Mismatch]:
@@ -35,12 +34,6 @@ def find_mismatches(claim: str, evidence: str) -> list[Mismatch]:
     checks = (number_mismatches, date_mismatches, entity_mismatches, predicate_mismatches, scope_mismatches)
     found = [m for check in checks for m in check(c, e)]
     return list(dict.fromkeys(found))  # the same pair can be reached twice (e.g. two identical sentences)
-
-
-@lru_cache(maxsize=4096)
-def parse(text: str) -> Doc:
-    """spaCy parse, cached: a claim is compared with many sentences and a sentence with many claims (sub-claims)."""
-    return get_spacy()(text)
 
 
 # --- named entities ------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from veracity.nlp import get_spacy
+from veracity.verify.parsing import parse
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -44,7 +44,7 @@ def split_claim(text: str) -> list[Part]:
     text = " ".join(text.split())
     if not text:
         return []
-    doc = get_spacy()(text[:2000])
+    doc = parse(text)
     sent = next(iter(doc.sents))
     core_tokens, attributed = _content(sent)
     core = _join(core_tokens)

@@ -136,9 +136,18 @@ def _temperature(lr, Xs, y, sources, folds) -> tuple[float, tuple[float, float]]
     return temp, (ece(1.0), ece(temp))
 
 
+def _per_source_f1(y: np.ndarray, pred: np.ndarray, sources: np.ndarray) -> dict[str, float]:
+    from sklearn.metrics import f1_score
+
+    out = {}
+    for source in dict.fromkeys(sources):
+        m = sources == source
+        out[str(source)] = round(float(f1_score(y[m], pred[m], labels=sorted(set(y[m])), average="macro")), 4)
+    return out
+
+
 def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print, cache: Path | None = None) -> Aggregator:
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     started = time.perf_counter()
@@ -151,31 +160,29 @@ def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print, c
     y = np.array([VERDICTS.index(c.label) for _, c in items])
     mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-6
     Xs = (X - mean) / scale
-    best = None
+    sources = np.array([s for s, _ in items])
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    best = None
+    # Chosen by the mean over sources of each source's macro-F1, so every kind of material counts the same (the
+    # 500 easy generated claims would otherwise outweigh the 170 Climate-FEVER ones).
     for c_reg in (0.03, 0.1, 0.3, 1.0, 3.0):
         for weight in (None, "balanced"):
             lr = LogisticRegression(C=c_reg, class_weight=weight, max_iter=3000)
-            pred = cross_val_predict(lr, Xs, y, cv=folds)
-            macro = f1_score(y, pred, average="macro", labels=range(len(VERDICTS)))
-            log(f"C={c_reg} class_weight={weight}: cross-validated macro-F1 {macro:.4f}")
+            per_source = _per_source_f1(y, cross_val_predict(lr, Xs, y, cv=folds), sources)
+            macro = float(np.mean(list(per_source.values())))
+            log(
+                f"C={c_reg} class_weight={weight}: cross-validated macro-F1, mean over sources {macro:.4f} {per_source}"
+            )
             if best is None or macro > best[0]:
-                best = (macro, c_reg, weight)
-    macro, c_reg, weight = best
+                best = (macro, c_reg, weight, per_source)
+    macro, c_reg, weight, per_source = best
     lr = LogisticRegression(C=c_reg, class_weight=weight, max_iter=3000)
-    pred = cross_val_predict(lr, Xs, y, cv=folds)
-    sources = np.array([s for s, _ in items])
-    per_source = {}
-    for source in dict.fromkeys(sources):
-        m = sources == source
-        present = sorted(set(y[m]))
-        per_source[source] = round(float(f1_score(y[m], pred[m], labels=present, average="macro")), 4)
     log(f"cross-validated macro-F1 per source (over the labels each has): {per_source}")
     temperature, ece = _temperature(lr, Xs, y, sources, folds)
     log(f"temperature {temperature} (cross-validated ECE on real claims {ece[0]:.3f} -> {ece[1]:.3f})")
     lr.fit(Xs, y)
     card = {
-        "name": AGGREGATOR_NAME, "C": c_reg, "class_weight": weight, "cv_macro_f1": round(macro, 4),
+        "name": AGGREGATOR_NAME, "C": c_reg, "class_weight": weight, "cv_macro_f1_mean_over_sources": round(macro, 4),
         "cv_macro_f1_per_source": per_source, "verifier": "nli-minilm",
         "cv_ece_real_claims_before_after_temperature": [round(e, 4) for e in ece],
         "claims": counts, "fit_seconds": round(time.perf_counter() - started, 1), "fitted_on": date.today().isoformat(),

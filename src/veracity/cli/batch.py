@@ -1,0 +1,64 @@
+"""`veracity batch`: a thin shell over `veracity.batch.run_batch` (parse flags, run, print the summary)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from veracity.cli.common import Home, app, run
+from veracity.options import DEFAULT_MAX_MB
+
+
+@app.command("batch")
+def batch_cmd(
+    out: Annotated[str, typer.Option("--out", "-o", help="Output folder (local path or fsspec URL).")],
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Article files, folders (recursive), CSV/TSV/JSONL/Parquet tables, WARC files."),
+    ] = None,
+    urls: Annotated[list[Path] | None, typer.Option(help="A text file of URLs, one a line (repeatable).")] = None,
+    feed: Annotated[
+        list[str] | None, typer.Option(help="An RSS/Atom feed (URL or file): each entry's link (repeatable).")
+    ] = None,
+    text_column: Annotated[str | None, typer.Option(help="Tables: the column holding the article.")] = None,
+    id_column: Annotated[str | None, typer.Option(help="Tables: a column of stable row ids.")] = None,
+    url_column: Annotated[str | None, typer.Option(help="Tables: the article's original address.")] = None,
+    title_column: Annotated[str | None, typer.Option(help="Tables: the article's title.")] = None,
+    corpus: Annotated[list[str] | None, typer.Option(help="Search this corpus for evidence (repeatable).")] = None,
+    factchecks: Annotated[list[str] | None, typer.Option(help="Match claims against these fact-checks.")] = None,
+    persuasion: Annotated[bool, typer.Option(help="Mark propaganda technique spans (experimental).")] = False,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default 1; with --dask local, one per core).")
+    ] = None,
+    dask: Annotated[
+        str | None, typer.Option(help="'local' for a LocalCluster, or a scheduler address (tcp://HOST:8786).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N inputs (in the order given).")] = None,
+    chunk_size: Annotated[int, typer.Option(min=1, help="Inputs per part file (and per task).")] = 16,
+    json_reports: Annotated[bool, typer.Option("--json", help="Also write each JSON report under OUT/json.")] = False,
+    max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many megabytes.")] = DEFAULT_MAX_MB,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar: only the summary line.")] = False,
+    home: Home = None,
+) -> None:
+    """Analyze many articles into a Parquet dataset (articles, claims, evidence, spans, errors); re-running the same
+    command resumes. Exit 0 with a summary line; 1 only when every input failed."""
+    def go():
+        from veracity.batch import BatchConfig
+        from veracity.batch.progress import run_with_progress
+        from veracity.options import AnalyzeOptions
+
+        options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
+                                 max_mb=max_mb, home=home)  # fmt: skip
+        config = BatchConfig(inputs=inputs or [], out=out, url_lists=urls or [], feeds=feed or [],
+                             text_column=text_column, id_column=id_column, url_column=url_column,
+                             title_column=title_column, options=options,
+                             workers=workers, dask=dask, limit=limit, chunk_size=chunk_size,
+                             write_json=json_reports)  # fmt: skip
+        return run_with_progress(config, quiet=quiet)
+
+    summary = run(go)
+    typer.echo(summary.line)
+    if summary.all_failed:
+        raise typer.Exit(1)
