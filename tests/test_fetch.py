@@ -173,3 +173,13 @@ def test_cli_exit_code_4_for_network_failure(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     result = CliRunner().invoke(app, ["analyze", "http://news.example.org/story"])
     assert result.exit_code == 4 and "cannot resolve" in result.output
+
+
+def test_proxies_come_from_the_environment_only_when_set(monkeypatch):
+    from veracity.ingest.fetch import _proxy_mounts
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert _proxy_mounts() is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    assert list(_proxy_mounts()) == ["https://"]
