@@ -33,6 +33,18 @@ class FetchError(VeracityError):
         self.status = status
 
 
+class NetworkError(FetchError):
+    """The network failed on the way (DNS, refused, reset, timed out): not the input's fault; a retry may help."""
+
+    code = "V210"
+
+
+class StoreError(VeracityError):
+    """The evidence store refuses an operation (a bad collection name, a busy or damaged collection, no space)."""
+
+    code = "V800"
+
+
 class ModelUnavailable(VeracityError):
     """A model file or optional dependency is missing."""
 
@@ -59,3 +71,14 @@ class ContractError(VeracityError, ValueError):
     """A stage's `requires`/`assigns` name no `Report` path, or a pipeline misses a prerequisite."""
 
     code = "V600"
+
+
+class AnalysisTimeout(VeracityError):
+    """An analysis ran out of its wall-clock budget (`AnalyzeOptions.timeout`)."""
+
+    code = "V700"
+
+    def __init__(self, seconds: float, stage: str) -> None:
+        super().__init__(f"analysis stopped after its {seconds:g} s budget (in {stage}); see --timeout")
+        self.seconds = seconds
+        self.stage = stage

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from veracity.budget import Deadline, alarm
 from veracity.errors import StageError, VeracityError
 from veracity.options import AnalyzeOptions
 from veracity.registry import Stage, check_pipeline, factory, registered, stage
@@ -107,23 +108,29 @@ class Analyzer:
         path: str | os.PathLike[str] | None = None,
         url: str | None = None,
     ) -> Report:
-        """Analyze one source (see `analyze`) or an already ingested `Document`."""
+        """Analyze one source (see `analyze`) or an already ingested `Document`, within `options.timeout`."""
+        deadline = Deadline(self.options.timeout)
         if isinstance(source, Document):
-            return self.run(source)
+            return self.run(source, deadline=deadline)
         from veracity.ingest import load_source
 
         if url is not None:
             AnalyzeOptions(url=url)  # validates it
         t0 = time.perf_counter()
-        document = load_source(source, text=text, path=path, url=url or self.options.url,
-                               max_bytes=self.options.max_bytes)  # fmt: skip
+        with alarm(deadline, "ingest"):
+            document = load_source(source, text=text, path=path, url=url or self.options.url,
+                                   max_bytes=self.options.max_bytes)  # fmt: skip
+        deadline.check("ingest")
         ingest_ms = (time.perf_counter() - t0) * 1000
-        report = self.run(document)
+        report = self.run(document, deadline=deadline)
         report.timings_ms = {"ingest": round(ingest_ms, 2), **report.timings_ms}
         return report
 
-    def run(self, document: Document) -> Report:
+    def run(self, document: Document, *, deadline: Deadline | None = None) -> Report:
+        """Run the stages over an ingested document; each stage starts only while `deadline` has time left."""
+        deadline = deadline or Deadline(self.options.timeout)
         report = Report(document=document)
+        report.cache["deadline"] = deadline
         if document.language and document.language != "en":
             report.warnings.append(
                 f"language detected as {document.language!r}: the models are English-only, results may be poor"
@@ -132,8 +139,11 @@ class Analyzer:
         report.cache["assigned"] = assigned
         for s in self.stages:
             t0 = time.perf_counter()
+            deadline.check(f"stage {s.name!r}")
             try:
-                out = s(report)
+                with alarm(deadline, f"stage {s.name!r}"):
+                    out = s(report)
+                deadline.check(f"stage {s.name!r}")  # in case a library swallowed the alarm's exception
             except VeracityError:
                 raise
             except Exception as exc:  # a bug or a model failure: name the stage that broke

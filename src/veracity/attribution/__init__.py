@@ -15,7 +15,9 @@ class AttributionStage:
 
     def __call__(self, report: Report) -> Report:
         doc = parse(report)
-        by_start = {s.start_char: s for s in doc.sents}
+        # Keyed by where the sentence's text starts (after leading whitespace, as `Sentence.start` is): a miss
+        # falls back to `char_span`, which scans the tokens, so misses on every sentence were quadratic.
+        by_start = {s.start_char + len(s.text) - len(s.text.lstrip()): s for s in doc.sents}
         done, prev_sents = [], []
         for sentence in report.sentences:
             sent = by_start.get(sentence.start) or doc.char_span(sentence.start, sentence.end, alignment_mode="expand")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from veracity.attribution import lexicon as lx
+from veracity.nlp import sentence_ents
 from veracity.schema import Attribution, Span
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def _verb_cues(sent: SpacySpan) -> list[Cue]:
         elif subj is None and not passive and any(c.dep_ == "ccomp" for c in children):
             # The small parser sometimes loses the subject of "Name, the minister, insisted ...": take a
             # name that ends right before the verb.
-            named = [e for e in sent.ents if e.label_ in ("PERSON", "ORG") and 0 <= tok.i - e.end <= 2]
+            named = [e for e in sentence_ents(sent) if e.label_ in ("PERSON", "ORG") and 0 <= tok.i - e.end <= 2]
             if named:
                 cues.append(Cue(head=named[-1].root, cue=tok.text.lower(), mode="reported_speech", verb=tok))
     return cues
@@ -207,7 +208,7 @@ def describe(head: Token, sent: SpacySpan) -> tuple[str, str, Span | None, bool]
         ]
     tokens = _strip(tokens) or [head]
     span = _span(tokens)
-    person = next((e for e in sent.ents if e.label_ == "PERSON" and e.start <= head.i < e.end), None)
+    person = next((e for e in sentence_ents(sent) if e.label_ == "PERSON" and e.start <= head.i < e.end), None)
     if person is not None:
         name = person.text.removesuffix("’s").removesuffix("'s")
         return name, "person", Span(text=name, start=person.start_char, end=person.start_char + len(name)), False
@@ -233,13 +234,13 @@ def resolve_pronoun(pronoun: str, previous: list[Attribution], prev_sents: list[
         if attribution.speaker_type not in ("author", "unknown") and want in (attribution.speaker_type, "any"):
             return attribution.speaker, attribution.speaker_type
         if want == "person":
-            people = [e for e in sent.ents if e.label_ == "PERSON"]
+            people = [e for e in sentence_ents(sent) if e.label_ == "PERSON"]
             if people:
                 return people[-1].text, "person"
         if want == "organisation" and attribution.speaker_type in ("outlet", "official"):
             return attribution.speaker, attribution.speaker_type
         if want == "organisation":
-            bodies = [e for e in sent.ents if e.label_ == "ORG"]
+            bodies = [e for e in sentence_ents(sent) if e.label_ == "ORG"]
             if bodies:
                 return bodies[-1].text, "organisation"
     return None

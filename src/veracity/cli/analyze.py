@@ -10,7 +10,7 @@ import typer
 
 from veracity._version import __version__
 from veracity.cli.common import Home, app, run
-from veracity.options import DEFAULT_MAX_MB
+from veracity.options import DEFAULT_MAX_MB, DEFAULT_TIMEOUT_S
 from veracity.render import Format
 
 
@@ -38,6 +38,9 @@ def analyze_cmd(
         str | None, typer.Option(help="Original address of a local file (decides the outlet rating).")
     ] = None,
     max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many megabytes.")] = DEFAULT_MAX_MB,
+    timeout: Annotated[
+        float, typer.Option(help="Stop the analysis with an error (exit 5) after this many seconds.")
+    ] = DEFAULT_TIMEOUT_S,
     corpus: Annotated[list[str] | None, typer.Option(help="Search this corpus for evidence (repeatable).")] = None,
     factchecks: Annotated[
         list[str] | None, typer.Option(help="Match claims against these prior fact-checks (repeatable).")
@@ -69,7 +72,7 @@ def analyze_cmd(
     def build() -> str:
         options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
                                  claim_threshold=claim_threshold, claim_budget=None if all_claims else claim_budget,
-                                 max_mb=max_mb, url=url, home=home)  # fmt: skip
+                                 max_mb=max_mb, timeout=timeout, url=url, home=home)  # fmt: skip
         # A local argument is always a file here (never article text), so a typo is "no such file".
         addressed = source == "-" or "://" in source
         report = analyze(source, options=options) if addressed else analyze(path=source, options=options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -36,8 +37,10 @@ MODELS = Path("models")
 SHARED_DATA = Path("../shared/data")
 
 T = TypeVar("T")
-# Exit codes: 2 bad input (also Typer's usage errors), 3 a model is missing, 1 a stage failed.
-_EXIT_CODES = {"InputError": 2, "FetchError": 2, "DataFormatError": 2, "ModelUnavailable": 3, "StageError": 1}
+# Exit codes: 2 bad input (also Typer's usage errors), 3 a model is missing, 4 the network failed (DNS, refused,
+# timed out: trying again may help), 5 the analysis ran out of its --timeout, 1 a stage failed.
+_EXIT_CODES = {"InputError": 2, "FetchError": 2, "DataFormatError": 2, "StoreError": 2, "ModelUnavailable": 3,
+               "NetworkError": 4, "AnalysisTimeout": 5, "StageError": 1}  # fmt: skip
 
 
 def run(fn: Callable[[], T]) -> T:
@@ -52,3 +55,7 @@ def run(fn: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         typer.echo("veracity: interrupted", err=True)
         raise typer.Exit(130) from None
+    except (UnicodeError, csv.Error, RecursionError) as exc:
+        # A data file a reader did not check (the readers name file and line; this is the net under them).
+        typer.echo(f"veracity: error: malformed data file ({type(exc).__name__}: {exc})", err=True)
+        raise typer.Exit(2) from None

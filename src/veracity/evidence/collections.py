@@ -10,6 +10,7 @@ from pathlib import Path
 from veracity.errors import DataFormatError, InputError
 from veracity.evidence.factchecks import read_factchecks
 from veracity.evidence.indexes import CollectionIndex
+from veracity.evidence.locks import check_name, collection_lock
 from veracity.evidence.passages import passages
 from veracity.evidence.readers import iter_files, read_file
 from veracity.evidence.store import SourceDocument, Store
@@ -46,7 +47,15 @@ def add_documents(
     encoder=None,
 ) -> AddResult:
     """Add files and folders to corpus `name` (created if new). Unchanged files are skipped, changed ones
-    replaced; a file that cannot be read is reported through `warn` and the rest goes on."""
+    replaced; a file that cannot be read is reported through `warn` and the rest goes on. Holds the collection's
+    lock: a second add to the same collection waits for this one."""
+    with collection_lock(store.home, check_name(name)):
+        return _add_documents(store, name, paths, text_column, warn, progress, encoder)
+
+
+def _add_documents(
+    store: Store, name: str, paths: list[Path], text_column: str | None, warn: Warn, progress: Progress | None, encoder
+) -> AddResult:
     started = time.perf_counter()
     collection = store.collection(name, "corpus", create=True)
     files = list(iter_files(paths))
@@ -92,6 +101,11 @@ def import_factchecks(
     store: Store, name: str, path: Path, *, fmt: str = "auto", progress: Progress | None = None, encoder=None
 ) -> AddResult:
     """Import a fact-check file into collection `name` (kind factchecks); re-importing updates in place."""
+    with collection_lock(store.home, check_name(name)):
+        return _import_factchecks(store, name, path, fmt, progress, encoder)
+
+
+def _import_factchecks(store: Store, name: str, path: Path, fmt: str, progress: Progress | None, encoder) -> AddResult:
     started = time.perf_counter()
     collection = store.collection(name, "factchecks", create=True)
     result = AddResult()
@@ -119,6 +133,7 @@ def _sync(store: Store, name: str, result: AddResult, progress: Progress | None,
 
 
 def remove_collection(store: Store, name: str) -> None:
-    index = CollectionIndex(store, store.collection(name))
-    store.remove(name)
-    index.remove()
+    with collection_lock(store.home, check_name(name)):
+        index = CollectionIndex(store, store.collection(name))
+        store.remove(name)
+        index.remove()

@@ -20,24 +20,46 @@ _LD_JSON = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", r
 
 
 def read_factchecks(path: Path, fmt: str = "auto") -> Iterator[SourceDocument]:
+    """Every fact-check in `path`. A malformed record is a DataFormatError naming the file and line (or record);
+    so are a file that is not UTF-8, JSON nested too deeply and two records with one id."""
     if not path.is_file():
         raise DataFormatError(f"no such file: {path}")
-    if fmt == "auto":
-        fmt = _detect(path)
     readers = {"vclaims": _vclaims, "liar": _liar, "claimreview": _claimreview}
-    if fmt not in readers:
+    if fmt != "auto" and fmt not in readers:
         raise DataFormatError(f"unknown fact-check format {fmt!r}; one of {', '.join(FORMATS)}")
-    count = 0
-    for doc in readers[fmt](path):
-        doc.passages = [(0, len(doc.text), doc.text)]
-        count += 1
-        yield doc
+    count, seen = 0, set()
+    try:
+        fmt = _detect(path) if fmt == "auto" else fmt
+        for doc in readers[fmt](path):
+            if fmt != "claimreview":  # ClaimReview pages may embed one review twice; ids elsewhere are unique
+                if doc.key in seen:
+                    raise DataFormatError(f"{path}: record {count + 1}: id {doc.key!r} appears twice")
+                seen.add(doc.key)
+            doc.passages = [(0, len(doc.text), doc.text)]
+            count += 1
+            yield doc
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+    except RecursionError:
+        raise DataFormatError(f"{path}: JSON nested too deeply") from None
+    except OSError as exc:
+        raise DataFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
     if count == 0:
         raise DataFormatError(f"{path}: no fact-checks found (read as {fmt})")
 
 
+def _text(value: object) -> str | None:
+    """A field as text: strings as they are, numbers written out, anything else (objects, lists) absent."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
 def _detect(path: Path) -> str:
-    head = path.open(encoding="utf-8", errors="replace").read(4096)
+    with path.open(encoding="utf-8", errors="replace") as f:
+        head = f.read(4096)
     if path.suffix.lower() == ".tsv" or (
         head.count("\t") >= LIAR_COLUMNS - 1 and head.split("\t", 1)[0].endswith(".json")
     ):
@@ -66,24 +88,37 @@ def _vclaims(path: Path) -> Iterator[SourceDocument]:
                 continue
             try:
                 row = json.loads(line)
-                claim, key = row["vclaim"], row["vclaim_id"]
+                claim, key = _text(row["vclaim"]), _text(row["vclaim_id"])
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise DataFormatError(f"{path}:{n}: expected a JSON object with vclaim_id and vclaim") from None
+            if not claim or not key:
+                raise DataFormatError(f"{path}:{n}: vclaim_id and vclaim must be non-empty text")
+            title = _text(row.get("title"))
             yield SourceDocument(
-                key=str(key), text=_match_text(row.get("title"), row.get("subtitle"), claim), title=row.get("title"),
-                published=row.get("date"), claim=claim, publisher=row.get("publisher") or "Snopes",
-                url=row.get("url"),
+                key=key, text=_match_text(title, _text(row.get("subtitle")), claim), title=title,
+                published=_text(row.get("date")), claim=claim, publisher=_text(row.get("publisher")) or "Snopes",
+                url=_text(row.get("url")),
             )  # fmt: skip
 
 
 def _liar(path: Path) -> Iterator[SourceDocument]:
     with path.open(encoding="utf-8", newline="") as f:
-        for n, row in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
+        reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # e.g. a field over csv's 128 KB limit
+                raise DataFormatError(f"{path}:{reader.line_num}: {exc}") from None
+            n = reader.line_num
             if not row:
                 continue
             if len(row) < 3:
                 raise DataFormatError(f"{path}:{n}: expected LIAR's {LIAR_COLUMNS} tab-separated columns")
-            statement_id, label, statement = row[0], row[1], row[2]
+            statement_id, label, statement = row[0].strip(), row[1].strip(), row[2].strip()
+            if not statement_id or not statement:
+                raise DataFormatError(f"{path}:{n}: empty statement id or statement")
             speaker = row[4].replace("-", " ").title() if len(row) > 4 and row[4] else None
             yield SourceDocument(
                 key=statement_id, text=statement, claim=statement, rating=label, publisher="PolitiFact",
@@ -97,11 +132,12 @@ def _claimreview(path: Path) -> Iterator[SourceDocument]:
     blocks = _LD_JSON.findall(raw) if path.suffix.lower() in {".html", ".htm"} else [raw]
     if path.suffix.lower() in {".jsonl", ".ndjson"}:
         blocks = [line for line in raw.splitlines() if line.strip()]
-    for block in blocks:
+    for n, block in enumerate(blocks, 1):
         try:
             data = json.loads(block)
         except json.JSONDecodeError as exc:
-            raise DataFormatError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+            where = f"line {n}" if len(blocks) > 1 else f"line {exc.lineno}"
+            raise DataFormatError(f"{path}: not JSON ({exc.msg} at {where})") from None
         for item in _walk(data):
             doc = _from_claimreview(item) if item.get("@type") == "ClaimReview" else _from_api_claim(item)
             if doc is not None:
@@ -125,40 +161,47 @@ def _walk(data) -> Iterator[dict]:
                     yield from _walk(data[key])
 
 
-def _name(value) -> str | None:
+def _name(value: object) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
-        return value.get("name") or value.get("url")
-    return value if isinstance(value, str) else None
+        return _text(value.get("name")) or _text(value.get("url"))
+    return _text(value)
+
+
+def _rating(value: object) -> str | None:
+    """reviewRating: an object (alternateName, name, ratingValue/bestRating), a list of them, or plain text."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, dict):
+        return _text(value)
+    label = _text(value.get("alternateName")) or _text(value.get("name"))
+    if not label and _text(value.get("ratingValue")):
+        label = f"{_text(value.get('ratingValue'))}/{_text(value.get('bestRating')) or '?'}"
+    return label
 
 
 def _from_claimreview(item: dict) -> SourceDocument | None:
-    claim = item.get("claimReviewed")
+    claim = _text(item.get("claimReviewed"))
     if not claim:
         return None
-    rating = item.get("reviewRating") or {}
-    if isinstance(rating, list):
-        rating = rating[0] if rating else {}
-    label = rating.get("alternateName") or rating.get("name")
-    if not label and rating.get("ratingValue") is not None:
-        label = f"{rating['ratingValue']}/{rating.get('bestRating', '?')}"
-    url = item.get("url")
+    url, title = _text(item.get("url")), _text(item.get("headline")) or _text(item.get("name"))
     return SourceDocument(
-        key=url or f"claimreview:{claim}", text=_match_text(item.get("headline") or item.get("name"), claim),
-        claim=claim, rating=label, publisher=_name(item.get("author")) or _name(item.get("publisher")),
-        published=item.get("datePublished"), url=url, title=item.get("headline") or item.get("name"),
+        key=url or f"claimreview:{claim}", text=_match_text(title, claim), claim=claim,
+        rating=_rating(item.get("reviewRating")), publisher=_name(item.get("author")) or _name(item.get("publisher")),
+        published=_text(item.get("datePublished")), url=url, title=title,
     )  # fmt: skip
 
 
 def _from_api_claim(item: dict) -> SourceDocument | None:
     reviews = [r for r in item.get("claimReview", []) if isinstance(r, dict)]
-    if not reviews or not item.get("text"):
+    claim = _text(item.get("text"))
+    if not reviews or not claim:
         return None
     review = reviews[0]
-    url = review.get("url")
+    url, title = _text(review.get("url")), _text(review.get("title"))
     return SourceDocument(
-        key=url or f"claim:{item['text']}", text=_match_text(review.get("title"), item["text"]), claim=item["text"],
-        rating=review.get("textualRating"), publisher=_name(review.get("publisher")), url=url,
-        published=review.get("reviewDate") or item.get("claimDate"), title=review.get("title"),
+        key=url or f"claim:{claim}", text=_match_text(title, claim), claim=claim,
+        rating=_text(review.get("textualRating")), publisher=_name(review.get("publisher")), url=url,
+        published=_text(review.get("reviewDate")) or _text(item.get("claimDate")), title=title,
     )  # fmt: skip

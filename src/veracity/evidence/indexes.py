@@ -6,7 +6,10 @@
 
 `sync` brings them up to the database: new passages are embedded and added, deleted ones removed (only the
 difference is encoded, so re-adding a folder costs nothing), and BM25 is rebuilt from the stored texts (seconds
-at 100k passages). A crash in between leaves an old revision in state.json, and the next sync repairs it.
+at 100k passages). It holds the collection's lock (evidence/locks.py), and every file is written beside its
+target and renamed into place, state.json last: a crash leaves whole files and an old revision in state.json, and
+the next sync repairs it. An index that does not load (damaged by hand, a full disk, an older version's crash)
+is deleted and rebuilt from the database on the spot.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from functools import cache
 
 import numpy as np
 
+from veracity.errors import StoreError
+from veracity.evidence.locks import check_name, collection_lock, replace_atomically
 from veracity.evidence.store import CollectionRow, Store
 
 DIM = 384
+_NO_TERMS = "no_terms"  # marks a BM25 folder of a collection whose passages hold only stop words
 FIRST_ENCODER = "minilm-l6-int8.onnx"  # what built indexes whose state.json names no encoder
 
 
@@ -41,13 +47,18 @@ def bm25_tokens(texts: list[str]):
 class CollectionIndex:
     def __init__(self, store: Store, collection: CollectionRow) -> None:
         self.store, self.collection = store, collection
-        self.dir = store.home / "indexes" / collection.name
+        self.dir = store.home / "indexes" / check_name(collection.name)
         self._bm25 = self._bm25_ids = self._dense = None
+        self._encoder = None  # the last one `sync` used: a damaged index is rebuilt with it
 
     # -- building -------------------------------------------------------------------------------------------
     def state(self) -> dict:
-        path = self.dir / "state.json"
-        return json.loads(path.read_text()) if path.is_file() else {}
+        """What the indexes were built from; {} (rebuild everything) when missing or unreadable."""
+        try:
+            state = json.loads((self.dir / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
 
     def built_revision(self) -> int | None:
         return self.state().get("revision")
@@ -55,6 +66,14 @@ class CollectionIndex:
     def sync(self, encoder, progress: Callable[[int], None] | None = None) -> int:
         """Update both indexes to the collection's current passages; returns how many passages were embedded.
         `encoder` has `.encode(texts)` and `.name`; vectors from another encoder are all recomputed."""
+        self._encoder = encoder
+        with collection_lock(self.store.home, self.collection.name):
+            try:
+                return self._sync(encoder, progress)
+            except OSError as exc:
+                raise StoreError(f"cannot write the index of {self.collection.name!r}: {exc.strerror or exc}") from None
+
+    def _sync(self, encoder, progress: Callable[[int], None] | None) -> int:
         from usearch.index import Index
 
         collection = self.store.collection(self.collection.name)
@@ -68,7 +87,10 @@ class CollectionIndex:
         dense_path = self.dir / "dense.usearch"
         dense = Index(ndim=DIM, metric="cos", dtype="f16")
         if dense_path.is_file() and same_encoder:
-            dense.load(str(dense_path))
+            try:
+                dense.load(str(dense_path))
+            except Exception:  # noqa: BLE001 (usearch raises RuntimeError and others): damaged, re-embed all
+                dense = Index(ndim=DIM, metric="cos", dtype="f16")
         have = np.fromiter(iter(dense.keys), dtype=np.uint64, count=len(dense))
         stale = np.setdiff1d(have, ids)
         if len(stale):
@@ -80,11 +102,10 @@ class CollectionIndex:
             dense.add(chunk, encoder.encode([texts[int(i)] for i in chunk]))
             if progress:
                 progress(len(chunk))
-        dense.save(str(dense_path))
+        replace_atomically(dense_path, lambda tmp: dense.save(str(tmp)))
         self._write_bm25(ids)
-        (self.dir / "state.json").write_text(
-            json.dumps({"revision": collection.revision, "passages": len(ids), "encoder": name})
-        )
+        state = json.dumps({"revision": collection.revision, "passages": len(ids), "encoder": name})
+        replace_atomically(self.dir / "state.json", lambda tmp: tmp.write_text(state, encoding="utf-8"))
         self._bm25 = self._bm25_ids = self._dense = None  # reloaded on the next query
         return len(new)
 
@@ -95,31 +116,58 @@ class CollectionIndex:
         tmp = self.dir / "bm25.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         texts = self.store.passage_texts(int(i) for i in ids)
-        retriever = bm25s.BM25()
-        if len(ids):
-            retriever.index(bm25_tokens([texts[int(i)] for i in ids]), show_progress=False)
+        tokens = bm25_tokens([texts[int(i)] for i in ids]) if len(ids) else None
+        if tokens is not None and any(len(t) for t in tokens.ids):
+            retriever = bm25s.BM25()
+            retriever.index(tokens, show_progress=False)
             retriever.save(str(tmp), show_progress=False)
-        else:
+        else:  # no passages, or only stop words ("the of and"): dense search only
             tmp.mkdir()
+            (tmp / _NO_TERMS).touch()
         np.save(tmp / "passage_ids.npy", ids)
-        shutil.rmtree(target, ignore_errors=True)
+        # Swap in the new folder; a crash between the two renames leaves no `bm25`, which `_load` repairs.
+        old = self.dir / "bm25.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
         tmp.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
 
     def remove(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        with collection_lock(self.store.home, self.collection.name):
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.dir.rglob("*") if p.is_file()) if self.dir.is_dir() else 0
 
     # -- querying -------------------------------------------------------------------------------------------
     def _load(self) -> None:
+        """Open both indexes; when they do not load, rebuild them from the database once and open them again."""
+        try:
+            self._open()
+        except Exception:  # noqa: BLE001 (numpy, bm25s and usearch raise many kinds on a damaged file)
+            if self._encoder is None:
+                raise StoreError(
+                    f"the search index of {self.collection.name!r} is damaged; any `veracity search` rebuilds it"
+                ) from None
+            with collection_lock(self.store.home, self.collection.name):
+                for name in ("state.json", "dense.usearch"):
+                    (self.dir / name).unlink(missing_ok=True)
+                shutil.rmtree(self.dir / "bm25", ignore_errors=True)
+            self.sync(self._encoder)
+            self._open()
+
+    def _open(self) -> None:
         import bm25s
         from usearch.index import Index
 
         ids = np.load(self.dir / "bm25" / "passage_ids.npy")
-        self._bm25_ids = ids
-        self._bm25 = bm25s.BM25.load(str(self.dir / "bm25"), mmap=True, show_progress=False) if len(ids) else None
-        self._dense = Index.restore(str(self.dir / "dense.usearch"), view=True) if len(ids) else None
+        terms = len(ids) and not (self.dir / "bm25" / _NO_TERMS).exists()
+        bm25 = bm25s.BM25.load(str(self.dir / "bm25"), mmap=True, show_progress=False) if terms else None
+        dense = Index.restore(str(self.dir / "dense.usearch"), view=True) if len(ids) else None
+        if len(ids) and (dense is None or len(dense) != len(ids)):
+            raise StoreError(f"dense index of {self.collection.name!r} does not match its passages")
+        self._bm25_ids, self._bm25, self._dense = ids, bm25, dense
 
     def bm25(self, query: str, k: int) -> dict[int, float]:
         """{passage id: BM25 score} of the top `k` passages."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from veracity.errors import DataFormatError
+from veracity.jsonl import read_text
 
 DEPTH = 100
 
@@ -25,10 +26,8 @@ class MatchingScores:
 
 
 def read_queries(path: Path) -> dict[str, str]:
-    if not path.is_file():
-        raise DataFormatError(f"no such file: {path}")
     out = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(read_text(path).splitlines(), 1):
         if not line.strip():
             continue
         cells = line.split("\t", 1)
@@ -39,10 +38,8 @@ def read_queries(path: Path) -> dict[str, str]:
 
 
 def read_qrels(path: Path) -> dict[str, set[str]]:
-    if not path.is_file():
-        raise DataFormatError(f"no such file: {path}")
     out: dict[str, set[str]] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(read_text(path).splitlines(), 1):
         if not line.strip():
             continue
         cells = line.split()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,9 +29,11 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
-from veracity.errors import InputError
+from veracity.errors import InputError, StoreError
+from veracity.evidence.locks import check_name
 
 KINDS = ("corpus", "factchecks")
 
@@ -43,7 +46,10 @@ def veracity_home(home: Path | None = None) -> Path:
         from platformdirs import user_data_dir
 
         home = Path(user_data_dir("veracity", appauthor=False))
-    home.mkdir(parents=True, exist_ok=True)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the veracity home {home}: {exc.strerror or exc} (see --home)") from None
     return home
 
 
@@ -66,7 +72,7 @@ def make_engine(url: str) -> Engine:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: consistent after a crash, far fewer fsyncs
-            conn.execute("PRAGMA busy_timeout=10000")  # several writers (web workers, a corpus add) wait, not fail
+            conn.execute("PRAGMA busy_timeout=60000")  # several writers (web workers, corpus adds) wait, not fail
 
     return engine
 
@@ -164,15 +170,17 @@ class Store:
     def __init__(self, home: Path | None = None, url: str | None = None) -> None:
         self.home = veracity_home(home)
         self.engine = make_engine(database_url(self.home, url))
-        Base.metadata.create_all(self.engine)
+        try:
+            Base.metadata.create_all(self.engine)
+        except OperationalError as exc:  # a read-only home, a full disk, a file that is no database
+            raise StoreError(f"cannot open the evidence store in {self.home}: {exc.orig}") from None
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
     def collection(self, name: str, kind: str | None = None, *, create: bool = False) -> CollectionRow:
         """The collection `name`; with `create`, make it (of `kind`) if missing. A kind mismatch is an error."""
-        if not name or len(name) > 200 or not all(c.isalnum() or c in "-_." for c in name):
-            raise InputError(f"collection names use letters, digits, '-', '_', '.': {name!r}")
+        check_name(name)
         with self.session() as s:
             row = s.scalar(select(CollectionRow).where(CollectionRow.name == name))
             if row is None:
@@ -180,7 +188,12 @@ class Store:
                     raise InputError(f"no collection named {name!r} (see: veracity corpus list)")
                 row = CollectionRow(name=name, kind=kind or "corpus")
                 s.add(row)
-                s.commit()
+                try:
+                    with writing(self):
+                        s.commit()
+                except IntegrityError:  # another process created it a moment ago
+                    s.rollback()
+                    row = s.scalar(select(CollectionRow).where(CollectionRow.name == name))
             if kind is not None and row.kind != kind:
                 raise InputError(f"{name!r} is a {row.kind} collection, not {kind}")
             return row
@@ -192,7 +205,7 @@ class Store:
     def put_many(self, collection: CollectionRow, docs: list[SourceDocument]) -> list[str]:
         """`put` for several documents in one transaction (all or none): one commit instead of one per document."""
         outcomes = []
-        with self.session() as s, s.begin():
+        with writing(self), self.session() as s, s.begin():
             changed = False
             for doc in docs:
                 digest = doc.content_hash
@@ -220,7 +233,7 @@ class Store:
 
     def remove(self, name: str) -> None:
         row = self.collection(name)
-        with self.session() as s, s.begin():
+        with writing(self), self.session() as s, s.begin():
             s.execute(delete(PassageRow).where(PassageRow.collection_id == row.id))
             s.execute(delete(DocumentRow).where(DocumentRow.collection_id == row.id))
             s.execute(delete(CollectionRow).where(CollectionRow.id == row.id))
@@ -266,7 +279,7 @@ class Store:
 
     def prune(self, collection: CollectionRow, prefix: str, keep: set[str]) -> int:
         """Delete the documents keyed `prefix#…` that are not in `keep` (records gone from a re-added file)."""
-        with self.session() as s, s.begin():
+        with writing(self), self.session() as s, s.begin():
             rows = s.scalars(
                 select(DocumentRow).where(
                     DocumentRow.collection_id == collection.id,
@@ -280,3 +293,13 @@ class Store:
             if gone:
                 s.get(CollectionRow, collection.id).revision += 1
             return len(gone)
+
+
+@contextmanager
+def writing(store: Store) -> Iterator[None]:
+    """Database write errors (read-only home, full disk, locked database) as one clear StoreError line; the
+    transaction is rolled back, so the store stays as it was."""
+    try:
+        yield
+    except OperationalError as exc:
+        raise StoreError(f"cannot write to the evidence store in {store.home}: {exc.orig}") from None

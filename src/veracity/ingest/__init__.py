@@ -47,15 +47,38 @@ def document_from_string(text: str, *, url: str | None = None, max_bytes: int = 
 
 
 def _read_path(path: Path, max_bytes: int) -> bytes:
-    if not path.exists():
-        raise InputError(f"no such file: {path}")
-    if path.is_dir():
-        raise InputError(f"{path} is a directory; give one article file")
-    check_size(path.stat().st_size, max_bytes)
     try:
-        return path.read_bytes()
+        if not path.exists():
+            raise InputError(f"no such file: {path}")
+        if path.is_dir():
+            raise InputError(f"{path} is a directory; give one article file")
+        check_size(path.stat().st_size, max_bytes)
+        # Read at most one byte over the cap: devices and pipes (/dev/zero, /dev/urandom, FIFOs) report size 0.
+        with path.open("rb") as f:
+            return _read_capped(f, max_bytes, str(path))
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # e.g. a NUL byte in the path
+        raise InputError(f"cannot read {path!r}: {exc}") from None
+
+
+def _read_capped(stream: IO[Any], max_bytes: int, name: str) -> Any:
+    data = stream.read(max_bytes + 1)
+    if data is None:  # a non-blocking stream with nothing to read yet
+        raise InputError(f"{name} has nothing to read")
+    if len(data) > max_bytes:
+        raise InputError(f"{name} is over the {max_bytes / 1_048_576:g} MB limit (see --max-mb)")
+    return data
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    stdin = sys.stdin
+    if stdin is None or stdin.closed:
+        raise InputError("stdin is closed; pipe an article into `veracity analyze -`")
+    try:
+        return _read_capped(getattr(stdin, "buffer", stdin), max_bytes, "stdin")
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read stdin: {exc}") from None
 
 
 def load_document(source: str | bytes, *, url: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -64,7 +87,9 @@ def load_document(source: str | bytes, *, url: str | None = None, max_bytes: int
     if isinstance(source, bytes):
         return document_from_bytes(source, url=url, max_bytes=max_bytes)
     if source == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
+        data = _read_stdin(max_bytes)
+        if isinstance(data, str):
+            return document_from_string(data, url=url, max_bytes=max_bytes)
         return document_from_bytes(data, url=url, max_bytes=max_bytes)
     if "://" in source and not is_url(source):
         raise InputError(f"unsupported URL scheme in {source!r}; only http and https URLs can be fetched")
@@ -117,7 +142,7 @@ def load_source(
     if isinstance(source, os.PathLike):
         return document_from_bytes(_read_path(Path(source), max_bytes), url=url, max_bytes=max_bytes)
     if hasattr(source, "read"):
-        data = source.read(max_bytes + 1)  # type: ignore[union-attr]
+        data = _read_capped(source, max_bytes, "the file object")  # type: ignore[arg-type]
         if isinstance(data, str):
             return document_from_string(data, url=url, max_bytes=max_bytes)
         return document_from_bytes(data, url=url, max_bytes=max_bytes)

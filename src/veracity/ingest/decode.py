@@ -1,4 +1,5 @@
-"""Bytes to text: size cap, binary refusal, UTF-8 first, then a detected legacy encoding."""
+"""Bytes to text: size cap, binary refusal, BOMs and UTF-16/32 without one, UTF-8 first, then a detected legacy
+encoding (charset-normalizer: GBK, Shift-JIS, Big5, Cyrillic, ...) or a clear refusal."""
 
 from __future__ import annotations
 
@@ -29,6 +30,22 @@ _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)"
 # Fraction of control bytes above which input is treated as binary rather than text with a few stray bytes.
 _MAX_CONTROL_RATIO = 0.01
 _MOSTLY_ASCII = 0.8
+# UTF-32 BOMs first: the UTF-32-LE one starts with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Declared charsets that are not text encodings of a page (punycode, idna, escapes) or that hide markup (utf-7):
+# such a declaration is ignored, as browsers do.
+_IGNORED_CODECS = {"punycode", "idna", "raw_unicode_escape", "unicode_escape", "utf-7", "undefined", "rot-13"}
+# Undecodable input is corrupted UTF-8 (refused) rather than a legacy encoding (detected) when its stray high
+# bytes are at most this share of those in valid UTF-8 sequences, or a handful: UTF-8 with a few bad bytes has
+# ~0 stray, GBK or Shift-JIS text has 60-90% of its high bytes outside chance UTF-8-like pairs.
+_MAX_STRAY_SHARE = 0.25
+_MAX_STRAY_BYTES = 4
 
 
 def check_size(n_bytes: int, max_bytes: int) -> None:
@@ -43,7 +60,7 @@ def sniff_binary(data: bytes) -> str | None:
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
             return what
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith(tuple(bom for bom, _ in _BOMS)) or _unmarked_utf16_32(data):
         return None
     head = data[:65536]
     if b"\x00" in head or len(_CONTROL.findall(head)) > _MAX_CONTROL_RATIO * max(len(head), 1):
@@ -62,20 +79,24 @@ def decode_bytes(data: bytes, *, declared: str | None = None, max_bytes: int = D
     what = sniff_binary(data)
     if what:
         raise InputError(f"input is {what}, not an article (expected text or HTML)")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in _BOMS:
         if data.startswith(bom):
             return _strict(data, enc)
+    unmarked = _unmarked_utf16_32(data)
+    if unmarked:
+        return _strict(data, unmarked)
     meta = _HTML_CHARSET.search(data[:4096])
     declared = declared or (meta.group(1).decode("ascii") if meta else None)
-    if declared:
+    codec = _declared_codec(declared) if declared else None
+    if codec:
         try:
-            return data.decode(_normalise_codec(declared))
-        except (LookupError, UnicodeDecodeError):
+            return data.decode(codec)
+        except (UnicodeError, ValueError):
             pass  # a wrong declaration is common; fall through to UTF-8 and detection
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if _UTF8_MULTIBYTE.search(data):
+        if _mostly_utf8(data):
             raise InputError(
                 f"input is not valid UTF-8 (bad byte at offset {exc.start}) though it contains UTF-8 text; "
                 "re-save it as UTF-8"
@@ -83,10 +104,40 @@ def decode_bytes(data: bytes, *, declared: str | None = None, max_bytes: int = D
     return _detect(data)
 
 
-def _normalise_codec(name: str) -> str:
-    codec = codecs.lookup(name).name
+def _declared_codec(name: str) -> str | None:
+    """The Python codec for a declared charset, or None when it names none or one that is no page encoding."""
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        return None
+    if info.name in _IGNORED_CODECS or not getattr(info, "_is_text_encoding", True):
+        return None
     # Browsers treat latin-1 declarations as windows-1252; so do we (curly quotes live in 0x80-0x9f).
-    return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
+    return "cp1252" if info.name in ("latin-1", "iso8859-1", "ascii") else info.name
+
+
+def _unmarked_utf16_32(data: bytes) -> str | None:
+    """UTF-16/32 without a BOM, told by where the NUL bytes of mostly-Latin text fall (every 2nd or 4th byte)."""
+    head = data[:4096]
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    for unit, names in ((4, ("utf-32-le", "", "", "utf-32-be")), (2, ("utf-16-le", "utf-16-be"))):
+        if len(data) % unit:
+            continue
+        lanes = [head[i::unit] for i in range(unit)]
+        for lane, name in enumerate(names):
+            others = [lanes[j] for j in range(unit) if j != lane]
+            # the lane holding the (mostly ASCII) character bytes has no NULs; every other lane is mostly NUL
+            if name and b"\x00" not in lanes[lane] and all(o.count(0) >= 0.9 * len(o) for o in others):
+                return name
+    return None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    head = data[:65536]
+    covered = sum(len(m) for m in _UTF8_MULTIBYTE.findall(head))
+    stray = sum(b >= 0x80 for b in head) - covered
+    return covered > 0 and stray <= max(_MAX_STRAY_BYTES, _MAX_STRAY_SHARE * covered)
 
 
 def _strict(data: bytes, encoding: str) -> str:
@@ -94,6 +145,8 @@ def _strict(data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise InputError(f"input is not valid {encoding} (bad byte at offset {exc.start})") from None
+    except UnicodeError as exc:
+        raise InputError(f"input is not valid {encoding} ({exc})") from None
 
 
 def _detect(data: bytes) -> str:
@@ -111,4 +164,7 @@ def _detect(data: bytes) -> str:
     best = from_bytes(data).best()
     if best is None:
         raise InputError("input is not UTF-8 and its text encoding could not be detected; re-save it as UTF-8")
-    return str(best)
+    try:
+        return str(best)
+    except (UnicodeError, LookupError) as exc:  # a detection that does not decode after all
+        raise InputError(f"input is not UTF-8 and could not be decoded as {best.encoding} ({exc})") from None

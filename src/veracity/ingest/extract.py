@@ -7,6 +7,7 @@ from functools import cache
 
 from veracity.errors import InputError
 from veracity.ingest.boilerplate import strip_boilerplate
+from veracity.ingest.htmlshape import MAX_TAG_ATTRIBUTES, drop_excess_attributes, flat_text, measure
 from veracity.schema import Document
 
 _HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)", re.I | re.S)
@@ -68,6 +69,11 @@ def document_from_text(text: str, *, url: str | None = None) -> Document:
 def document_from_html(html: str, *, url: str | None = None) -> Document:
     import trafilatura
 
+    shape = measure(html)
+    if shape.needs_flat_reading:
+        return _flat_document(html, url=url)
+    if shape.max_attributes > MAX_TAG_ATTRIBUTES:
+        html = drop_excess_attributes(html)
     extracted = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False
     )
@@ -84,6 +90,16 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
         removed_boilerplate=removed,
         input_format="html",
     )
+    return _finish(doc)
+
+
+def _flat_document(html: str, *, url: str | None) -> Document:
+    """A page too deep or too large for a tree: its text with paragraph breaks, title from <title>."""
+    title, text = flat_text(html)
+    if not text.strip():
+        raise InputError("no article text found in the HTML page")
+    body, removed = strip_boilerplate("\n\n".join(paragraphs(_normalise(text))))
+    doc = Document(url=url, title=_clean(title), text=body, removed_boilerplate=removed, input_format="html")
     return _finish(doc)
 
 

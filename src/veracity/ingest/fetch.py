@@ -1,14 +1,17 @@
 """Fetch an article over HTTP(S), refusing anything but public addresses.
 
-Every hop is checked: the host is resolved here, each resolved address must be public, and the request is
-sent to that vetted address (Host header and TLS SNI keep the name), so a DNS answer cannot change between
-the check and the connection. Redirects are followed by hand and checked the same way. Size, time and
-content type are capped.
+Every hop is checked: the host is resolved here, each resolved address must be public (IPv4 addresses embedded
+in IPv6 ones, as in 6to4, Teredo, NAT64 and mapped addresses, are checked as IPv4), and the request is sent to
+that vetted address (Host header and TLS SNI keep the name), so a DNS answer cannot change between the check
+and the connection. Redirects are followed by hand and checked the same way. Size, time and content type are
+capped. Network failures (DNS, refused, reset, timeouts, 502/503/504) are `NetworkError`, tried again twice
+within the time cap; `HTTP_PROXY`/`HTTPS_PROXY` are used when set.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import time
 from collections.abc import Callable
@@ -18,18 +21,51 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from veracity._version import __version__
-from veracity.errors import FetchError
+from veracity.errors import FetchError, NetworkError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 MAX_REDIRECTS = 5
+# Attempts per request when the network fails on the way (not when the server answers 4xx), with these pauses.
+ATTEMPTS = 3
+_BACKOFF_S = (0.5, 1.5)
+_RETRY_STATUS = {502, 503, 504}
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: a site's own translator, never public
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: mapped, 6to4, Teredo (server and client), NAT64, compatible."""
+    if ip.ipv4_mapped:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour:
+        return [ip.sixtofour]
+    if ip.teredo:
+        return list(ip.teredo)
+    if ip in _NAT64 or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
 
 
 def is_public_address(ip: IPAddress) -> bool:
-    """True for globally routable unicast addresses only."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    """True for globally routable unicast addresses only; an IPv6 address that embeds IPv4 ones is public only
+    when they all are (2002:7f00:1:: is 6to4 for 127.0.0.1)."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip in _LOCAL_NAT64:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and (inner := embedded_ipv4(ip)):
+        return all(is_public_address(v4) for v4 in inner)
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_link_local or ip.is_loopback)
+
+
+def _proxy_mounts() -> dict[str, httpx.HTTPTransport] | None:
+    """Transports for HTTP_PROXY / HTTPS_PROXY when set (read explicitly: `trust_env` would also read .netrc)."""
+    mounts = {}
+    for scheme in ("http", "https"):
+        proxy = os.environ.get(f"{scheme.upper()}_PROXY") or os.environ.get(f"{scheme}_proxy")
+        if proxy:
+            mounts[f"{scheme}://"] = httpx.HTTPTransport(proxy=proxy)
+    return mounts or None
 
 
 @dataclass(frozen=True)
@@ -55,19 +91,24 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
         pass
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve host {host!r} ({exc.strerror})", url=host) from None
+    except (socket.gaierror, UnicodeError) as exc:
+        raise NetworkError(
+            f"cannot resolve host {host!r} ({getattr(exc, 'strerror', None) or exc})", url=host
+        ) from None
     return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
 
 
 def _vetted_target(url: str, policy: FetchPolicy) -> tuple[str, str, IPAddress]:
     """Check one URL; return (url to connect to, original host, the address used)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:  # 'http://[::1', a port over 65535
+        raise FetchError(f"malformed URL ({exc})", url=url) from None
     if parts.scheme not in ("http", "https"):
         raise FetchError("only http and https URLs can be fetched", url=url)
     if not parts.hostname:
         raise FetchError("URL has no host", url=url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     addresses = _resolve(parts.hostname, port)
     refused = [ip for ip in addresses if not policy.address_allowed(ip)]
     if refused or not addresses:
@@ -84,19 +125,14 @@ def fetch_url(url: str, policy: FetchPolicy | None = None) -> Fetched:
     deadline = time.monotonic() + policy.timeout_s
     timeout = httpx.Timeout(policy.timeout_s)
     headers = {"User-Agent": f"veracity/{__version__} (+article check)", "Accept": "text/html, text/plain"}
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, mounts=_proxy_mounts()) as client:
         for _ in range(MAX_REDIRECTS + 1):
             target, host, _ip = _vetted_target(url, policy)
             host_header = urlsplit(url).netloc.rsplit("@", 1)[-1]
             request = client.build_request(
                 "GET", target, headers={**headers, "Host": host_header}, extensions={"sni_hostname": host}
             )
-            try:
-                response = client.send(request, stream=True)
-            except httpx.TimeoutException:
-                raise FetchError(f"timed out after {policy.timeout_s:g} s", url=url) from None
-            except httpx.HTTPError as exc:
-                raise FetchError(f"connection failed ({type(exc).__name__})", url=url) from None
+            response = _send(client, request, url, policy, deadline)
             try:
                 if response.is_redirect:
                     location = response.headers.get("location")
@@ -110,7 +146,33 @@ def fetch_url(url: str, policy: FetchPolicy | None = None) -> Fetched:
     raise FetchError(f"more than {MAX_REDIRECTS} redirects", url=url)
 
 
+def _send(
+    client: httpx.Client, request: httpx.Request, url: str, policy: FetchPolicy, deadline: float
+) -> httpx.Response:
+    """Send, trying again after a network failure or a 502/503/504 while attempts and time are left."""
+    for attempt in range(ATTEMPTS):
+        last = attempt == ATTEMPTS - 1 or time.monotonic() + _BACKOFF_S[min(attempt, 1)] > deadline
+        try:
+            response = client.send(request, stream=True)
+        except httpx.TimeoutException:
+            if last:
+                raise NetworkError(f"timed out after {policy.timeout_s:g} s", url=url) from None
+        except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
+            if last:
+                raise NetworkError(f"connection failed ({type(exc).__name__}: {exc})", url=url) from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"request failed ({type(exc).__name__})", url=url) from None
+        else:
+            if response.status_code not in _RETRY_STATUS or last:
+                return response
+            response.close()
+        time.sleep(_BACKOFF_S[min(attempt, 1)])
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
 def _read_body(response: httpx.Response, url: str, policy: FetchPolicy, deadline: float) -> Fetched:
+    if response.status_code in _RETRY_STATUS:
+        raise NetworkError(f"server answered HTTP {response.status_code}", url=url, status=response.status_code)
     if response.status_code >= 400:
         raise FetchError(f"server answered HTTP {response.status_code}", url=url, status=response.status_code)
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -126,9 +188,9 @@ def _read_body(response: httpx.Response, url: str, policy: FetchPolicy, deadline
             if len(body) > policy.max_bytes:
                 raise FetchError(f"page is over the {policy.max_bytes:,}-byte limit", url=url)
             if time.monotonic() > deadline:
-                raise FetchError(f"timed out after {policy.timeout_s:g} s", url=url)
+                raise NetworkError(f"timed out after {policy.timeout_s:g} s", url=url)
     except httpx.HTTPError as exc:
-        raise FetchError(f"download failed ({type(exc).__name__})", url=url) from None
+        raise NetworkError(f"download failed ({type(exc).__name__})", url=url) from None
     return Fetched(url=url, content=bytes(body), content_type=content_type, charset=response.charset_encoding)
 
 

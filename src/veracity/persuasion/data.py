@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from veracity.errors import DataFormatError
+from veracity.jsonl import read_text
 
 TECHNIQUES = (
     "Appeal_to_Authority", "Appeal_to_fear-prejudice", "Bandwagon,Reductio_ad_hitlerum", "Black-and-White_Fallacy",
@@ -40,8 +41,8 @@ def read_articles(directory: Path) -> dict[str, str]:
     for path in sorted(directory.iterdir()):
         match = _ARTICLE.match(path.name)
         if match:
-            with path.open(encoding="utf-8", newline="") as f:
-                articles[match.group(1)] = f.read()
+            # newline="" semantics: offsets count every character, "\r\n" included
+            articles[match.group(1)] = read_text(path)
     if not articles:
         raise DataFormatError(f"{directory}: no article<ID>.txt files")
     return articles
@@ -71,7 +72,7 @@ def read_labels(directory: Path, *, with_technique: bool, articles: dict[str, st
         raise DataFormatError(f"no such directory: {directory}")
     spans = []
     for path in sorted(directory.glob("*.labels")):
-        for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for line_no, line in enumerate(read_text(path).splitlines(), 1):
             if not line.strip():
                 continue
             span = _parse_line(path, line_no, line, with_technique)

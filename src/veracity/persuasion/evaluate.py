@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from veracity.errors import InputError
 from veracity.metrics import PRF
 from veracity.persuasion.data import LabelledSpan, read_articles, read_labels
 from veracity.persuasion.scoring import si_scores, tc_scores
@@ -15,6 +16,8 @@ def evaluate_folders(
     from veracity.persuasion.predict import get_tagger
     from veracity.persuasion.technique import get_technique_classifier
 
+    if predictions_out is not None:
+        _check_writable(predictions_out)  # before minutes of tagging, not after
     articles = read_articles(articles_dir)
     si_gold = read_labels(si_dir, with_technique=False, articles=articles)
     tc_gold = read_labels(tc_dir, with_technique=True, articles=articles)
@@ -25,6 +28,16 @@ def evaluate_folders(
     if predictions_out is not None:
         write_predictions(predictions_out, predicted, classified)
     return si_scores(predicted, si_gold), tc_scores(classified, tc_gold)
+
+
+def _check_writable(directory: Path) -> None:
+    probe = directory / ".veracity-write-test"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"cannot write predictions to {directory}: {exc.strerror or exc}") from None
 
 
 def write_predictions(directory: Path, si: list[LabelledSpan], tc: list[LabelledSpan]) -> None:

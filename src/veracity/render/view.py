@@ -1,8 +1,9 @@
 """The one view model that both templates (templates/report.md.j2, templates/report.html.j2) read.
 
 Plain dataclasses computed once from a Report: what to show and in which order. Text stays raw here; each
-template escapes for its own format (HTML: Jinja2 autoescape; Markdown: the `md` filter). Links carry a URL only
-when it is http(s), so no template can emit a javascript: or data: link.
+template escapes every value it prints for its own format (HTML: Jinja2 autoescape; Markdown: render/escape.py
+as the environment's `finalize`). Links carry a URL only when it is http(s), so no template can emit a
+javascript: or data: link.
 """
 
 from __future__ import annotations
@@ -270,10 +271,14 @@ def _segments(report: Report) -> list[Segment]:
 
 @cache
 def environment(*, html: bool) -> jinja2.Environment:
-    """The Jinja2 environment for the package's templates: autoescaped for HTML, with the `md` filter for Markdown."""
+    """The Jinja2 environment for the package's templates: every printed value escaped, by autoescape for HTML and
+    by `md_text` for Markdown; terminal controls stripped in both."""
     import jinja2
 
+    from veracity.render.escape import html_text, md_link, md_text
+
     env = jinja2.Environment(
+        finalize=html_text if html else md_text,
         loader=jinja2.PackageLoader("veracity.render", "templates"),
         autoescape=html,
         undefined=jinja2.StrictUndefined,
@@ -281,13 +286,8 @@ def environment(*, html: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = md_escape
+    env.filters["md_link"] = md_link
     return env
-
-
-def md_escape(text: str) -> str:
-    """Text for a Markdown table cell or list item: pipes escaped, line breaks folded."""
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_template(name: str, report: Report) -> str:

@@ -43,9 +43,17 @@ def _extractor():
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+def _hostname(url: str) -> str | None:
+    """The host of a URL, or None for a malformed one ('http://[::1' from a page's metadata is not an error)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
 def registered_domain(host_or_url: str) -> str | None:
     """'https://www.globalresearch.ca/x' -> 'globalresearch.ca'; 'news.bbc.co.uk' -> 'bbc.co.uk'."""
-    host = urlsplit(host_or_url).hostname if "://" in host_or_url else host_or_url.split("/")[0]
+    host = _hostname(host_or_url) if "://" in host_or_url else host_or_url.split("/")[0]
     if not host:
         return None
     parts = _extractor()(host.lower().strip("."))
@@ -66,7 +74,7 @@ class DomainRatings:
         return cls(scores=scores, by_name=by_name)
 
     def lookup(self, host_or_url: str) -> tuple[str | None, float | None]:
-        host = (urlsplit(host_or_url).hostname if "://" in host_or_url else host_or_url) or ""
+        host = (_hostname(host_or_url) if "://" in host_or_url else host_or_url) or ""
         host = host.lower().removeprefix("www.")
         if host in self.scores:
             return host, self.scores[host]
