@@ -59,7 +59,9 @@ def assessment(report: Report) -> list[str]:
     if s.verdict_counts:
         n = sum(s.verdict_counts.values())
         parts = [f"{s.verdict_counts[k]} {k.replace('_', ' ')}" for k in VERDICT_ORDER if s.verdict_counts.get(k)]
-        lines.append(f"Of {n} check-worthy claims checked against the evidence: {', '.join(parts)}.")
+        more = s.n_over_threshold - n
+        scope = f" (the most check-worthy; {more} more sentences pass the threshold)" if more > 0 else ""
+        lines.append(f"Of {n} check-worthy claims checked against the evidence{scope}: {', '.join(parts)}.")
         if s.verdict_counts.get("refuted"):
             lines.append("Refuted claims are listed with the passages or fact-checks that contradict them.")
     elif s.n_claims:
