@@ -101,6 +101,9 @@ def _vclaims(path: Path) -> Iterator[SourceDocument]:
             )  # fmt: skip
 
 
+MAX_LIAR_FIELD = 128 * 1024  # a LIAR statement or speaker field; anything longer is not a LIAR row
+
+
 def _liar(path: Path) -> Iterator[SourceDocument]:
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -109,11 +112,14 @@ def _liar(path: Path) -> Iterator[SourceDocument]:
                 row = next(reader)
             except StopIteration:
                 return
-            except csv.Error as exc:  # e.g. a field over csv's 128 KB limit
+            except csv.Error as exc:  # e.g. a field over csv's limit
                 raise DataFormatError(f"{path}:{reader.line_num}: {exc}") from None
             n = reader.line_num
             if not row:
                 continue
+            # Checked here, not left to csv's field_size_limit: that is process-wide, and corpus readers raise it.
+            if any(len(field) > MAX_LIAR_FIELD for field in row):
+                raise DataFormatError(f"{path}:{n}: a field is longer than {MAX_LIAR_FIELD:,} characters")
             if len(row) < 3:
                 raise DataFormatError(f"{path}:{n}: expected LIAR's {LIAR_COLUMNS} tab-separated columns")
             statement_id, label, statement = row[0].strip(), row[1].strip(), row[2].strip()
