@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from veracity._version import __version__
 from veracity.errors import InputError
+from veracity.evidence.store import CollectionInfo
 from veracity.schema import Report
 from veracity.web.db import ReportStore
 from veracity.web.models import (
     AddOut,
     AnalyzeRequest,
-    CollectionOut,
     Health,
     HitOut,
     JobOut,
@@ -155,11 +155,11 @@ def evidence_store(request: Request):
     return state.evidence
 
 
-@router.get("/corpora", response_model=list[CollectionOut])
-def list_corpora(request: Request) -> list[CollectionOut]:
+@router.get("/corpora", response_model=list[CollectionInfo])
+def list_corpora(request: Request) -> list[CollectionInfo]:
     """Evidence collections: corpora and fact-checks."""
     store = evidence_store(request)
-    return [CollectionOut.model_validate(store.info(n), from_attributes=True) for n in store.names()]
+    return [store.info(n) for n in store.names()]
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")

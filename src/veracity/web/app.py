@@ -1,6 +1,6 @@
 """The FastAPI application: `create_app(Settings(...))` wires the store, the worker pool, the API and the pages.
 
-    veracity serve                      # http://127.0.0.1:8000/ (pages), /v1/... (API), /docs (OpenAPI)
+veracity serve                      # http://127.0.0.1:8000/ (pages), /v1/... (API), /docs (OpenAPI)
 """
 
 from __future__ import annotations

@@ -83,15 +83,6 @@ class ReportPage(BaseModel):
     items: list[ReportItem]
 
 
-class CollectionOut(BaseModel):
-    name: str
-    kind: str
-    documents: int
-    passages: int
-    revision: int
-    created_at: datetime
-
-
 class AddOut(BaseModel):
     added: int
     replaced: int

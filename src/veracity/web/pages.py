@@ -122,9 +122,7 @@ def collections_page(
 
 
 @router.post("/collections/add", dependencies=[Depends(same_origin)])
-async def collections_add(
-    request: Request, name: Annotated[str, Form()], files: Annotated[list[UploadFile], File()]
-):
+async def collections_add(request: Request, name: Annotated[str, Form()], files: Annotated[list[UploadFile], File()]):
     try:
         result = await add_to_corpus(name.strip(), request, files)
     except VeracityError as exc:

@@ -163,8 +163,13 @@ class BodySizeLimit:
 
     async def _too_large(self, send: Send) -> None:
         body = f'{{"detail":"request body over the {self.max_bytes:,}-byte limit"}}'.encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})  # fmt: skip
 
 
