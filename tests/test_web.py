@@ -189,8 +189,10 @@ def test_every_string_is_escaped_and_no_javascript_link_is_live(client):
     rid = wait(client, client.post("/v1/analyze", json={"text": "x y"}).json()["id"])["report_id"]
     for path in (f"/reports/{rid}", f"/v1/reports/{rid}.html", "/reports"):
         html = client.get(path).text
-        assert "<script>window" not in html and "<img src=x" not in html and "onerror=" not in html.replace(
-            "onerror=&#34;", ""
+        assert (
+            "<script>window" not in html
+            and "<img src=x" not in html
+            and "onerror=" not in html.replace("onerror=&#34;", "")
         )
         assert "&lt;script&gt;" in html or path == "/reports"
         assert not re.search(r'href="\s*javascript:', html, re.I)
@@ -226,3 +228,18 @@ def test_health_reports_the_database_and_the_queue(client):
     health = client.get("/v1/health").json()
     assert health | {"version": None} == {"status": "ok", "ready": True, "queued": 0, "workers": 1,
                                           "database": "sqlite", "version": None}  # fmt: skip
+
+
+def test_corpora_lists_the_collections_with_their_counts(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from veracity.evidence.store import SourceDocument, Store
+
+    store = Store(tmp_path)
+    collection = store.collection("notes", "corpus", create=True)
+    text = "Canada sent 69 advisers."
+    store.put(collection, SourceDocument(key="a.txt", text=text, passages=[(0, len(text), text)]))
+    store.engine.dispose()
+    with TestClient(make_app(tmp_path)) as client:
+        got = client.get("/v1/corpora").json()
+    assert [(c["name"], c["kind"], c["documents"], c["passages"]) for c in got] == [("notes", "corpus", 1, 1)]
