@@ -21,7 +21,6 @@ from veracity.web.models import (
     HitOut,
     JobOut,
     Options,
-    ReportItem,
     ReportPage,
 )
 from veracity.web.security import same_origin
@@ -104,8 +103,7 @@ def list_reports(
 ) -> ReportPage:
     """Stored reports, newest first, one page at a time."""
     total, rows = store.list(offset=offset, limit=limit)
-    return ReportPage(total=total, offset=offset, limit=limit,
-                      items=[ReportItem.model_validate(r, from_attributes=True) for r in rows])  # fmt: skip
+    return ReportPage(total=total, offset=offset, limit=limit, items=rows)
 
 
 def load_report(store: ReportStore, report_id: str) -> Report:

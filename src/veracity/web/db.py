@@ -111,7 +111,9 @@ class ReportStore:
                 .order_by(ReportRow.created_at.desc(), ReportRow.id)
                 .offset(offset).limit(limit)
             ).all()  # fmt: skip
-        return total, [ReportSummary(*r[:5], json.loads(r[5])) for r in rows]
+        # SQLite hands timestamps back without their zone; they were written in UTC.
+        return total, [ReportSummary(r[0], r[1] if r[1].tzinfo else r[1].replace(tzinfo=UTC), *r[2:5], json.loads(r[5]))
+                       for r in rows]  # fmt: skip
 
     # jobs
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from veracity.web.db import JobRow, JobStatus
+from veracity.web.db import JobRow, JobStatus, ReportSummary
 
 
 class Options(BaseModel):
@@ -65,22 +65,11 @@ class JobOut(BaseModel):
         return cls.model_validate(row, from_attributes=True)
 
 
-class ReportItem(BaseModel):
-    id: str
-    created_at: datetime
-    title: str | None
-    url: str | None
-    n_claims: int
-    verdict_counts: dict[str, int]
-
-    _zones = field_validator("created_at")(_utc)
-
-
 class ReportPage(BaseModel):
     total: int
     offset: int
     limit: int
-    items: list[ReportItem]
+    items: list[ReportSummary]
 
 
 class AddOut(BaseModel):
