@@ -73,24 +73,24 @@ def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregat
     units = [split_claim(claim) or [Part(claim, "core")] for claim, _, _ in items]
     # Each claim's pairs go through the verifier on their own: int8 activations are scaled per batch, so pairs
     # batched with other claims' sentences would make a claim's verdict depend on the rest of the article.
-    unit_probs = []
+    unit_probs, checked = [], []  # checked: the sentences the consistency checks compare with each core
     for u, (_, sents, signals) in zip(units, items, strict=True):
         core = _predict(nli, [(u[0].text, s) for s in sents])
         fixed = np.array([s.probs for s in signals], dtype=np.float32).reshape(-1, 3)
         probs = [np.vstack([core, fixed])] + [np.tile(NEUTRAL, (len(core) + len(fixed), 1)) for _ in u[1:]]
-        related = _by_relatedness(core)[:TOP_FOR_PARTS]  # parts and attribution read the most related sentences
+        order = _by_relatedness(core)
+        checked.append(order[:TOP_FOR_CHECKS])
+        related = order[:TOP_FOR_PARTS]  # parts and attribution read the most related sentences
         extra = _predict(nli, [(part.text, sents[k]) for part in u[1:] for k in related])
         for n, (j, k) in enumerate((j, k) for j in range(1, len(u)) for k in related):
             probs[j][k] = extra[n]
         unit_probs.append(probs)
     if spacy_checks:  # parse in one batch what the checks will compare: each core and its most related sentences
-        parse_many(
-            text for u, (_, sents, _), p in zip(units, items, unit_probs, strict=True)
-            for text in [u[0].text] + [sents[k] for k in _by_relatedness(p[0][: len(sents)])[:TOP_FOR_CHECKS]]
-        )  # fmt: skip
+        parse_many(text for u, (_, sents, _), ks in zip(units, items, checked, strict=True)
+                   for text in [u[0].text] + [sents[k] for k in ks])  # fmt: skip
     return [
-        _decide(claim, sents, signals, u, probs, aggregator, mismatches)
-        for (claim, sents, signals), u, probs in zip(items, units, unit_probs, strict=True)
+        _decide(claim, sents, signals, u, probs, ks, aggregator, mismatches)
+        for (claim, sents, signals), u, probs, ks in zip(items, units, unit_probs, checked, strict=True)
     ]
 
 
@@ -102,13 +102,12 @@ def _by_relatedness(probs: np.ndarray) -> list[int]:
     return [int(k) for k in np.argsort(-(1 - probs[:, 1]), kind="stable")] if len(probs) else []
 
 
-def _decide(claim, sents, signals, units: list[Part], unit_probs: list[np.ndarray], aggregator: Aggregator,
-            mismatches) -> ClaimCheck:  # fmt: skip
+def _decide(claim, sents, signals, units: list[Part], unit_probs: list[np.ndarray], checked: list[int],
+            aggregator: Aggregator, mismatches) -> ClaimCheck:  # fmt: skip
     core = unit_probs[0]
     results = [SentenceResult(k, core[k]) for k in range(len(core))]
-    related = [k for k in _by_relatedness(core[: len(sents)])[:TOP_FOR_CHECKS]]
     weight = 0.0
-    for k in related:
+    for k in checked:
         found = [m for m in mismatches(units[0].text, sents[k]) if m.kind != "modality"]
         if found:
             results[k].mismatches = [m.reason for m in found]
