@@ -149,10 +149,10 @@ def cross_claim_neutrals(pairs: list[NliPair], per_source: int, seed: int) -> li
         if len({p.key for p in mine}) < 2:
             continue
         for p in rng.sample(mine, min(per_source, len(mine))):
-            other = rng.choice(mine)
-            while other.key == p.key or other.claim == p.claim:
-                other = rng.choice(mine)
-            out.append(NliPair(p.claim, other.evidence, "neutral", "cross-claim", p.key))
+            tries = (rng.choice(mine) for _ in range(50))  # bounded: a claim repeated under every key has no partner
+            other = next((q for q in tries if q.key != p.key and q.claim != p.claim), None)
+            if other is not None:
+                out.append(NliPair(p.claim, other.evidence, "neutral", "cross-claim", p.key))
     return out
 
 
