@@ -5,11 +5,24 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-app = typer.Typer(
+from veracity.cli.startup import interrupts_end_quietly
+
+
+class CommandLine(typer.Typer):
+    """The `veracity` app: builds its click command inside the quiet start-up window. (Typer's own `__call__` only
+    adds its pretty exception hook, which this app turns off.)"""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with interrupts_end_quietly():
+            command = typer.main.get_command(self)
+        return command(*args, **kwargs)
+
+
+app = CommandLine(
     help="Check news articles: clean text, check-worthy claims, who says what, persuasion, evidence.",
     no_args_is_help=True,
     add_completion=False,
