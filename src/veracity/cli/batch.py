@@ -44,6 +44,7 @@ def batch_cmd(
 ) -> None:
     """Analyze many articles into a Parquet dataset (articles, claims, evidence, spans, errors); re-running the same
     command resumes. Exit 0 with a summary line; 1 only when every input failed."""
+
     def go():
         from veracity.batch import BatchConfig
         from veracity.batch.progress import run_with_progress
