@@ -86,6 +86,37 @@ def test_a_damaged_index_is_rebuilt_from_the_database_on_the_next_search(store, 
     assert "until 2019" in _search(Store(store.home))  # and it stays repaired
 
 
+@pytest.mark.parametrize(
+    ("damaged", "notice"),
+    [
+        ("state.json", "veracity: the index state of 'news' was unreadable; rebuilding the index"),
+        ("dense.usearch", "veracity: the search index of 'news' was damaged; rebuilding it from the database"),
+    ],
+)
+def test_the_rebuild_of_a_damaged_index_is_announced_on_stderr(tmp_path, damaged, notice):
+    """The next command repairs a damaged index and says so (one line on stderr), rather than silently."""
+    home = tmp_path / "home"
+    add_documents(Store(home), "news", [_folder(tmp_path, 4)])
+    path = home / "indexes" / "news" / damaged
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+    done = subprocess.run(_cli("search", "Canadian troops in Iraq", "--corpus", "news", "--home", str(home)),
+                          env=_ENV, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "until 2019" in done.stdout
+    assert done.stderr.splitlines() == [notice]
+
+
+def test_two_processes_adding_one_folder_at_once_store_each_file_once(tmp_path):
+    """The collection lock holds across processes (flock), not only across threads of one process."""
+    folder, home = _folder(tmp_path, 60), tmp_path / "home"
+    procs = [subprocess.Popen(_cli("corpus", "add", "news", str(folder), "--home", str(home)), env=_ENV,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]  # fmt: skip
+    outcomes = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
+    assert Store(home).info("news").documents == 60
+    assert "until 2019" in _search(Store(home))
+
+
 def test_a_collection_of_stop_words_only_is_searchable(store, tmp_path):
     folder = tmp_path / "stop"
     folder.mkdir()
@@ -170,6 +201,13 @@ def test_a_read_only_home_is_a_clear_error(tmp_path):
         home.chmod(0o755)
         (home / "veracity.db").chmod(0o644)
     assert result.exit_code == 2 and "veracity: error:" in result.output
+
+
+_ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from veracity.cli import app; app()", *args]
 
 
 def test_killed_adds_never_lose_or_duplicate_documents(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +28,14 @@ def main(
     ] = False,
 ) -> None:
     """veracity: a credibility report for a news article."""
+    # veracity's notices (a damaged index being rebuilt, …) reach the user as one plain line on stderr; other
+    # libraries' log lines do not.
+    notices = logging.getLogger("veracity")
+    if not notices.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("veracity: %(message)s"))
+        notices.addHandler(handler)
+        notices.setLevel(logging.WARNING)
 
 
 @app.command("analyze")

@@ -15,6 +15,7 @@ is deleted and rebuilt from the database on the spot.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from collections.abc import Callable
 from functools import cache
@@ -24,6 +25,8 @@ import numpy as np
 from veracity.errors import StoreError
 from veracity.evidence.locks import check_name, collection_lock, replace_atomically
 from veracity.evidence.store import CollectionRow, Store
+
+log = logging.getLogger(__name__)
 
 DIM = 384
 _NO_TERMS = "no_terms"  # marks a BM25 folder of a collection whose passages hold only stop words
@@ -79,6 +82,8 @@ class CollectionIndex:
         collection = self.store.collection(self.collection.name)
         name = getattr(encoder, "name", FIRST_ENCODER)
         state = self.state()
+        if not state and (self.dir / "state.json").exists():
+            log.warning("the index state of %r was unreadable; rebuilding the index", self.collection.name)
         same_encoder = state.get("encoder", FIRST_ENCODER) == name
         if state.get("revision") == collection.revision and same_encoder:
             return 0
@@ -90,6 +95,7 @@ class CollectionIndex:
             try:
                 dense.load(str(dense_path))
             except Exception:  # noqa: BLE001 (usearch raises RuntimeError and others): damaged, re-embed all
+                log.warning("the vector index of %r was damaged; re-embedding its passages", self.collection.name)
                 dense = Index(ndim=DIM, metric="cos", dtype="f16")
         have = np.fromiter(iter(dense.keys), dtype=np.uint64, count=len(dense))
         stale = np.setdiff1d(have, ids)
@@ -150,6 +156,7 @@ class CollectionIndex:
                 raise StoreError(
                     f"the search index of {self.collection.name!r} is damaged; any `veracity search` rebuilds it"
                 ) from None
+            log.warning("the search index of %r was damaged; rebuilding it from the database", self.collection.name)
             with collection_lock(self.store.home, self.collection.name):
                 for name in ("state.json", "dense.usearch"):
                     (self.dir / name).unlink(missing_ok=True)
