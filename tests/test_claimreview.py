@@ -52,7 +52,16 @@ def test_cli_writes_claimreview_with_the_publisher_and_report_url(tmp_path, monk
     monkeypatch.setattr("veracity.pipeline.analyze", lambda *args, **kwargs: hostile_report())  # no models needed
     article = tmp_path / "a.txt"
     article.write_text("The minister said 200 soldiers would stay.\n")
-    args = ["analyze", str(article), "--format", "claimreview", "--publisher", "Desk", "--report-url", "https://d.example/r"]
+    args = [
+        "analyze",
+        str(article),
+        "--format",
+        "claimreview",
+        "--publisher",
+        "Desk",
+        "--report-url",
+        "https://d.example/r",
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     (review,) = json.loads(result.stdout)

@@ -58,13 +58,21 @@ def hostile_report(text: str = "") -> Report:
              TechniqueSpan(text="Critics", start=s2, end=s2 + 7, technique="Doubt", score=0.6)]  # fmt: skip
     return Report(
         document=doc,
-        sentences=[Sentence(i=0, text=first, start=0, end=len(first), attribution=attribution),
-                   Sentence(i=1, text=second, start=s2, end=len(body))],  # fmt: skip
+        sentences=[
+            Sentence(i=0, text=first, start=0, end=len(first), attribution=attribution),
+            Sentence(i=1, text=second, start=s2, end=len(body)),
+        ],  # fmt: skip
         claims=claims,
         spans=spans,
         source=SourceRating(domain="example.org", score=0.2, label="low", found_by="url", provenance=f"Lin {XSS}"),
-        summary=Summary(n_sentences=2, n_claims=2, verdict_counts={"refuted": 1}, assessment=[f"Assess {XSS}"],
-                        technique_counts={"Loaded_Language": 1, "Doubt": 1}, persuasion_density=0.1),  # fmt: skip
+        summary=Summary(
+            n_sentences=2,
+            n_claims=2,
+            verdict_counts={"refuted": 1},
+            assessment=[f"Assess {XSS}"],
+            technique_counts={"Loaded_Language": 1, "Doubt": 1},
+            persuasion_density=0.1,
+        ),  # fmt: skip
         warnings=[f"Warn {XSS}"],
     )
 
