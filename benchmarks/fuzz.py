@@ -2,6 +2,7 @@
 renderers, each in a worker process watched from outside, so a hang or a hard crash is caught too.
 
     .venv/bin/python benchmarks/fuzz.py [--count 10000] [--seed 0] [--workers 2] [--json-out PATH]
+                                        [--progress PATH]   # rows as they finish; a rerun resumes from it
     .venv/bin/python benchmarks/fuzz.py --replay SHAPE SEED SIZE      # one input, in-process, with its traceback
 
 Inputs come from tests/fuzz_shapes.py (the shapes of issue 15 plus prose, HTML soup and random bytes), in
@@ -114,7 +115,8 @@ class Slot:
         self.fresh = True  # its first input also loads the models
 
 
-def run(tasks: list[tuple[str, int, int]], workers: int, log) -> list[dict]:
+def run(tasks: list[tuple[str, int, int]], workers: int, log, done=None) -> list[dict]:
+    """Outcome rows of `tasks`; each finished row is also passed to `done` (the progress file)."""
     ctx = mp.get_context("spawn")
     slots = [Slot(ctx) for _ in range(workers)]
     pending, results = list(reversed(tasks)), []
@@ -150,6 +152,8 @@ def run(tasks: list[tuple[str, int, int]], workers: int, log) -> list[dict]:
                 continue
             slots[i].task = None
             results.append(row)
+            if done is not None:
+                done(row)
             if row["outcome"] in ("traceback", "hang", "crash"):
                 log(f"FINDING {row['outcome']}: --replay {shape} {seed} {size}: {row['detail'][-300:]}")
             if len(results) % 500 == 0:
@@ -205,12 +209,36 @@ def summarise(results: list[dict], wall_s: float) -> dict:
     }
 
 
+def _finished(progress: Path, count: int, seed: int) -> list[dict]:
+    """The rows a killed run of the same plan already wrote (a torn last line is dropped); [] for another plan."""
+    if not progress.is_file():
+        return []
+    lines = progress.read_text(encoding="utf-8").splitlines()
+    try:
+        header = json.loads(lines[0]) if lines else {}
+    except ValueError:
+        header = {}
+    if header != {"count": count, "seed": seed}:
+        progress.rename(progress.with_suffix(".old.jsonl"))
+        return []
+    rows = []
+    for line in lines[1:]:
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            continue
+    # rewrite whole lines only, so the next row is not appended to a torn one
+    progress.write_text("".join(json.dumps(r, default=str) + "\n" for r in [header, *rows]), encoding="utf-8")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json-out", type=Path, default=ROOT / "benchmarks" / "results" / "fuzz.json")
+    parser.add_argument("--progress", type=Path, help="rows as they finish (default: next to --json-out)")
     parser.add_argument("--replay", nargs=3, metavar=("SHAPE", "SEED", "SIZE"))
     args = parser.parse_args()
     if args.replay:
@@ -224,9 +252,26 @@ def main() -> None:
         print(*analyse(analyzer, data), f"{time.perf_counter() - t0:.2f} s, {len(data):,} bytes", sep="\n")
         return
     print(machine_line(), flush=True)
-    t0 = time.perf_counter()
-    results = run(plan(args.count, args.seed), args.workers, lambda m: print(m, flush=True))
-    summary = summarise(results, time.perf_counter() - t0) | {"count": args.count, "seed": args.seed}
+    tasks = plan(args.count, args.seed)
+    progress = args.progress or args.json_out.with_suffix(".progress.jsonl")
+    earlier = _finished(progress, args.count, args.seed)
+    seen = {(r["shape"], r["seed"], r["size"]) for r in earlier}
+    todo = [t for t in tasks if t not in seen]
+    if earlier:
+        print(f"resuming: {len(earlier):,} inputs done before ({progress}), {len(todo):,} to go", flush=True)
+    progress.parent.mkdir(parents=True, exist_ok=True)
+    with progress.open("a", encoding="utf-8") as out:
+        if not earlier:
+            out.write(json.dumps({"count": args.count, "seed": args.seed}) + "\n")
+
+        def keep(row: dict) -> None:
+            out.write(json.dumps(row, default=str) + "\n")
+            out.flush()
+
+        t0 = time.perf_counter()
+        results = earlier + run(todo, args.workers, lambda m: print(m, flush=True), keep)
+    wall = time.perf_counter() - t0 + sum(r.get("seconds") or 0 for r in earlier) / max(1, args.workers)
+    summary = summarise(results, wall) | {"count": args.count, "seed": args.seed, "resumed_from": len(earlier)}
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
     for key in ("inputs", "wall_s", "outcomes", "over_budget", "inputs_over_100kb", "bytes_max", "p50_s", "p99_s",
