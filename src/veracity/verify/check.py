@@ -18,7 +18,7 @@ from veracity.verify.aggregate import RELATED, VERDICTS, Aggregator, UnitScores,
 from veracity.verify.parsing import parse_many
 from veracity.verify.subclaims import Part, split_claim
 
-TOP_FOR_PARTS = 8  # sentences each part and the attribution are read against
+TOP_FOR_PARTS = 4  # at most this many sentences each part and the attribution are read against
 TOP_FOR_CHECKS = 5  # sentences the consistency checks compare with the core
 DECISIVE = 0.5
 NEUTRAL = np.array([0.0, 1.0, 0.0], dtype=np.float32)
@@ -80,7 +80,9 @@ def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregat
         probs = [np.vstack([core, fixed])] + [np.tile(NEUTRAL, (len(core) + len(fixed), 1)) for _ in u[1:]]
         order = _by_relatedness(core)
         checked.append(order[:TOP_FOR_CHECKS])
-        related = order[:TOP_FOR_PARTS]  # parts and attribution read the most related sentences
+        # Parts and attribution read the sentences most related to the core, and only related ones: an unrelated
+        # sentence says nothing about a part either (and reading it is most of the verdict stage's time).
+        related = [k for k in order[:TOP_FOR_PARTS] if 1 - core[k, 1] >= RELATED]
         extra = _predict(nli, [(part.text, sents[k]) for part in u[1:] for k in related])
         for n, (j, k) in enumerate((j, k) for j in range(1, len(u)) for k in related):
             probs[j][k] = extra[n]

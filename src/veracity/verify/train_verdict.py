@@ -98,7 +98,10 @@ def _features(items, cache: Path | None, log) -> np.ndarray:
     from veracity.verify.nli import get_nli_model
 
     model = get_nli_model()
-    key = hashlib.sha1(repr((model.model_hash, [(c.claim, c.evidences) for _, c in items])).encode()).hexdigest()
+    # The numbers depend on the verifier and on the code that reads claims (check, subclaims, consistency …).
+    code = sorted((p.name, p.read_bytes()) for p in Path(__file__).parent.glob("*.py") if not p.name.startswith(
+        ("train_", "evaluate", "datasets")))  # fmt: skip
+    key = hashlib.sha1(repr((model.model_hash, code, [(c.claim, c.evidences) for _, c in items])).encode()).hexdigest()
     path = cache / f"verdict-features-{key[:16]}.npy" if cache else None
     if path is not None and path.is_file():
         log(f"cached features: {path}")
