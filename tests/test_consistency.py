@@ -580,3 +580,13 @@ def test_negated_noun_phrases(claim, evidence, expected):
 def test_an_infinitive_under_a_noun_is_not_asserted():
     found = find_mismatches("Trudeau's plan to send troops was announced.", "Trudeau did not plan to send troops.")
     assert [(m.kind, m.claim, m.evidence) for m in found] == [("negation", "plan to send troops", "did not plan")]
+
+
+def test_a_reason_is_one_line_even_when_the_evidence_breaks_lines():
+    found = find_mismatches(
+        "Eventually, the newly-elected government decided to deploy extra 200 troopers in Iraq.",
+        "In September 2014 the Conservative government of Prime Minister Stephen Harper sent 69 special forces\n"
+        "advisers to northern Iraq.",
+    )
+    assert found and all("\n" not in m.reason and "\n" not in m.evidence for m in found)
+    assert any("69 special forces advisers" in m.reason for m in found)

@@ -32,8 +32,14 @@ def find_mismatches(claim: str, evidence: str) -> list[Mismatch]:
         return []
     c, e = parse(claim), parse(evidence)
     checks = (number_mismatches, date_mismatches, entity_mismatches, predicate_mismatches, scope_mismatches)
-    found = [m for check in checks for m in check(c, e)]
+    # Phrases keep the source's line breaks ("special forces\nadvisers"); a reason is one line of the report.
+    found = [Mismatch(m.kind, _one_line(m.claim), _one_line(m.evidence), _one_line(m.reason))
+             for check in checks for m in check(c, e)]  # fmt: skip
     return list(dict.fromkeys(found))  # the same pair can be reached twice (e.g. two identical sentences)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 # --- named entities ------------------------------------------------------------------------------------------------
