@@ -323,6 +323,22 @@ def test_note_header_lines_become_url_title_and_date(tmp_path):
     assert doc.url is None and doc.text.startswith("source: my notebook")
 
 
+def test_a_markdown_notes_first_heading_is_its_title_not_evidence(tmp_path):
+    from veracity.evidence.readers import read_file
+
+    note = tmp_path / "note.md"
+    note.write_text("# Canada sends advisers to Iraq\n\nIn 2014 Canada sent 69 advisers.\n\n## Later\n\nMore came.\n")
+    (doc,) = read_file(note)
+    assert doc.title == "Canada sends advisers to Iraq"
+    assert doc.text == "In 2014 Canada sent 69 advisers.\n\nLater\n\nMore came."
+    titled = tmp_path / "titled.md"
+    titled.write_text("title: From the header\n# A heading\nText.\n")
+    assert next(read_file(titled)).title == "From the header"  # a header line wins over the heading
+    txt = tmp_path / "note.txt"
+    txt.write_text("# not markdown here\nText.\n")
+    assert next(read_file(txt)).text.startswith("# not markdown here")
+
+
 def test_hits_become_evidence_and_factchecks_by_field_name_with_rounded_scores():
     from veracity.evidence import MIN_MATCH_SCORE, _evidence, _factcheck, _is_match
     from veracity.evidence.search import Hit

@@ -57,12 +57,12 @@ def read_file(path: Path, text_column: str | None = None) -> Iterator[SourceDocu
     elif suffix in {".html", ".htm"}:
         yield _page(path.read_bytes(), key, url=None, what=str(path))
     elif suffix in {".txt", ".text", ".md", ".markdown", ""}:
-        yield _plain(path.read_bytes(), key, str(path))
+        yield _plain(path.read_bytes(), key, str(path), markdown=suffix in {".md", ".markdown"})
     else:
         raise DataFormatError(f"{path}: unsupported file type {suffix!r} (txt, md, html, jsonl, csv, warc)")
 
 
-def _plain(data: bytes, key: str, what: str) -> SourceDocument:
+def _plain(data: bytes, key: str, what: str, *, markdown: bool = False) -> SourceDocument:
     from veracity.ingest.decode import decode_bytes
 
     try:
@@ -72,10 +72,27 @@ def _plain(data: bytes, key: str, what: str) -> SourceDocument:
     if not text:
         raise DataFormatError(f"{what}: empty")
     meta, text = note_header(text)
+    if markdown:
+        meta, text = _markdown_title(meta, text)
     if not text:
         raise DataFormatError(f"{what}: only header lines, no text")
     title = meta.get("title") or text.splitlines()[0].lstrip("# ").strip()[:300]
     return SourceDocument(key=key, text=text, title=title or None, url=meta.get("url"), published=meta.get("date"))
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(\S.*?)\s*#*\s*$")
+
+
+def _markdown_title(meta: dict, text: str) -> tuple[dict, str]:
+    """A Markdown note's first-line heading is its title, not a sentence of evidence (read as one, "# Canada sends
+    advisers" was cited as if a source had asserted it); other headings lose their '#' marks."""
+    lines = text.splitlines()
+    first = _HEADING.match(lines[0]) if lines else None
+    if first:
+        meta = {"title": first.group(1)[:300], **meta}
+        lines = lines[1:]
+    lines = [m.group(1) if (m := _HEADING.match(line)) else line for line in lines]
+    return meta, "\n".join(lines).strip()
 
 
 _HEADER = re.compile(r"^(url|source|title|date|published)\s*:\s*(\S.*)$", re.I)
