@@ -189,6 +189,34 @@ def test_aggregator_round_trips_through_json_and_refuses_other_features():
         Aggregator.from_json({**agg.to_json(), "features": ["x"]})
 
 
+def test_the_monotone_aggregation_never_lowers_refuted_as_contradiction_grows():
+    """Fitted on data where strong contradictions are mostly labelled "disputed" (as the generated conflicts make
+    them), a plain logistic regression lowers P(refuted) as the contradiction grows; the monotone one cannot."""
+    from sklearn.linear_model import LogisticRegression
+
+    from veracity.verify.monotone import MonotoneLogisticRegression, order_violations
+
+    rng = np.random.default_rng(0)
+    X = rng.random((600, len(FEATURES)))
+    c = FEATURES.index("core_contradict")
+    y = np.where(X[:, c] > 0.8, VERDICTS.index("disputed"), np.where(X[:, c] > 0.4, 1, 3))
+    y[rng.random(600) < 0.1] = 0
+
+    def refuted_along_contradiction(model) -> np.ndarray:
+        grid = np.tile(X.mean(axis=0), (11, 1))
+        grid[:, c] = np.linspace(0, 1, 11)
+        z = model.decision_function(grid)
+        return np.exp(z[:, 1]) / np.exp(z).sum(axis=1)
+
+    plain = LogisticRegression(C=10.0, max_iter=3000).fit(X, y)
+    assert np.diff(refuted_along_contradiction(plain)).min() < 0  # the failure this guards against
+    assert order_violations(plain.coef_)
+    mono = MonotoneLogisticRegression(C=10.0).fit(X, y)
+    assert order_violations(mono.coef_) == []
+    assert np.diff(refuted_along_contradiction(mono)).min() >= -1e-12
+    assert (mono.predict(X) == y).mean() > 0.5  # still a classifier
+
+
 class KeywordNli:
     """Entails when the evidence contains the claim's last word; contradicts when it also says 'not'."""
 

@@ -102,7 +102,7 @@ def _verdict(check, sents, signals) -> Verdict:
     reasons = []
     for k in check.decisive:
         r, ref = check.sentences[k], _ref(k, sents, signals)
-        quote = f" “{sents[k][3]}”" if k < len(sents) else ""
+        quote = f" “{' '.join(sents[k][3].split())}”" if k < len(sents) else ""  # a reason is one line
         if check.label in ("supported", "disputed") and r.probs[0] >= r.probs[2]:
             reasons.append(f"{ref} supports the claim (P={r.probs[0]:.2f}):{quote}".rstrip(":"))
         elif r.probs[2] > r.probs[0]:

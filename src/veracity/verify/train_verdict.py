@@ -6,7 +6,8 @@ sentences), HealthVer (one abstract per pair), edited news sentences from the ge
 (contradiction -> refuted, entailment -> supported, neutral -> not enough evidence; an edited claim read against
 the original and against itself -> disputed: sources that disagree), and claims read against another claim's
 evidence (not enough evidence). Every claim also gets 0-20 sentences of other items mixed in, as retrieval brings
-unrelated sentences (the stage reads 20-40 per claim). Regularisation and class weighting are chosen by 5-fold
+unrelated sentences (the stage reads 20-40 per claim). The model is a logistic regression whose weights keep verdicts
+monotone in the evidence (verify/monotone.py); regularisation and class weighting are chosen by 5-fold
 cross-validation (macro-F1); "report" parts stay untouched for `veracity eval verification`.
 """
 
@@ -100,7 +101,7 @@ def _features(items, cache: Path | None, log) -> np.ndarray:
     model = get_nli_model()
     # The numbers depend on the verifier and on the code that reads claims (check, subclaims, consistency …).
     code = sorted((p.name, p.read_bytes()) for p in Path(__file__).parent.glob("*.py") if not p.name.startswith(
-        ("train_", "evaluate", "datasets")))  # fmt: skip
+        ("train_", "evaluate", "datasets", "monotone")))  # fmt: skip
     key = hashlib.sha1(repr((model.model_hash, code, [(c.claim, c.evidences) for _, c in items])).encode()).hexdigest()
     path = cache / f"verdict-features-{key[:16]}.npy" if cache else None
     if path is not None and path.is_file():
@@ -150,8 +151,9 @@ def _per_source_f1(y: np.ndarray, pred: np.ndarray, sources: np.ndarray) -> dict
 
 
 def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print, cache: Path | None = None) -> Aggregator:
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from veracity.verify.monotone import MonotoneLogisticRegression
 
     started = time.perf_counter()
     items = training_claims(data_dir, news, log=log)
@@ -170,7 +172,7 @@ def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print, c
     # 500 easy generated claims would otherwise outweigh the 170 Climate-FEVER ones).
     for c_reg in (0.03, 0.1, 0.3, 1.0, 3.0):
         for weight in (None, "balanced"):
-            lr = LogisticRegression(C=c_reg, class_weight=weight, max_iter=3000)
+            lr = MonotoneLogisticRegression(C=c_reg, class_weight=weight)
             per_source = _per_source_f1(y, cross_val_predict(lr, Xs, y, cv=folds), sources)
             macro = float(np.mean(list(per_source.values())))
             log(
@@ -179,13 +181,15 @@ def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print, c
             if best is None or macro > best[0]:
                 best = (macro, c_reg, weight, per_source)
     macro, c_reg, weight, per_source = best
-    lr = LogisticRegression(C=c_reg, class_weight=weight, max_iter=3000)
+    lr = MonotoneLogisticRegression(C=c_reg, class_weight=weight)
     log(f"cross-validated macro-F1 per source (over the labels each has): {per_source}")
     temperature, ece = _temperature(lr, Xs, y, sources, folds)
     log(f"temperature {temperature} (cross-validated ECE on real claims {ece[0]:.3f} -> {ece[1]:.3f})")
     lr.fit(Xs, y)
     card = {
-        "name": AGGREGATOR_NAME, "C": c_reg, "class_weight": weight, "cv_macro_f1_mean_over_sources": round(macro, 4),
+        "name": AGGREGATOR_NAME,
+        "model": "multinomial logistic regression with monotone weight orders (verify/monotone.py)",
+        "C": c_reg, "class_weight": weight, "cv_macro_f1_mean_over_sources": round(macro, 4),
         "cv_macro_f1_per_source": per_source, "verifier": "nli-minilm",
         "cv_ece_real_claims_before_after_temperature": [round(e, 4) for e in ece],
         "claims": counts, "fit_seconds": round(time.perf_counter() - started, 1), "fitted_on": date.today().isoformat(),
