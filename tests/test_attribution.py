@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from veracity.attribution.evaluate import evaluate, load_gold, predict_speaker, speakers_match
+from veracity.attribution.evaluate import evaluate, gold_anonymous, load_gold, predict_speaker, speakers_match
 
 GOLD = Path(__file__).parent / "data" / "attribution_gold.jsonl"
 # Measured 0.912 / 0.912 (docs/BENCHMARKS.md); the floor leaves room for noise, not for regressions.
@@ -51,3 +51,19 @@ def test_labelled_set_meets_the_pinned_floor():
     assert scores.n >= 60
     assert scores.precision >= PRECISION_FLOOR, scores.errors
     assert scores.recall >= RECALL_FLOOR, scores.errors
+
+
+def test_anonymous_label_falls_back_to_the_speaker_type():
+    assert gold_anonymous({"speaker": "sources", "speaker_type": "anonymous"})
+    assert not gold_anonymous({"speaker": "police", "speaker_type": "official"})
+    assert not gold_anonymous({"speaker": "critics", "speaker_type": "anonymous", "anonymous": False})
+
+
+def test_evaluation_scores_anonymous_flags(tmp_path):
+    rows = [
+        {"text": "Police said the road was closed.", "speaker": "police", "speaker_type": "official"},
+        {"text": "Police said the road was closed.", "speaker": "police", "anonymous": True},
+    ]
+    scores = evaluate(rows)
+    assert (scores.anonymous_gold, scores.anonymous_predicted, scores.anonymous_correct) == (1, 0, 0)
+    assert any(e.startswith("anonymous gold=True pred=False") for e in scores.errors)
