@@ -304,7 +304,7 @@ def test_real_mid_year_against_a_month():
     )
     [m] = find_mismatches(JTF2_CLAIM, evidence)
     assert (m.kind, m.claim, m.evidence) == ("date", "mid-2001", "December 2001")
-    assert m.reason == "the claim says mid-2001, the evidence says December 2001"
+    assert m.reason == "the claim says mid-2001 (about April to September 2001), the evidence says December 2001"
 
 
 def test_real_extra_troopers_against_a_tripled_total():
@@ -580,3 +580,8 @@ def test_negated_noun_phrases(claim, evidence, expected):
 def test_an_infinitive_under_a_noun_is_not_asserted():
     found = find_mismatches("Trudeau's plan to send troops was announced.", "Trudeau did not plan to send troops.")
     assert [(m.kind, m.claim, m.evidence) for m in found] == [("negation", "plan to send troops", "did not plan")]
+
+
+def test_a_date_reason_spells_out_the_months_of_a_season_but_not_of_a_month():
+    [m] = find_mismatches("The unit deployed in the summer of 2016.", "The unit deployed in December 2016.")
+    assert m.reason == "the claim says the summer of 2016 (about June to August 2016), the evidence says December 2016"

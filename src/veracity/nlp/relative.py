@@ -145,7 +145,7 @@ def _part(year: int, rng: DateRange, grain: Granularity, qualifier: str | None, 
 
 
 def _season(name: str, shift: int, base: date, tense: Tense | None) -> ResolvedDate:
-    """"this summer" is the publication year's; "last summer" the latest that ended before publication, "next
+    """ "this summer" is the publication year's; "last summer" the latest that ended before publication, "next
     summer" the first that starts after it; a bare "the summer" follows the tense."""
     first, last = _SEASONS[name]
     start = base.year * 12 + first - 1 - (12 if name == "winter" and base.month <= 2 else 0)
@@ -209,4 +209,3 @@ def publication_date(published: str | None) -> date | None:
         return date.fromisoformat(published[:10]) if published else None
     except ValueError:
         return None
-
