@@ -156,3 +156,16 @@ def test_normalisation_drops_a_leading_focus_adverb_but_not_a_quantifier():
     )
     only = "Only 5% of voters agree."
     assert normalize_claim(Sentence(i=0, text=only, start=0, end=len(only))) == only
+
+
+def test_claim_threshold_decides_which_sentences_are_claims(monkeypatch):
+    from veracity.claims import ClaimsStage
+    from veracity.options import AnalyzeOptions
+    from veracity.pipeline import stage_config
+
+    scores = {f"Claim number {k} says the army sent {k} soldiers.": k / 10 for k in range(1, 10)}
+    report = ClaimsStage(threshold=0.65)(_budget_report(monkeypatch, scores))
+    assert [c.checkworthiness for c in report.claims] == [0.9, 0.8, 0.7]
+    assert report.summary.claim_threshold == 0.65 and report.summary.n_over_threshold == 3
+    options = AnalyzeOptions(claim_threshold=0.65, claim_budget=None)
+    assert stage_config(options)["claims"] == {"threshold": 0.65, "budget": None}
