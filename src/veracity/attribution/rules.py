@@ -7,6 +7,7 @@ Patterns, tried in this order for each sentence:
   4. an agentless reporting passive ("it was announced that ...") -> officials / unnamed sources
   5. otherwise the article's own voice            -> "author"
 Pronoun speakers are resolved to the latest compatible speaker or person named in the previous sentences.
+Who the speaker head names (phrase, type, anonymous or not) is decided in `speakers.py`.
 """
 
 from __future__ import annotations
