@@ -51,7 +51,7 @@ def test_binary_scores():
 def test_claim_kinds_and_normalisation(example_report):
     by_text = {c.text: c for c in example_report.claims}
     post = next(c for t, c in by_text.items() if t.startswith("Then, only in January 2002"))
-    assert post.normalized.startswith("Only in 2002-01, it was officially announced")
+    assert post.normalized.startswith("In 2002-01, it was officially announced")
     mid = next((c for t, c in by_text.items() if "mid-2001" in t), None)
     assert mid is None or "mid-2001" in mid.normalized
 
@@ -143,3 +143,29 @@ def test_claims_above_the_keep_line_are_listed_whatever_the_budget(monkeypatch):
     assert len(ClaimsStage(budget=2)(_budget_report(monkeypatch, scores)).claims) == 12
     lower = {t: s - 0.1 for t, s in scores.items()}
     assert len(ClaimsStage(budget=2)(_budget_report(monkeypatch, lower)).claims) == 2
+
+
+def test_normalisation_drops_a_leading_focus_adverb_but_not_a_quantifier():
+    from veracity.claims.normalize import normalize_claim
+    from veracity.schema import DateMention, Sentence
+
+    text = "Then, only in January 2002, it was announced."
+    date = DateMention(text="January 2002", start=14, end=26, iso="2002-01")
+    assert normalize_claim(Sentence(i=0, text=text, start=0, end=len(text), dates=[date])) == (
+        "In 2002-01, it was announced."
+    )
+    only = "Only 5% of voters agree."
+    assert normalize_claim(Sentence(i=0, text=only, start=0, end=len(only))) == only
+
+
+def test_claim_threshold_decides_which_sentences_are_claims(monkeypatch):
+    from veracity.claims import ClaimsStage
+    from veracity.options import AnalyzeOptions
+    from veracity.pipeline import stage_config
+
+    scores = {f"Claim number {k} says the army sent {k} soldiers.": k / 10 for k in range(1, 10)}
+    report = ClaimsStage(threshold=0.65)(_budget_report(monkeypatch, scores))
+    assert [c.checkworthiness for c in report.claims] == [0.9, 0.8, 0.7]
+    assert report.summary.claim_threshold == 0.65 and report.summary.n_over_threshold == 3
+    options = AnalyzeOptions(claim_threshold=0.65, claim_budget=None)
+    assert stage_config(options)["claims"] == {"threshold": 0.65, "budget": None}

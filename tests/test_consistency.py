@@ -304,7 +304,7 @@ def test_real_mid_year_against_a_month():
     )
     [m] = find_mismatches(JTF2_CLAIM, evidence)
     assert (m.kind, m.claim, m.evidence) == ("date", "mid-2001", "December 2001")
-    assert m.reason == "the claim says mid-2001, the evidence says December 2001"
+    assert m.reason == "the claim says mid-2001 (about April to September 2001), the evidence says December 2001"
 
 
 def test_real_extra_troopers_against_a_tripled_total():
@@ -590,3 +590,8 @@ def test_a_reason_is_one_line_even_when_the_evidence_breaks_lines():
     )
     assert found and all("\n" not in m.reason and "\n" not in m.evidence for m in found)
     assert any("69 special forces advisers" in m.reason for m in found)
+
+
+def test_a_date_reason_spells_out_the_months_of_a_season_but_not_of_a_month():
+    [m] = find_mismatches("The unit deployed in the summer of 2016.", "The unit deployed in December 2016.")
+    assert m.reason == "the claim says the summer of 2016 (about June to August 2016), the evidence says December 2016"

@@ -132,3 +132,17 @@ def test_options_go_to_the_analyzer_not_to_each_call(analyzer):
 def test_readme_documents_the_python_front_door():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "## Python" in readme and "veracity.analyze(" in readme and "AnalyzeOptions(" in readme
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5, float("nan"), float("inf")])
+def test_claim_threshold_outside_0_to_1_is_refused_clearly(value):
+    with pytest.raises(InputError, match="claim_threshold must be between 0 and 1"):
+        AnalyzeOptions(claim_threshold=value)
+    with pytest.raises(InputError, match="claim_threshold"):
+        AnalyzeOptions().replace(claim_threshold=value)
+
+
+def test_claim_threshold_bounds_and_none_are_accepted():
+    assert AnalyzeOptions(claim_threshold=0.0).claim_threshold == 0.0
+    assert AnalyzeOptions(claim_threshold=1.0).claim_threshold == 1.0
+    assert AnalyzeOptions().claim_threshold is None  # the model's calibrated threshold

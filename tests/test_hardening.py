@@ -151,6 +151,9 @@ def test_corrupted_utf8_is_still_refused():
         (["--max-mb", "nan"], "max_mb"),
         (["--max-mb", "inf"], "max_mb"),
         (["--timeout", "nan"], "timeout"),
+        (["--claim-threshold", "1.5"], "--claim-threshold"),
+        (["--claim-threshold", "-0.1"], "--claim-threshold"),
+        (["--claim-threshold", "nan"], "--claim-threshold"),
         (["--url", "http://[::1"], "--url"),
     ],
 )

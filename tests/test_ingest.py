@@ -88,3 +88,50 @@ def test_decoding(data, expected):
 def test_refused_inputs(data, message):
     with pytest.raises(InputError, match=message):
         document_from_bytes(data)
+
+
+def test_author_box_names_the_author_before_it_is_cut():
+    doc = document_from_text(
+        "Troops to stay in Iraq\n\nThe government said 200 troops would stay until 2019.\n\n"
+        "Articles by: Sophie Mangal\n\nDisclaimer: The contents of this article are the author's own."
+    )
+    assert doc.author == "Sophie Mangal"
+    assert "Articles by: Sophie Mangal" in doc.removed_boilerplate and "Sophie" not in doc.text
+
+
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        ("By Jane Doe", "Jane Doe"),
+        ("By JANE DOE, Political Correspondent", "JANE DOE"),
+        ("Written by Ursula von der Leyen | Brussels", "Ursula von der Leyen"),
+        ("By Jane Doe and John Smith, BBC News", "Jane Doe and John Smith"),
+    ],
+)
+def test_byline_near_the_top_gives_the_author_and_leaves_the_text(byline, author):
+    assert document_from_text(f"{byline}\n\nThe government said 200 troops would stay.").title is None
+    doc = document_from_text(f"Troops to stay in Iraq\n\n{byline}\n\nThe government said 200 troops would stay.")
+    assert doc.author == author
+    assert doc.text == "The government said 200 troops would stay." and byline in doc.removed_boilerplate
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "By Christmas Eve, the shops were empty.",  # a sentence
+        "By Tuesday the troops had left",  # one capitalised word, then lower case
+        "By 2019 Troop Numbers",  # digits
+    ],
+)
+def test_sentences_starting_with_by_are_no_byline(first):
+    doc = document_from_text(f"Troops to stay in Iraq\n\n{first}\n\nThe government said 200 troops would stay.")
+    assert doc.author is None and first in doc.text
+
+
+def test_html_without_author_metadata_takes_the_byline():
+    from veracity.ingest.extract import document_from_html
+
+    body = "".join(f"<p>Paragraph {i} of the story says the council voted to close the library.</p>" for i in range(6))
+    head = "<html><head><title>Library to close</title></head>"
+    html = f"{head}<body><article><p>By Jane Doe</p>{body}</article></body></html>"
+    assert document_from_html(html).author == "Jane Doe"

@@ -72,6 +72,7 @@ EVAL_FILES = {
         ("g.jsonl", b'{"text": "caf\xe9 said"}\n'),
         ("g.jsonl", b"[1, 2]\n"),
         ("g.jsonl", b'{"text": 5, "speaker": "x"}\n'),
+        ("g.jsonl", b'{"text": "x said so", "speaker": "x", "anonymous": "yes"}\n'),
         ("g.jsonl", DEEP.encode()),
     ],
     ("claim-matching", "--queries"): [("q.tsv", b"q1\tcaf\xe9\n"), ("q.tsv", b"only-one-column\n")],

@@ -17,6 +17,8 @@ ReliabilityLabel = Literal["low", "mixed", "high", "unrated"]
 SentenceRole = Literal["decisive", "context"]
 SubclaimRole = Literal["core", "part", "attribution"]
 VerdictLabel = Literal["supported", "refuted", "disputed", "not_enough_evidence"]
+# How much of the calendar a date names: "May 5, 2016" a day, "mid-2001" a part of the year, "the summer" a season.
+DateGranularity = Literal["day", "week", "part_of_month", "month", "season", "part_of_year", "year"]
 
 
 class Span(BaseModel):
@@ -35,7 +37,14 @@ class Quantity(Span):
 
 
 class DateMention(Span):
-    iso: str | None = Field(default=None, description="ISO 8601 date or year when it can be resolved")
+    iso: str | None = Field(default=None, description="ISO 8601 date, month or year when the text itself gives it")
+    resolved: str | None = Field(
+        default=None,
+        description="ISO 8601 for the stretch of time meant: a day, week (2016-W44), month, year or an interval "
+        "(2001-04/2001-09); relative dates ('last year', 'Tuesday', 'in May') counted from the publication date",
+    )
+    granularity: DateGranularity | None = Field(default=None, description="how much of the calendar is meant")
+    relative: bool = Field(default=False, description="resolved against the publication date")
 
 
 class Attribution(BaseModel):

@@ -8,12 +8,19 @@ REPORTING_VERBS = frozenset(
     assert warn suggest write declare acknowledge accuse blame believe maintain contend stress emphasise
     emphasize reveal disclose estimate predict promise vow caution inform testify complain concede recall
     reiterate remark respond reply tweet indicate mention comment affirm charge speculate conclude find
-    claim observe spot""".split()
+    claim observe spot forecast describe""".split()
 )
+# Verbs that report only with a that-clause: "the judge ruled that ..." (not "ruled the country"), "data show
+# that ..." (not "the video shows a crowd").
+CLAUSE_VERBS = frozenset("rule show".split())
 # Verbs whose *agent* is a witness: "spotted by a Reuters correspondent".
 WITNESS_VERBS = frozenset("spot see observe witness photograph film record confirm report announce state".split())
 # Passive cues with no agent that still report a claim ("it was announced that ...").
-AGENTLESS_PASSIVE_CUES = frozenset("announce report say claim allege rumour rumor confirm state believe".split())
+AGENTLESS_PASSIVE_CUES = frozenset(
+    "announce report say claim allege rumour rumor confirm state believe understand".split()
+)
+# Subjects that deny anyone asserted anything: "Nobody has claimed responsibility".
+NEGATIVE_SUBJECTS = frozenset("nobody none noone".split())
 # "tell"/"ask" + to-infinitive is an order, not a report ("told residents to stay indoors").
 ORDER_VERBS = frozenset("tell ask urge order instruct advise".split())
 # Fixed phrases where a reporting verb reports nothing.
@@ -44,6 +51,18 @@ HEDGE_PHRASES = (
     "not independently verified",
 )
 
+# Words in a speaker phrase that make any speaker unnamed: "an anonymous official", "an unidentified aide".
+ANONYMOUS_MODIFIERS = frozenset("anonymous unnamed unidentified".split())
+# Post-modifiers by which journalists mark unnamed sources: "two diplomats briefed on the talks".
+ANONYMOUS_PHRASE_CUES = ("familiar with", "briefed on", "knowledge of", "knowledgeable about", "close to")
+# Anywhere in the sentence these mean the speaker spoke without being named ("on condition of anonymity").
+ANONYMITY_ANYWHERE = ("anonymity", "not authorized", "not authorised")
+# In the speaker's own clause ("an aide, who asked not to be identified, said"): elsewhere "be named" may be about
+# someone else ("the chairman said a new coach would be named").
+ANONYMITY_IN_CLAUSE = ("be named", "be identified", "being named", "being identified")
+# Prepositions whose phrase belongs to the speaker: "a spokesman for the Department of Health", "officials at
+# the FAA", "sources in the ministry", "an aide to the president", "people with knowledge of the talks".
+SPEAKER_PREPS = frozenset("of for at in from with to within inside".split())
 # Heads of a speaker phrase that mean "someone unnamed" (when no name is in the phrase).
 ANONYMOUS_HEADS = frozenset(
     "source insider people person critic pal friend observer expert analyst witness resident neighbour "
@@ -53,6 +72,8 @@ OFFICIAL_HEADS = frozenset(
     "official authority spokesperson spokesman spokeswoman representative officer minister ministry "
     "administration government police agency department".split()
 )
+# Official heads that are bodies, not people: never "an unnamed source" themselves.
+OFFICIAL_BODIES = frozenset("authority administration government police agency department ministry".split())
 # Heads naming a body rather than a person ("the company said").
 ORGANISATION_HEADS = frozenset(
     "company firm group party campaign organisation organization union council committee court board bank "
@@ -62,7 +83,7 @@ ORGANISATION_HEADS = frozenset(
 # Speaker phrases that are documents of someone: "official statements of the government" -> the government.
 DOCUMENT_HEADS = frozenset(
     "statement report data figure document study survey estimate account communique release record "
-    "word words analysis".split()
+    "word words analysis datum tally count calculation poll".split()
 )
 # "according to X" where X is no source at all ("according to plan").
 NON_SOURCE_HEADS = frozenset("plan schedule reading law rule tradition custom logic standard measure".split())

@@ -7,6 +7,7 @@ Patterns, tried in this order for each sentence:
   4. an agentless reporting passive ("it was announced that ...") -> officials / unnamed sources
   5. otherwise the article's own voice            -> "author"
 Pronoun speakers are resolved to the latest compatible speaker or person named in the previous sentences.
+Who the speaker head names (phrase, type, anonymous or not) is decided in `speakers.py`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from veracity.attribution import lexicon as lx
+from veracity.attribution.speakers import describe, proper_subject
 from veracity.nlp import sentence_ents
 from veracity.schema import Attribution, Span
 
@@ -27,7 +29,6 @@ _QUOTE = re.compile(r"[“\"«]([^”\"»]+)[”\"»]")
 # A quoted stretch this long is a quotation, not a scare-quoted word ("a “substantial” number").
 _MIN_QUOTE_WORDS = 4
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "it": "organisation", "they": "any"}
-_CUT_DEPS = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"}
 
 
 @dataclass
@@ -55,13 +56,16 @@ def _depth(tok: Token) -> int:
 
 
 def _is_reporting_verb(tok: Token) -> bool:
-    if (
-        tok.pos_ not in ("VERB", "AUX")
-        or tok.dep_ in ("amod", "compound")
-        or tok.lemma_.lower() not in lx.REPORTING_VERBS
-    ):
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound"):
         return False
-    deps = {c.dep_ for c in tok.children}
+    lemma, deps = tok.lemma_.lower(), {c.dep_ for c in tok.children}
+    if lemma in lx.CLAUSE_VERBS:
+        # "the judge ruled that …", "data show that …"; not "this shows that …" (the author's own inference)
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        return "ccomp" in deps and subj is not None and subj.pos_ in ("NOUN", "PROPN")
+    if lemma not in lx.REPORTING_VERBS:
+        # "it is understood that …": only the passive reports, "I understand that …" does not
+        return lemma in lx.AGENTLESS_PASSIVE_CUES and "auxpass" in deps
     # "told residents to stay indoors" is an order, not a report
     return not (tok.lemma_.lower() in lx.ORDER_VERBS and "xcomp" in deps and "ccomp" not in deps)
 
@@ -80,20 +84,32 @@ def _according_to(sent: SpacySpan) -> Cue | None:
     return None
 
 
-def _unasserted(child: Token) -> bool:
+def _unasserted(child: Token, quoted: list[tuple[int, int]]) -> bool:
+    if any(start <= child.idx < end for start, end in quoted):
+        return False  # the “not” of a quoted “Absolutely not.” is what was said
     return child.dep_ == "neg" or child.tag_ == "MD" or (child.dep_ == "mark" and child.lower_ in ("if", "whether"))
+
+
+def _nobody(subj: Token | None) -> bool:
+    """'Nobody has claimed …', 'No group has claimed …': the sentence says no one asserted anything."""
+    return subj is not None and (
+        subj.lower_ in lx.NEGATIVE_SUBJECTS or any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children)
+    )
 
 
 def _verb_cues(sent: SpacySpan) -> list[Cue]:
     low = sent.text.lower()
+    quoted = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in _QUOTE.finditer(sent.text)]
     cues: list[Cue] = []
     for tok in sent:
         if not _is_reporting_verb(tok) or any(p in low for p in lx.NON_REPORTING if tok.lower_ in p):
             continue
         children = list(tok.children)
-        if any(_unasserted(c) for c in children):
+        if any(_unasserted(c, quoted) for c in children):
             continue  # "won't tell you", "would confirm", "if he says": nobody asserts anything (yet)
         subj = next((c for c in children if c.dep_ == "nsubj"), None)
+        if _nobody(subj):
+            continue
         agent = next((c for c in children if c.dep_ == "agent"), None)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in children)
         has_content = any(c.dep_ in ("ccomp", "dobj", "xcomp", "parataxis", "prep", "mark") for c in children)
@@ -137,96 +153,6 @@ def find_cue(sent: SpacySpan) -> Cue | None:
     return cue
 
 
-def _phrase(head: Token) -> list[Token]:
-    """The speaker phrase: the head with its modifiers, without clauses, appositions or coordinations;
-    an "of" phrase and adjectival modifiers after the head ("people familiar with the matter") stay."""
-    keep = [head]
-    for child in head.children:
-        if child.dep_ in _CUT_DEPS and not (child.dep_ == "prep" and child.lower_ == "of"):
-            continue
-        keep.extend(child.subtree)
-    return sorted(keep, key=lambda t: t.i)
-
-
-def _appositive_name(head: Token) -> Token | None:
-    """'the finance minister, Carlos Ibáñez,' -> the token of the name given in apposition."""
-    for child in head.children:
-        if child.dep_ == "appos" and child.ent_type_ in ("PERSON", "ORG"):
-            return child
-    return None
-
-
-def _strip(tokens: list[Token]) -> list[Token]:
-    while tokens and (tokens[0].lower_ in lx.DETERMINERS or tokens[0].dep_ in ("det", "poss", "nummod", "case")):
-        tokens = tokens[1:]
-    while tokens and (tokens[-1].is_punct or tokens[-1].tag_ == "POS"):
-        tokens = tokens[:-1]
-    return tokens
-
-
-def _span(tokens: list[Token]) -> Span:
-    doc = tokens[0].doc
-    s = doc[tokens[0].i : tokens[-1].i + 1]
-    return Span(text=s.text, start=s.start_char, end=s.end_char)
-
-
-def _is_outlet(text: str) -> bool:
-    from veracity.sources import get_ratings
-
-    low = text.lower().removeprefix("the ")
-    # A one-word name must be a known outlet: the ratings also hold domains such as trump.com.
-    return low in lx.OUTLET_ALIASES or (" " in low and get_ratings().domain_for_name(low) is not None)
-
-
-def describe(head: Token, sent: SpacySpan) -> tuple[str, str, Span | None, bool]:
-    """(speaker, speaker_type, span, anonymous) for a speaker head token."""
-    named_in_apposition = _appositive_name(head)
-    if named_in_apposition is not None:
-        return describe(named_in_apposition, sent)
-    tokens = _phrase(head)
-    lemma = head.lemma_.lower()
-    # "official statements of the Canadian government" / "Rouleau's statements": the source is the owner.
-    if lemma in lx.DOCUMENT_HEADS:
-        owner = next((c for c in head.children if c.dep_ == "poss"), None)
-        owner = owner or next((c for c in head.children if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
-        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "by")), None)
-        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-        if owner is not None or pobj is not None:
-            sp, kind, span, anon = describe(owner if owner is not None else pobj, sent)
-            if kind == "organisation" and any(t.lower_ in ("official", "officially") for t in tokens):
-                kind = "official"
-            return sp, kind, span, anon
-    else:
-        tokens = [
-            t
-            for t in tokens
-            if t.i <= head.i
-            or any(
-                a.i > head.i and (a.dep_ == "amod" or (a.dep_ == "prep" and a.lower_ == "of"))
-                for a in [t, *t.ancestors]
-            )
-        ]
-    tokens = _strip(tokens) or [head]
-    span = _span(tokens)
-    person = next((e for e in sentence_ents(sent) if e.label_ == "PERSON" and e.start <= head.i < e.end), None)
-    if person is not None:
-        name = person.text.removesuffix("’s").removesuffix("'s")
-        return name, "person", Span(text=name, start=person.start_char, end=person.start_char + len(name)), False
-    named = any(t.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") for t in tokens)
-    if head.pos_ == "PROPN" and _is_outlet(span.text):
-        return span.text, "outlet", span, False
-    if lemma in lx.ANONYMOUS_HEADS and not any(t.ent_type_ in ("ORG", "PERSON") for t in tokens):
-        return span.text, "anonymous", span, True
-    if lemma in lx.OFFICIAL_HEADS and not named:
-        anon = any(w in sent.text.lower() for w in ("anonymity", "not to be named", "not authorized", "not authorised"))
-        return span.text, "anonymous" if anon else "official", span, anon
-    if head.pos_ == "NOUN" and lemma not in lx.ORGANISATION_HEADS and lemma not in lx.OFFICIAL_HEADS:
-        return span.text, "person", span, False  # a role: "a Reuters correspondent", "the senior engineer"
-    if named or head.pos_ in ("PROPN", "NOUN"):
-        return span.text, "official" if lemma in lx.OFFICIAL_HEADS else "organisation", span, False
-    return span.text, "unknown", span, False
-
-
 def resolve_pronoun(pronoun: str, previous: list[Attribution], prev_sents: list[SpacySpan]) -> tuple[str, str] | None:
     """The latest speaker (or named person) compatible with the pronoun, looking back two sentences."""
     want = _PRONOUNS[pronoun]
@@ -243,6 +169,8 @@ def resolve_pronoun(pronoun: str, previous: list[Attribution], prev_sents: list[
             bodies = [e for e in sentence_ents(sent) if e.label_ == "ORG"]
             if bodies:
                 return bodies[-1].text, "organisation"
+            if (name := proper_subject(sent)) is not None:
+                return name, "organisation"
     return None
 
 

@@ -22,6 +22,9 @@ _LEAD_IN = re.compile(
     r"in her turn|once again|along with this|initially|also|still|yet|so|and|but)\s*,?\s*)+",
     re.I,
 )
+# A focus adverb left at the front once the lead-in is gone ("Then, only in January 2002, …"): the author's emphasis,
+# not part of what is claimed, and capitalised it read as a different claim ("Only in 2002-01, …").
+_FOCUS = re.compile(r"^(?:only|just|even)\s+(?=(?:in|on|at|after|before|since|until|when|by)\b)", re.I)
 # Only dates made of day, month and year words are rewritten; "mid-2001" or "early May" keep their words.
 _PLAIN_DATE = re.compile(
     r"(?:(?:on|in)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?[A-Za-z]+\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}|\d{4}-\d{2}-\d{2}"
@@ -57,7 +60,7 @@ def normalize_claim(sentence: Sentence) -> str:
     for start, end, new in sorted(edits, reverse=True):
         if 0 <= start < end <= len(text):
             text = text[:start] + new + text[end:]
-    text = _LEAD_IN.sub("", text.translate(_QUOTES)).strip()
+    text = _FOCUS.sub("", _LEAD_IN.sub("", text.translate(_QUOTES)).strip())
     text = re.sub(r"\s+", " ", text)
     return text[:1].upper() + text[1:]
 

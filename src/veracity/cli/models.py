@@ -45,6 +45,11 @@ def eval_attribution(
             typer.echo(f"  {line}")
     typer.echo(f"sentences={s.n} gold_attributed={s.gold_attributed} predicted_attributed={s.predicted_attributed}")
     typer.echo(f"precision={s.precision:.3f} recall={s.recall:.3f} accuracy={s.accuracy:.3f}")
+    anon = s.anonymous_prf
+    typer.echo(
+        f"anonymous: gold={s.anonymous_gold} flagged={s.anonymous_predicted} "
+        f"precision={anon.precision:.3f} recall={anon.recall:.3f}"
+    )
     typer.echo(f"f1={s.f1:.3f}")
 
 

@@ -7,6 +7,7 @@ from functools import cache
 
 from veracity.errors import InputError
 from veracity.ingest.boilerplate import strip_boilerplate
+from veracity.ingest.byline import take_byline
 from veracity.ingest.htmlshape import MAX_TAG_ATTRIBUTES, drop_excess_attributes, flat_text, measure
 from veracity.schema import Document
 
@@ -58,12 +59,25 @@ def document_from_text(text: str, *, url: str | None = None) -> Document:
     paras = paragraphs(_normalise(text))
     if not paras:
         raise InputError("input is empty (no text after removing whitespace)")
+    # The byline first: "By Jane Doe" on the first line would read as a headline.
+    author, paras, byline = take_byline(paras)
     title = None
     # Only a first paragraph followed by more text can be a headline; a one-paragraph input is all body.
     if len(paras) > 1 and _is_headline(paras[0]):
         title, paras = paras[0], paras[1:]
     body, removed = strip_boilerplate("\n\n".join(paras))
-    return _finish(Document(url=url, title=title, text=body, removed_boilerplate=removed, input_format="text"))
+    doc = Document(
+        url=url, title=title, author=author, text=body, removed_boilerplate=byline + removed, input_format="text"
+    )
+    return _finish(doc)
+
+
+def _body(paras: list[str]) -> tuple[str | None, str, list[str]]:
+    """(author from a byline or author box, clean text, removed pieces): the author is read first, since
+    boilerplate removal cuts author boxes."""
+    author, paras, byline = take_byline(paras)
+    body, removed = strip_boilerplate("\n\n".join(paras))
+    return author, body, byline + removed
 
 
 def document_from_html(html: str, *, url: str | None = None) -> Document:
@@ -79,11 +93,11 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
     )
     if extracted is None or not (extracted.text or "").strip():
         raise InputError("no article text found in the HTML page")
-    body, removed = strip_boilerplate("\n\n".join(paragraphs(_normalise(extracted.text))))
+    author, body, removed = _body(paragraphs(_normalise(extracted.text)))
     doc = Document(
         url=url or extracted.url,
         title=_clean(extracted.title),
-        author=_clean(extracted.author),
+        author=_clean(extracted.author) or author,
         published=extracted.date,
         site_name=_clean(extracted.sitename),
         text=body,
@@ -98,8 +112,10 @@ def _flat_document(html: str, *, url: str | None) -> Document:
     title, text = flat_text(html)
     if not text.strip():
         raise InputError("no article text found in the HTML page")
-    body, removed = strip_boilerplate("\n\n".join(paragraphs(_normalise(text))))
-    doc = Document(url=url, title=_clean(title), text=body, removed_boilerplate=removed, input_format="html")
+    author, body, removed = _body(paragraphs(_normalise(text)))
+    doc = Document(
+        url=url, title=_clean(title), author=author, text=body, removed_boilerplate=removed, input_format="html"
+    )
     return _finish(doc)
 
 

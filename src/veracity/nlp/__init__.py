@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from veracity.nlp.bounds import (
 )
 from veracity.nlp.dates import resolve_date
 from veracity.nlp.numbers import NUMERIC_LABELS, currency_code, is_number_token, parse_number
+from veracity.nlp.relative import Tense, publication_date, resolve
 from veracity.registry import stage
 from veracity.schema import DateMention, Entity, Quantity, Report, Sentence
 
@@ -133,8 +135,37 @@ def _quantities(sent: Span, original: str) -> list[Quantity]:
     return out
 
 
-def annotate_sentence(i: int, sent: Span, original: str | None = None) -> Sentence:
-    """`original` is the text the Doc was parsed from (its tokenizer-safe copy may differ in a few characters)."""
+def _tense(ent: Span) -> Tense | None:
+    """Past or future of the verb a date hangs on ("resumed in May", "will meet on Tuesday"), to place a relative
+    date on the right side of the publication date."""
+    verb = ent.root.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux & {"will", "shall", "’ll", "'ll"} or (verb.tag_ == "VBG" and aux & {"is", "are", "am"}):
+        return "future"
+    if verb.tag_ in ("VBD", "VBN") or aux & {"had", "has", "have", "was", "were", "did"}:
+        return "past"
+    return None
+
+
+def _date_mention(ent: Span, original: str, published: date | None) -> DateMention:
+    text = original[ent.start_char : ent.end_char]
+    found = resolve(text, published, _tense(ent))
+    return DateMention(
+        text=text,
+        start=ent.start_char,
+        end=ent.end_char,
+        iso=resolve_date(text),
+        resolved=found.value if found else None,
+        granularity=found.granularity if found else None,
+        relative=bool(found and found.relative),
+    )
+
+
+def annotate_sentence(i: int, sent: Span, original: str | None = None, published: date | None = None) -> Sentence:
+    """`original` is the text the Doc was parsed from (its tokenizer-safe copy may differ in a few characters);
+    `published` (the publication date) resolves relative dates."""
     original = sent.doc.text if original is None else original
     whole = original[sent.start_char : sent.end_char]
     text = whole.strip()
@@ -144,13 +175,7 @@ def annotate_sentence(i: int, sent: Span, original: str | None = None) -> Senten
         for e in sentence_ents(sent)
         if e.label_ not in NUMERIC_LABELS | _DATE_LABELS | {"ORDINAL"}
     ]
-    dates = [
-        DateMention(
-            text=(t := original[e.start_char : e.end_char]), start=e.start_char, end=e.end_char, iso=resolve_date(t)
-        )
-        for e in sentence_ents(sent)
-        if e.label_ == "DATE"
-    ]
+    dates = [_date_mention(e, original, published) for e in sentence_ents(sent) if e.label_ == "DATE"]
     return Sentence(
         i=i,
         text=text,
@@ -180,7 +205,8 @@ class NLPStage:
                 f"the article has {len(sents):,} sentences; only the first {MAX_SENTENCES:,} were analysed"
             )
             sents = sents[:MAX_SENTENCES]
-        report.sentences = [annotate_sentence(i, s, text) for i, s in enumerate(sents)]
+        published = publication_date(report.document.published)
+        report.sentences = [annotate_sentence(i, s, text, published) for i, s in enumerate(sents)]
         return report
 
 

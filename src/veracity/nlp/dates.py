@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MONTHS = {
+from veracity.schema import DateGranularity as Granularity
+
+MONTHS = {
     m: i
     for i, names in enumerate(
         [
@@ -39,7 +41,7 @@ def resolve_date(text: str) -> str | None:
     year = _YEAR.search(low)
     if not year or low.strip().endswith(f"{year.group(1)}s"):
         return None  # no year, or a decade ("the 1990s")
-    month = next((_MONTHS[w] for w in re.findall(r"[a-z]+", low) if w in _MONTHS), None)
+    month = next((MONTHS[w] for w in re.findall(r"[a-z]+", low) if w in MONTHS), None)
     if month is None:
         return year.group(1)
     rest = low.replace(year.group(0), " ")
@@ -52,7 +54,7 @@ def resolve_date(text: str) -> str | None:
 # --- how much of the calendar a date covers ---------------------------------------------------------------------------
 
 # Parts of a year or a month, as fractions of it; neighbours overlap a little so that "early" and "mid" never clash.
-_QUALIFIERS = {
+QUALIFIERS = {
     **dict.fromkeys(["early", "beginning", "start"], (0.0, 0.4)),
     **dict.fromkeys(["mid", "middle"], (0.3, 0.7)),
     **dict.fromkeys(["late", "end"], (0.6, 1.0)),
@@ -82,30 +84,42 @@ class DateRange:
 def date_range(text: str) -> DateRange | None:
     """The stretch of time an explicit date covers, with qualifiers ("early 2002", "mid-May") and seasons ("the summer
     of 2016"); None for relative or vague dates ("last year", "Monday"), decades and a season without a year."""
+    found = range_and_granularity(text)
+    return found[0] if found else None
+
+
+def granularity(text: str) -> Granularity | None:
+    """How much of the calendar an explicit date names: "May 5, 2016" a day, "mid-2001" a part of the year."""
+    found = range_and_granularity(text)
+    return found[1] if found else None
+
+
+def range_and_granularity(text: str) -> tuple[DateRange, Granularity] | None:
     low = text.lower()
     if m := _ISO.search(low):
         year, month, day = (int(g) for g in m.groups())
-        return DateRange(year, month - 1 + (day - 1) / 31, month - 1 + day / 31)
+        return DateRange(year, month - 1 + (day - 1) / 31, month - 1 + day / 31), "day"
     year_m = _YEAR.search(low)
     if year_m and low.strip().endswith(f"{year_m.group(1)}s"):
         return None  # a decade
     year = int(year_m.group(1)) if year_m else None
     words = re.findall(r"[a-z]+", low)
-    month = next((_MONTHS[w] for w in words if w in _MONTHS), None)
+    month = next((MONTHS[w] for w in words if w in MONTHS), None)
     season = next((_SEASONS[w] for w in words if w in _SEASONS), None)
     if month is not None:
-        start, end = month - 1.0, float(month)
+        start, end, grain = month - 1.0, float(month), "month"
         rest = low.replace(year_m.group(0), " ") if year_m else low
         if day := _DAY.search(rest):
             d = int(day.group(1))
-            return DateRange(year, start + (d - 1) / 31, start + d / 31)
+            return DateRange(year, start + (d - 1) / 31, start + d / 31), "day"
     elif season is not None and year is not None:
-        start, end = season
+        (start, end), grain = season, "season"
     elif year is not None:
-        start, end = 0.0, 12.0
+        start, end, grain = 0.0, 12.0, "year"
     else:
         return None
     if q := _QUALIFIER.search(low):
-        lo, hi = _QUALIFIERS[q.group(1)]
+        lo, hi = QUALIFIERS[q.group(1)]
         start, end = start + lo * (end - start), start + hi * (end - start)
-    return DateRange(year, start, end)
+        grain = "part_of_month" if grain == "month" else "part_of_year"
+    return DateRange(year, start, end), grain  # type: ignore[return-value]

@@ -6,10 +6,12 @@ other); "May" and "August 2016" disagree on the month even though the claim give
 
 from __future__ import annotations
 
+import calendar
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from veracity.nlp.dates import DateRange, date_range
+from veracity.nlp.dates import DateRange, date_range, granularity
 from veracity.verify.mismatch import SKIP_LEMMAS, Mismatch
 
 if TYPE_CHECKING:
@@ -17,6 +19,8 @@ if TYPE_CHECKING:
 
     from spacy.tokens import Doc
 
+# Dates whose words do not say which months they cover: the reason spells out the months that were compared.
+_FUZZY = {"season", "part_of_year"}
 # Only dates that place an event in time are compared: "since 1900" and "since 1993" can both be true.
 _POINT_PREPS = {"in", "on", "at", "during"}
 
@@ -70,4 +74,15 @@ def date_mismatches(claim: Doc, evidence: Doc) -> Iterator[Mismatch]:
             same_kind = [e for e, _ in comparable if e.on_verb and e.anchor in claim_verbs - taken]
         if same_kind:
             e = same_kind[0]
-            yield Mismatch("date", d.text, e.text, f"the claim says {d.text}, the evidence says {e.text}")
+            yield Mismatch("date", d.text, e.text, f"the claim says {_shown(d)}, the evidence says {_shown(e)}")
+
+
+def _shown(d: _Date) -> str:
+    """The date as written, with the months it was taken to cover when its words leave them open: "mid-2001
+    (about April to September 2001)". The comparison itself is unchanged; the reader sees what it compared."""
+    if d.range.year is None or granularity(d.text) not in _FUZZY:
+        return d.text
+    first, last = d.range.year * 12 + math.floor(d.range.start), d.range.year * 12 + math.ceil(d.range.end) - 1
+    (y1, m1), (y2, m2) = divmod(first, 12), divmod(last, 12)
+    start = calendar.month_name[m1 + 1] + ("" if y1 == y2 else f" {y1}")
+    return f"{d.text} (about {start} to {calendar.month_name[m2 + 1]} {y2})"
