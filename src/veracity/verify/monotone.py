@@ -77,8 +77,8 @@ class MonotoneLogisticRegression(ClassifierMixin, BaseEstimator):
                           options={"maxiter": self.max_iter})  # fmt: skip
         W = result.x[: k * d].reshape(k, d)
         for j, cls, kind in ORDERS:  # the penalty leaves violations of ~1e-4: make the orders exact
-            others = np.delete(W[:, j], cls)
-            W[cls, j] = max(W[cls, j], others.max()) if kind == "max" else min(W[cls, j], others.min())
+            bound = _bound(W[:, j], cls, kind)
+            W[cls, j] = max(W[cls, j], bound) if kind == "max" else min(W[cls, j], bound)
         self.coef_, self.intercept_ = W, result.x[k * d :]
         self.classes_ = np.arange(k)
         return self
@@ -94,7 +94,14 @@ def order_violations(weights: np.ndarray) -> list[str]:
     """The ORDERS a weight matrix [classes, FEATURES] breaks (empty for a monotone aggregation)."""
     out = []
     for j, cls, kind in ORDERS:
-        others = np.delete(weights[:, j], cls)
-        if (kind == "max" and weights[cls, j] < others.max()) or (kind == "min" and weights[cls, j] > others.min()):
+        w, bound = weights[cls, j], _bound(weights[:, j], cls, kind)
+        if (kind == "max" and w < bound) or (kind == "min" and w > bound):
             out.append(f"{VERDICTS[cls]} is not the {kind} weight of {FEATURES[j]}")
     return out
+
+
+def _bound(column: np.ndarray, cls: int, kind: str) -> float:
+    """What class `cls`'s weight in this feature column must reach ("max": the others' largest) or stay under
+    ("min": the others' smallest)."""
+    others = np.delete(column, cls)
+    return float(others.max() if kind == "max" else others.min())
