@@ -169,3 +169,76 @@ def test_claim_threshold_decides_which_sentences_are_claims(monkeypatch):
     assert report.summary.claim_threshold == 0.65 and report.summary.n_over_threshold == 3
     options = AnalyzeOptions(claim_threshold=0.65, claim_budget=None)
     assert stage_config(options)["claims"] == {"threshold": 0.65, "budget": None}
+
+
+def test_debate_folds_are_contiguous_id_runs_cut_at_the_widest_gaps():
+    from veracity.claims.finetune_cv import debate_folds
+
+    # three "debates" of 7, 13 and 10 sentences (the 1/3 quantiles fall inside the first two), given shuffled
+    sizes = (7, 13, 10)
+    ids = [d * 100 + s for d, size in enumerate(sizes) for s in range(size)]
+    rng = np.random.default_rng(0)
+    shuffled = list(rng.permutation(ids))
+    folds = debate_folds(shuffled, 3, search=4)
+    by_id = dict(zip(shuffled, folds, strict=True))
+    assert [by_id[i] for i in sorted(ids)] == [0] * 7 + [1] * 13 + [2] * 10  # no debate split across folds
+
+
+def test_debate_folds_refuse_too_few_folds_or_rows():
+    import pytest
+
+    from veracity.claims.finetune_cv import debate_folds
+    from veracity.errors import VeracityError
+
+    with pytest.raises(VeracityError, match="at least 2 folds"):
+        debate_folds([1, 2, 3, 4], 1)
+    with pytest.raises(VeracityError, match="too few"):
+        debate_folds([1, 2, 3], 2)
+
+
+def test_grouped_cross_validation_pools_folds_and_resumes(tmp_path, monkeypatch):
+    """The CV bookkeeping without PyTorch: a fake fold run stands in for the fine-tuning."""
+    import json
+    from types import SimpleNamespace
+
+    from veracity.claims import finetune_cv
+
+    rows = [("Sentence_id", "Text", "class_label")]
+    rows += [
+        (str(d * 100 + s), f"Debate {d} sentence {s} said 3% more.", "Yes" if s % 3 == 0 else "No")
+        for d in range(4)
+        for s in range(9)
+    ]
+    (tmp_path / "train.tsv").write_text("\n".join("\t".join(r) for r in rows[:30]) + "\n")
+    (tmp_path / "dev.tsv").write_text("\n".join("\t".join(r) for r in [rows[0], *rows[30:]]) + "\n")
+    calls = []
+
+    def fake_fold(torch, tok, fit, held_out, config, work_dir, log):
+        calls.append(work_dir.name)
+        assert not set(fit.ids) & set(held_out.ids)
+        # perfect on folds 1-2, everything "Yes" on fold 3
+        proba = held_out.labels.astype(float) if work_dir.name != "fold3" else np.ones(len(held_out.ids))
+        scores = BinaryScores.of(held_out.labels, proba >= 0.5)
+        return {
+            "ids": [int(i) for i in held_out.ids],
+            "proba": list(proba),
+            "temperature": 1.0,
+            "threshold": 0.5,
+            "best_epoch": 1,
+            "history": [],
+            "scores": scores.as_dict(),
+        }
+
+    monkeypatch.setattr(finetune_cv, "_run_fold", fake_fold)
+    monkeypatch.setattr(finetune_cv, "require_torch", lambda: SimpleNamespace(set_num_threads=lambda n: None))
+    summary = finetune_cv.cross_validate_finetune(tmp_path, tmp_path / "cv", folds=3, log=lambda m: None)
+    assert calls == ["fold1", "fold2", "fold3"]
+    assert [f["sentences"] for f in summary["per_fold"]] == [9, 9, 18]  # cut at debate gaps only
+    assert summary["f1_mean"] == round((1 + 1 + 0.5) / 3, 4)
+    assert summary["pooled"]["fp"] == 12 and summary["pooled"]["fn"] == 0
+    assert summary["roc_auc"] < 1.0
+    assert json.loads((tmp_path / "cv" / "grouped_cv.json").read_text())["folds"] == 3
+    calls.clear()
+    (tmp_path / "cv" / "fold2" / "result.json").unlink()
+    again = finetune_cv.cross_validate_finetune(tmp_path, tmp_path / "cv", folds=3, log=lambda m: None)
+    assert calls == ["fold2"] and again["pooled"] == summary["pooled"]  # finished folds are not rerun

@@ -104,72 +104,21 @@ def finetune_checkworthiness(
     tok = _tokenizer(config.max_tokens)
     train_ids, dev_ids = _encode(tok, train.texts), _encode(tok, dev.texts)
     net = build_encoder_head(torch, 1, pool=True)
-    steps_per_epoch = -(-len(train_ids) // config.batch_size)
-    total = steps_per_epoch * config.epochs
-    no_decay = ("bias", "LayerNorm.weight")
-    groups = [
-        {
-            "params": [p for n, p in net.named_parameters() if not n.endswith(no_decay)],
-            "weight_decay": config.weight_decay,
-        },
-        {"params": [p for n, p in net.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=config.lr)
-    scheduler = warmup_linear_schedule(torch, optimizer, total, config.warmup)
     work_dir.mkdir(parents=True, exist_ok=True)
-    history: list[dict] = []
-    start_epoch = 0
-    ckpt = work_dir / "last.pt"
-    if ckpt.is_file():  # resume
-        state = torch.load(ckpt, weights_only=False)
-        if state["config"] == asdict(config):
-            net.load_state_dict(state["model"])
-            optimizer.load_state_dict(state["optimizer"])
-            scheduler.load_state_dict(state["scheduler"])
-            start_epoch, history = state["epoch"] + 1, state["history"]
-            log(f"resuming after epoch {state['epoch'] + 1}")
-    best_f1 = max((h["validation_f1"] for h in history), default=-1.0)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-    labels = torch.tensor(train.labels, dtype=torch.float32)
-    for epoch in range(start_epoch, config.epochs):
-        net.train()
-        rng = random.Random(config.seed + epoch)
-        t0, running = time.perf_counter(), 0.0
-        for step, idx in enumerate(bucketed_batches(train_ids, config.batch_size, rng), 1):
-            input_ids, mask = pad_batch(torch, train_ids, idx)
-            loss = loss_fn(net(input_ids, mask).squeeze(-1), labels[idx])
-            running += train_step(torch, net, loss, optimizer, scheduler)
-            if step % 100 == 0:
-                log(
-                    f"epoch {epoch + 1} step {step}/{steps_per_epoch} loss {running / step:.4f} "
-                    f"({time.perf_counter() - t0:.0f} s)"
-                )
+    best = {"f1": -1.0}
+
+    def validate(epoch: int, history: list[dict]) -> dict:
         dev_logits = _logits(torch, net, dev_ids)
         threshold = best_threshold(dev.labels, sigmoid(dev_logits))
         f1 = BinaryScores.of(dev.labels, sigmoid(dev_logits) >= threshold).f1
-        history.append(
-            {
-                "epoch": epoch + 1,
-                "validation_f1": round(f1, 4),
-                "threshold": threshold,
-                "seconds": round(time.perf_counter() - t0, 1),
-            }
-        )
         log(f"epoch {epoch + 1}: validation f1={f1:.4f} at threshold {threshold:.2f}")
-        if f1 >= best_f1:  # compare unrounded scores (the history keeps rounded ones)
-            best_f1 = f1
+        # unrounded within this run (the history keeps rounded scores, e.g. of epochs before a resume)
+        if f1 >= max([best["f1"]] + [h["validation_f1"] for h in history]):
+            best["f1"] = f1
             torch.save(net.state_dict(), work_dir / "best.pt")
-        torch.save(
-            {
-                "model": net.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
-                "epoch": epoch,
-                "history": history,
-                "config": asdict(config),
-            },
-            ckpt,
-        )
+        return {"validation_f1": round(f1, 4), "threshold": threshold}
+
+    history = fit_epochs(torch, net, train_ids, train.labels, config, work_dir, log, validate)
     net.load_state_dict(torch.load(work_dir / "best.pt"))
     net.eval()
     export_started = time.perf_counter()
@@ -181,6 +130,65 @@ def finetune_checkworthiness(
     (out_dir / f"{ONNX_NAME}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     log(f"saved {out_dir / (ONNX_NAME + '.onnx')} ({train_seconds:.0f} s of training epochs)")
     return card
+
+
+def fit_epochs(
+    torch, net, train_ids: list[list[int]], labels: np.ndarray, config: FinetuneConfig, work_dir: Path, log, after_epoch
+) -> list[dict]:
+    """The fine-tuning loop: AdamW (no decay on biases and LayerNorm), warm-up then linear decay, length-bucketed
+    batches. A checkpoint after each epoch lets a rerun with the same config resume; `after_epoch(epoch, history)`
+    returns the epoch's validation record (and may keep the best weights). Returns the history of all epochs."""
+    steps_per_epoch = -(-len(train_ids) // config.batch_size)
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {
+            "params": [p for n, p in net.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": config.weight_decay,
+        },
+        {"params": [p for n, p in net.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=config.lr)
+    scheduler = warmup_linear_schedule(torch, optimizer, steps_per_epoch * config.epochs, config.warmup)
+    history: list[dict] = []
+    start_epoch = 0
+    ckpt = work_dir / "last.pt"
+    if ckpt.is_file():  # resume
+        state = torch.load(ckpt, weights_only=False)
+        if state["config"] == asdict(config):
+            net.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+            scheduler.load_state_dict(state["scheduler"])
+            start_epoch, history = state["epoch"] + 1, state["history"]
+            log(f"resuming after epoch {state['epoch'] + 1}")
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    targets = torch.tensor(labels, dtype=torch.float32)
+    for epoch in range(start_epoch, config.epochs):
+        net.train()
+        rng = random.Random(config.seed + epoch)
+        t0, running = time.perf_counter(), 0.0
+        for step, idx in enumerate(bucketed_batches(train_ids, config.batch_size, rng), 1):
+            input_ids, mask = pad_batch(torch, train_ids, idx)
+            loss = loss_fn(net(input_ids, mask).squeeze(-1), targets[idx])
+            running += train_step(torch, net, loss, optimizer, scheduler)
+            if step % 100 == 0:
+                log(
+                    f"epoch {epoch + 1} step {step}/{steps_per_epoch} loss {running / step:.4f} "
+                    f"({time.perf_counter() - t0:.0f} s)"
+                )
+        seconds = round(time.perf_counter() - t0, 1)
+        history.append({"epoch": epoch + 1, **after_epoch(epoch, history), "seconds": seconds})
+        torch.save(
+            {
+                "model": net.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "epoch": epoch,
+                "history": history,
+                "config": asdict(config),
+            },
+            ckpt,
+        )
+    return history
 
 
 def export_and_calibrate(

@@ -119,8 +119,33 @@ def train_checkworthiness_cmd(
     cache_dir: Annotated[Path, typer.Option(help="Embedding cache and fine-tuning checkpoints.")] = Path(".cache"),
     finetune: Annotated[bool, typer.Option(help="Fine-tune MiniLM and export ONNX (needs `make train-env`).")] = False,
     epochs: Annotated[int, typer.Option(help="Fine-tuning epochs.")] = 3,
+    cv_folds: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="With --finetune: instead of training the shipped model, estimate the recipe by debate-grouped "
+            "cross-validation over train + dev with this many folds (last line: mean fold f1).",
+        ),
+    ] = 0,
 ) -> None:
     """Fit the check-worthiness classifier (hyper-parameters and threshold chosen on dev); last line is dev f1."""
+    if finetune and cv_folds:
+        from veracity.claims.finetune import FinetuneConfig
+        from veracity.claims.finetune_cv import cross_validate_finetune
+
+        summary = run(
+            lambda: cross_validate_finetune(
+                data_dir, cache_dir / "finetune-cv", cv_folds, FinetuneConfig(epochs=epochs), log=typer.echo
+            )
+        )
+        pooled = summary["pooled"]
+        typer.echo(
+            f"pooled out-of-fold: precision {pooled['precision']:.3f} recall {pooled['recall']:.3f} "
+            f"f1 {pooled['f1']:.3f}; roc_auc {summary['roc_auc']:.3f} average_precision "
+            f"{summary['average_precision']:.3f}; per fold sd {summary['f1_sd']:.3f}"
+        )
+        typer.echo(f"f1={summary['f1_mean']:.3f}")
+        return
     if finetune:
         from veracity.claims.finetune import FinetuneConfig, finetune_checkworthiness
 
