@@ -62,8 +62,10 @@ QUALIFIERS = {
     "second half": (0.5, 1.0),
 }
 _QUALIFIER = re.compile(r"\b(first half|second half|early|beginning|start|mid|middle|late|end)\b")
-# Northern-hemisphere seasons, in months from 1 January; "winter 2016" may be either end of 2016, so all of it.
-_SEASONS = {"spring": (2, 5), "summer": (5, 8), "autumn": (8, 11), "fall": (8, 11), "winter": (-1, 14)}
+# Northern-hemisphere seasons as (first month, last month); winter runs from December into the next year.
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
+# The same in months from 1 January of a named year: "winter 2016" may be either end of 2016, so all of it.
+_SEASON_RANGES = {name: (first - 1, last) for name, (first, last) in SEASONS.items()} | {"winter": (-1, 14)}
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def range_and_granularity(text: str) -> tuple[DateRange, Granularity] | None:
     year = int(year_m.group(1)) if year_m else None
     words = re.findall(r"[a-z]+", low)
     month = next((MONTHS[w] for w in words if w in MONTHS), None)
-    season = next((_SEASONS[w] for w in words if w in _SEASONS), None)
+    season = next((_SEASON_RANGES[w] for w in words if w in _SEASON_RANGES), None)
     if month is not None:
         start, end, grain = month - 1.0, float(month), "month"
         rest = low.replace(year_m.group(0), " ") if year_m else low

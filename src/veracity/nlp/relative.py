@@ -19,15 +19,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from veracity.nlp.dates import QUALIFIERS, DateRange, Granularity, range_and_granularity
+from veracity.nlp.dates import QUALIFIERS, SEASONS, DateRange, Granularity, range_and_granularity
 from veracity.nlp.numbers import parse_number
 
 Tense = Literal["past", "future"]
 
 _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-# Seasons as (first month, last month), northern hemisphere; winter starts in December of its year.
-_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 14)}
 _UNIT = re.compile(
     r"^(?:(?P<q>early|mid|late|end of|beginning of|start of|earlier|later)\s+)?"
     r"(?P<dir>last|next|this|past|coming)\s+(?P<unit>[a-z]+)$"
@@ -75,7 +73,7 @@ def _relative(low: str, base: date, tense: Tense | None) -> ResolvedDate | None:
         return _ago(int(n), m["unit"], base) if n is not None and n == int(n) else None
     if m := _UNIT.match(low):
         return _unit(m["q"], m["dir"], m["unit"], base)
-    if low in _SEASONS:
+    if low in SEASONS:
         return _season(low, 0, base, tense)
     return None
 
@@ -115,7 +113,7 @@ def _unit(qualifier: str | None, direction: str, unit: str, base: date) -> Resol
     if unit in _WEEKDAYS:  # "last Tuesday", "next Friday", "this Monday"
         tense: Tense = "past" if shift < 0 else "future"
         return _day(_weekday(_WEEKDAYS[unit], base, tense, strict=shift != 0))
-    if unit in _SEASONS:
+    if unit in SEASONS:
         return _season(unit, shift, base, None)
     if unit == "week" and qualifier is None:
         return _week(base + timedelta(weeks=shift))
@@ -147,7 +145,7 @@ def _part(year: int, rng: DateRange, grain: Granularity, qualifier: str | None, 
 def _season(name: str, shift: int, base: date, tense: Tense | None) -> ResolvedDate:
     """ "this summer" is the publication year's; "last summer" the latest that ended before publication, "next
     summer" the first that starts after it; a bare "the summer" follows the tense."""
-    first, last = _SEASONS[name]
+    first, last = SEASONS[name]
     start = base.year * 12 + first - 1 - (12 if name == "winter" and base.month <= 2 else 0)
     now = base.year * 12 + base.month - 1
     if shift < 0 or (shift == 0 and tense == "past" and start > now):
