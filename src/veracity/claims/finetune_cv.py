@@ -128,7 +128,8 @@ def cross_validate_finetune(
         fold_dir.mkdir(parents=True, exist_ok=True)
         done = fold_dir / "result.json"
         held = np.flatnonzero(fold_of == k)
-        log(f"fold {k + 1}/{folds}: Sentence_id {pool.ids[held[0]]}..{max(int(pool.ids[i]) for i in held)}")
+        held_ids = [int(pool.ids[i]) for i in held]
+        log(f"fold {k + 1}/{folds}: Sentence_id {min(held_ids)}..{max(held_ids)}, {len(held)} sentences")
         if not done.is_file():
             result = _run_fold(
                 torch, tok, _take(pool, np.flatnonzero(fold_of != k)), _take(pool, held), config, fold_dir, log
