@@ -105,21 +105,7 @@ def finetune_checkworthiness(
     train_ids, dev_ids = _encode(tok, train.texts), _encode(tok, dev.texts)
     net = build_encoder_head(torch, 1, pool=True)
     work_dir.mkdir(parents=True, exist_ok=True)
-    best = {"f1": -1.0}
-
-    def validate(epoch: int, history: list[dict]) -> dict:
-        dev_logits = _logits(torch, net, dev_ids)
-        threshold = best_threshold(dev.labels, sigmoid(dev_logits))
-        f1 = BinaryScores.of(dev.labels, sigmoid(dev_logits) >= threshold).f1
-        log(f"epoch {epoch + 1}: validation f1={f1:.4f} at threshold {threshold:.2f}")
-        # unrounded within this run (the history keeps rounded scores, e.g. of epochs before a resume)
-        if f1 >= max([best["f1"]] + [h["validation_f1"] for h in history]):
-            best["f1"] = f1
-            torch.save(net.state_dict(), work_dir / "best.pt")
-        return {"validation_f1": round(f1, 4), "threshold": threshold}
-
-    history = fit_epochs(torch, net, train_ids, train.labels, config, work_dir, log, validate)
-    net.load_state_dict(torch.load(work_dir / "best.pt"))
+    history = fit_best_epoch(torch, net, train_ids, train.labels, dev_ids, dev.labels, config, work_dir, log)
     net.eval()
     export_started = time.perf_counter()
     card = export_and_calibrate(torch, net, tok, dev, dev_ids, data_dir, out_dir, work_dir, config, log)
@@ -130,6 +116,29 @@ def finetune_checkworthiness(
     (out_dir / f"{ONNX_NAME}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     log(f"saved {out_dir / (ONNX_NAME + '.onnx')} ({train_seconds:.0f} s of training epochs)")
     return card
+
+
+def fit_best_epoch(
+    torch, net, train_ids, train_labels: np.ndarray, val_ids, val_labels: np.ndarray, config, work_dir: Path, log
+) -> list[dict]:
+    """`fit_epochs` with validation F1 (at its best threshold) after each epoch; leaves `net` holding the best
+    epoch's weights and returns the history."""
+    best = {"f1": -1.0}
+
+    def validate(epoch: int, history: list[dict]) -> dict:
+        proba = sigmoid(_logits(torch, net, val_ids))
+        threshold = best_threshold(val_labels, proba)
+        f1 = BinaryScores.of(val_labels, proba >= threshold).f1
+        log(f"epoch {epoch + 1}: validation f1={f1:.4f} at threshold {threshold:.2f}")
+        # unrounded within this run (the history keeps rounded scores, e.g. of epochs before a resume)
+        if f1 >= max([best["f1"]] + [h["validation_f1"] for h in history]):
+            best["f1"] = f1
+            torch.save(net.state_dict(), work_dir / "best.pt")
+        return {"validation_f1": round(f1, 4), "threshold": threshold}
+
+    history = fit_epochs(torch, net, train_ids, train_labels, config, work_dir, log, validate)
+    net.load_state_dict(torch.load(work_dir / "best.pt"))
+    return history
 
 
 def fit_epochs(

@@ -24,7 +24,7 @@ import numpy as np
 
 from veracity.claims.data import LabelledSentences, read_ct24
 from veracity.claims.evaluate import BinaryScores, best_threshold
-from veracity.claims.finetune import FinetuneConfig, _encode, _logits, _tokenizer, fit_epochs, fit_temperature
+from veracity.claims.finetune import FinetuneConfig, _encode, _logits, _tokenizer, fit_best_epoch, fit_temperature
 from veracity.errors import DataFormatError, InputError
 from veracity.runtime import sigmoid
 from veracity.training import build_encoder_head, require_torch
@@ -76,20 +76,7 @@ def _run_fold(torch, tok, fit: LabelledSentences, held_out: LabelledSentences, c
     torch.manual_seed(config.seed)
     random.seed(config.seed)
     net = build_encoder_head(torch, 1, pool=True)
-    best = {"f1": -1.0}
-
-    def validate(epoch: int, history: list[dict]) -> dict:
-        proba = sigmoid(_logits(torch, net, val_ids))
-        threshold = best_threshold(validation.labels, proba)
-        f1 = BinaryScores.of(validation.labels, proba >= threshold).f1
-        log(f"epoch {epoch + 1}: validation f1={f1:.4f} at threshold {threshold:.2f}")
-        if f1 >= max([best["f1"]] + [h["validation_f1"] for h in history]):
-            best["f1"] = f1
-            torch.save(net.state_dict(), work_dir / "best.pt")
-        return {"validation_f1": round(f1, 4), "threshold": threshold}
-
-    history = fit_epochs(torch, net, train_ids, train.labels, config, work_dir, log, validate)
-    net.load_state_dict(torch.load(work_dir / "best.pt"))
+    history = fit_best_epoch(torch, net, train_ids, train.labels, val_ids, validation.labels, config, work_dir, log)
     val_logits = _logits(torch, net, val_ids)
     temperature = fit_temperature(val_logits, validation.labels)
     threshold = best_threshold(validation.labels, sigmoid(val_logits / temperature))
