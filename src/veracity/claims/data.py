@@ -59,12 +59,11 @@ def split_by_id(data: LabelledSentences, from_id: int) -> tuple[LabelledSentence
     """(rows with Sentence_id < from_id, the rest). CT24 ids run through the debates in order, so a cut holds out
     whole later debates: a validation set shaped like dev-test (other debates), unlike dev (the same ones)."""
     later = np.array([int(i) >= from_id if i.isdigit() else False for i in data.ids])
+    return take(data, np.flatnonzero(~later)), take(data, np.flatnonzero(later))
 
-    def take(mask: np.ndarray) -> LabelledSentences:
-        return LabelledSentences(
-            ids=[i for i, m in zip(data.ids, mask, strict=True) if m],
-            texts=[t for t, m in zip(data.texts, mask, strict=True) if m],
-            labels=data.labels[mask],
-        )
 
-    return take(~later), take(later)
+def take(data: LabelledSentences, rows: np.ndarray) -> LabelledSentences:
+    """The given rows (indices, in that order)."""
+    return LabelledSentences(
+        ids=[data.ids[i] for i in rows], texts=[data.texts[i] for i in rows], labels=data.labels[rows]
+    )

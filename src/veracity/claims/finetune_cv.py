@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from veracity.claims.data import LabelledSentences, read_ct24
+from veracity.claims.data import LabelledSentences, read_ct24, split_by_id, take
 from veracity.claims.evaluate import BinaryScores, best_threshold
 from veracity.claims.finetune import FinetuneConfig, _encode, _logits, _tokenizer, fit_best_epoch, fit_temperature
 from veracity.errors import DataFormatError, InputError
@@ -56,17 +56,10 @@ def debate_folds(ids: list[int], k: int, search: int = 300) -> np.ndarray:
     return folds
 
 
-def _take(data: LabelledSentences, rows: np.ndarray) -> LabelledSentences:
-    return LabelledSentences(
-        ids=[data.ids[i] for i in rows], texts=[data.texts[i] for i in rows], labels=data.labels[rows]
-    )
-
-
 def _latest(data: LabelledSentences, share: float) -> tuple[LabelledSentences, LabelledSentences]:
     """(earlier rows, the latest `share` of the ids): the recipe's validation set of later debates."""
-    order = np.argsort([int(i) for i in data.ids], kind="stable")
-    cut = len(order) - max(1, round(share * len(order)))
-    return _take(data, np.sort(order[:cut])), _take(data, np.sort(order[cut:]))
+    ids = sorted(int(i) for i in data.ids)
+    return split_by_id(data, ids[len(ids) - max(1, round(share * len(ids)))])
 
 
 def _run_fold(torch, tok, fit: LabelledSentences, held_out: LabelledSentences, config, work_dir: Path, log) -> dict:
@@ -109,24 +102,25 @@ def cross_validate_finetune(
     fold_of = debate_folds([int(i) for i in pool.ids], folds)
     tok = _tokenizer(config.max_tokens)
     started = time.perf_counter()
-    results = []
+    results, gold = [], []
     for k in range(folds):
         fold_dir = work_dir / f"fold{k + 1}"
         fold_dir.mkdir(parents=True, exist_ok=True)
         done = fold_dir / "result.json"
         held = np.flatnonzero(fold_of == k)
         held_ids = [int(pool.ids[i]) for i in held]
+        gold.append(pool.labels[held])
         log(f"fold {k + 1}/{folds}: Sentence_id {min(held_ids)}..{max(held_ids)}, {len(held)} sentences")
         if not done.is_file():
             result = _run_fold(
-                torch, tok, _take(pool, np.flatnonzero(fold_of != k)), _take(pool, held), config, fold_dir, log
+                torch, tok, take(pool, np.flatnonzero(fold_of != k)), take(pool, held), config, fold_dir, log
             )
             done.write_text(json.dumps(result) + "\n", encoding="utf-8")
             for checkpoint in fold_dir.glob("*.pt"):  # 360 MB a fold; the result is all that is kept
                 checkpoint.unlink()
         results.append(json.loads(done.read_text(encoding="utf-8")))
         log(f"fold {k + 1}: f1={results[-1]['scores']['f1']:.4f}")
-    gold = np.concatenate([pool.labels[np.flatnonzero(fold_of == k)] for k in range(folds)])
+    gold = np.concatenate(gold)
     proba = np.concatenate([r["proba"] for r in results])
     decided = np.concatenate([np.asarray(r["proba"]) >= r["threshold"] for r in results])
     f1s = np.array([r["scores"]["f1"] for r in results])
