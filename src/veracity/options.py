@@ -6,11 +6,15 @@ Ground floor: a plain dataclass (no pydantic), so front ends can build it withou
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, replace
+import os
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from veracity.errors import InputError
+from veracity.errors import InputError, StoreError
+from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
+from veracity.llm import USES as LLM_USES
+from veracity.llm import LLMConfig
 
 DEFAULT_MAX_MB = 10.0
 # Seconds one analysis may take. Generous: a 10 MB input within every bound (nlp/bounds.py) takes ~30 s on 2 cores.
@@ -32,6 +36,12 @@ class AnalyzeOptions:
     url:             the original address of a local file or text (decides the outlet rating)
     home:            where collections live (default: $VERACITY_HOME or the user data dir)
     stages:          run exactly these stages instead of the ones the options above imply
+    llm_url:         an OpenAI-compatible server (e.g. http://127.0.0.1:8080/v1); None = no LLM, nothing sent
+    llm_model:       the model name the server knows (required with llm_url)
+    llm_api_key:     sent as a bearer token (never stored in reports or the cache)
+    llm_uses:        which of "decompose", "questions", "verdict" the LLM does (with evidence only)
+    llm_timeout:     seconds per LLM request before the local models decide instead
+    llm_cache:       keep valid LLM answers in <home>/llm-cache.sqlite3 (a re-run sends nothing)
     """
 
     corpora: tuple[str, ...] = ()
@@ -44,9 +54,15 @@ class AnalyzeOptions:
     url: str | None = None
     home: Path | None = None
     stages: tuple[str, ...] | None = None
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_uses: tuple[str, ...] = LLM_USES
+    llm_timeout: float = DEFAULT_LLM_TIMEOUT_S
+    llm_cache: bool = True
 
     def __post_init__(self) -> None:
-        for name in ("corpora", "factchecks", "stages"):
+        for name in ("corpora", "factchecks", "stages", "llm_uses"):
             value = getattr(self, name)
             if isinstance(value, str):
                 raise TypeError(f"{name} must be a list of names, not the string {value!r}")
@@ -64,6 +80,20 @@ class AnalyzeOptions:
             raise InputError(f"claim_threshold must be between 0 and 1, not {self.claim_threshold!r}")
         if self.claim_budget is not None and not 1 <= self.claim_budget <= 1000:
             raise InputError(f"claim_budget must be 1-1000 claims per 1,000 words, not {self.claim_budget!r}")
+        self._check_llm()
+
+    def _check_llm(self) -> None:
+        if self.llm_url is not None and not _is_http_url(self.llm_url):
+            raise InputError(f"--llm-url must be an http(s) address with a host, not {self.llm_url!r}")
+        if self.llm_url and not (self.llm_model or "").strip():
+            raise InputError("--llm-model is required with --llm-url (llama.cpp's server accepts any name)")
+        if self.llm_model and not self.llm_url:
+            raise InputError("--llm-model was given without --llm-url: which server should answer?")
+        unknown = sorted(set(self.llm_uses) - set(LLM_USES))
+        if unknown:
+            raise InputError(f"unknown --llm-use {unknown}; known: {list(LLM_USES)}")
+        if not (self.llm_timeout > 0 and math.isfinite(self.llm_timeout)):
+            raise InputError(f"llm_timeout must be a positive number of seconds, not {self.llm_timeout!r}")
 
     @property
     def max_bytes(self) -> int:
@@ -72,6 +102,15 @@ class AnalyzeOptions:
     @property
     def evidence(self) -> bool:
         return bool(self.corpora or self.factchecks)
+
+    @property
+    def llm(self) -> LLMConfig | None:
+        """The LLM configuration, or None when no LLM is configured (then nothing is ever sent anywhere)."""
+        if not self.llm_url or not self.llm_model:
+            return None
+        return LLMConfig(url=self.llm_url, model=self.llm_model, api_key=self.llm_api_key,
+                         uses=frozenset(self.llm_uses), timeout=self.llm_timeout,
+                         cache_dir=veracity_home(self.home) if self.llm_cache else None)  # fmt: skip
 
     def replace(self, **changes: Any) -> AnalyzeOptions:
         unknown = set(changes) - {f.name for f in fields(self)}
@@ -89,3 +128,18 @@ def _is_http_url(url: str) -> bool:
         return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     except ValueError:  # 'http://[::1' (unbalanced bracket), a port over 65535, ...
         return False
+
+
+def veracity_home(home: Path | None = None) -> Path:
+    """--home, else $VERACITY_HOME, else the platform's user data dir (~/.local/share/veracity on Linux)."""
+    if home is None and os.environ.get("VERACITY_HOME"):
+        home = Path(os.environ["VERACITY_HOME"])
+    if home is None:
+        from platformdirs import user_data_dir
+
+        home = Path(user_data_dir("veracity", appauthor=False))
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the veracity home {home}: {exc.strerror or exc} (see --home)") from None
+    return home

@@ -1,7 +1,10 @@
 """The whole flow on one screen, and the one front door `analyze()`.
 
-    source ─► ingest.load_source ─► Document ─► Analyzer([nlp, attribution, claims, (evidence, verdict,)
-                                                          (persuasion,) source, summary]) ─► Report
+    source ─► ingest.load_source ─► Document ─► Analyzer([nlp, attribution, claims, (decompose,) (evidence,
+                                                          verdict,) (persuasion,) source, summary]) ─► Report
+
+`decompose` runs only when an LLM is configured (sub-claims and search questions); the verdict stage then asks it
+too. Without one, nothing is sent anywhere.
 
 Stages register themselves in `veracity.registry` (they never import this module); the Analyzer imports the
 built-in stage modules, builds the stages from `AnalyzeOptions` and checks their contracts once, when built.
@@ -33,6 +36,7 @@ BUILTIN_STAGE_MODULES = (
     "veracity.sources",
     "veracity.evidence",
     "veracity.verify",
+    "veracity.verify.decompose",
     "veracity.summary",
 )
 
@@ -45,16 +49,21 @@ def register_builtin_stages() -> None:
         importlib.import_module(module)
 
 
-def stages_for(*, persuasion: bool = False, evidence: bool = False) -> list[str]:
-    """The default stages, plus persuasion (opt-in until its models meet issue 5's bar) and evidence and verdicts
-    (after claims) when collections are given."""
+def stages_for(*, persuasion: bool = False, evidence: bool = False, decompose: bool = False) -> list[str]:
+    """The default stages, plus persuasion (opt-in until its models meet issue 5's bar), evidence and verdicts
+    (after claims) when collections are given, and the LLM's decomposition before evidence when asked for."""
     names = list(DEFAULT_STAGES)
     if persuasion:
         names.insert(names.index("source"), "persuasion")
     if evidence:
         at = names.index("claims") + 1
-        names[at:at] = ["evidence", "verdict"]
+        names[at:at] = ["decompose", "evidence", "verdict"] if decompose else ["evidence", "verdict"]
     return names
+
+
+def _plans_with_llm(options: AnalyzeOptions) -> bool:
+    llm = options.llm
+    return llm is not None and bool(llm.uses & {"decompose", "questions"})
 
 
 def stage_config(options: AnalyzeOptions) -> dict[str, dict[str, Any]]:
@@ -63,6 +72,9 @@ def stage_config(options: AnalyzeOptions) -> dict[str, dict[str, Any]]:
     if options.evidence:
         config["evidence"] = {"corpora": list(options.corpora), "factchecks": list(options.factchecks),
                               "home": options.home}  # fmt: skip
+        if (llm := options.llm) is not None:
+            config["decompose"] = {"llm": llm}
+            config["verdict"] = {"llm": llm if "verdict" in llm.uses else None}
     config["claims"] = {"threshold": options.claim_threshold, "budget": options.claim_budget}
     return config
 
@@ -86,7 +98,8 @@ class Analyzer:
         self.options = options or AnalyzeOptions()
         if stages is None:
             stages = self.options.stages or stages_for(persuasion=self.options.persuasion,
-                                                       evidence=self.options.evidence)  # fmt: skip
+                                                       evidence=self.options.evidence,
+                                                       decompose=_plans_with_llm(self.options))  # fmt: skip
         names = list(stages)
         if config is None:
             config = {k: v for k, v in stage_config(self.options).items() if k in names}

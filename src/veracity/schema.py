@@ -130,6 +130,16 @@ class Verdict(BaseModel):
     mismatches: list[str] = Field(default_factory=list, description="number/date/scope/negation conflicts found")
     examined: int = Field(default=0, description="evidence sentences the verifier read")
     decider: str = Field(default="local", description="'local' (shipped verifier) or 'llm:<model>'")
+    rationale: str | None = Field(default=None, description="an LLM's one-sentence reason, when an LLM decided")
+
+
+class Decomposition(BaseModel):
+    """How an LLM prepared a claim for checking (only when an LLM is configured)."""
+
+    standalone: str = Field(description="the claim rewritten to stand on its own (pronouns, 'the government' resolved)")
+    subclaims: list[str] = Field(default_factory=list, description="the checkable facts the claim is made of")
+    questions: list[str] = Field(default_factory=list, description="questions added to the evidence search")
+    decider: str = Field(description="'llm:<model>'")
 
 
 class Claim(BaseModel):
@@ -142,6 +152,7 @@ class Claim(BaseModel):
     speaker: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     factchecks: list[FactCheckMatch] = Field(default_factory=list)
+    decomposition: Decomposition | None = None
     verdict: Verdict | None = None
 
 
@@ -189,6 +200,18 @@ class Summary(BaseModel):
     )
 
 
+class LLMUsage(BaseModel):
+    """What the optional LLM cost for this report."""
+
+    model: str
+    requests: int = Field(default=0, description="HTTP requests sent (a retry counts)")
+    cached: int = Field(default=0, description="answers taken from the disk cache (no request)")
+    failed: int = Field(default=0, description="questions that ended without a valid answer (the local models decided)")
+    prompt_tokens: int = Field(default=0, description="as the server reported them")
+    completion_tokens: int = 0
+    seconds: float = Field(default=0.0, description="wall-clock time waiting for the server")
+
+
 class Report(BaseModel):
     id: str = Field(default_factory=lambda: uuid4().hex)
     version: str = __version__
@@ -199,6 +222,7 @@ class Report(BaseModel):
     spans: list[TechniqueSpan] = Field(default_factory=list, description="persuasion technique spans")
     source: SourceRating | None = None
     summary: Summary = Field(default_factory=Summary)
+    llm: LLMUsage | None = Field(default=None, description="set when an LLM was configured")
     warnings: list[str] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
 

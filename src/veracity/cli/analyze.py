@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from veracity._version import __version__
-from veracity.cli.common import Home, app, run
+from veracity.cli.common import Home, LLMCache, LLMModel, LLMTimeout, LLMUrl, LLMUse, app, llm_options, run
+from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
 from veracity.options import DEFAULT_MAX_MB, DEFAULT_TIMEOUT_S
 from veracity.render import Format
 
@@ -73,15 +74,21 @@ def analyze_cmd(
     report_url: Annotated[
         str | None, typer.Option(help="--format claimreview: where the report is published (each review's url).")
     ] = None,
+    llm_url: LLMUrl = None,
+    llm_model: LLMModel = None,
+    llm_use: LLMUse = None,
+    llm_timeout: LLMTimeout = DEFAULT_LLM_TIMEOUT_S,
+    llm_cache: LLMCache = True,
 ) -> None:
-    """Analyze one article and print its credibility report."""
+    """Analyze one article and print its credibility report (with --corpus, an optional LLM: see --llm-url)."""
     from veracity import AnalyzeOptions, analyze
     from veracity.render import render
 
     def build() -> str:
         options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
                                  claim_threshold=claim_threshold, claim_budget=None if all_claims else claim_budget,
-                                 max_mb=max_mb, timeout=timeout, url=url, home=home)  # fmt: skip
+                                 max_mb=max_mb, timeout=timeout, url=url, home=home,
+                                 **llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache))  # fmt: skip
         # A local argument is always a file here (never article text), so a typo is "no such file".
         addressed = source == "-" or "://" in source
         report = analyze(source, options=options) if addressed else analyze(path=source, options=options)

@@ -46,6 +46,34 @@ Home = Annotated[
 OutDir = Annotated[Path, typer.Option(help="Where to write the model.")]
 Epochs = Annotated[int, typer.Option(help="Epochs.")]
 CheckThat22Dir = Annotated[Path, typer.Option(help="CheckThat! 2022 2A folder (vclaims.jsonl, queries, qrels).")]
+# The optional LLM (off unless a URL is given; the API key only from $VERACITY_LLM_API_KEY, never a flag).
+LLMUrl = Annotated[
+    str | None,
+    typer.Option(envvar="VERACITY_LLM_URL",
+                 help="An OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 (llama.cpp) or "
+                 "http://127.0.0.1:11434/v1 (Ollama). Unset: no LLM, nothing is sent anywhere."),
+]  # fmt: skip
+LLMModel = Annotated[str | None, typer.Option(envvar="VERACITY_LLM_MODEL", help="The model name the server knows.")]
+LLMUse = Annotated[
+    list[str] | None,
+    typer.Option(help="What the LLM does (repeatable): decompose, questions, verdict. Default: all three."),
+]
+LLMTimeout = Annotated[float, typer.Option(help="Seconds per LLM request before the local models decide.")]
+LLMCache = Annotated[bool, typer.Option(help="Keep valid LLM answers in <home>/llm-cache.sqlite3.")]
+
+
+def llm_options(url: str | None, model: str | None, uses: list[str] | None, timeout: float, cache: bool) -> dict:
+    """AnalyzeOptions keywords for the LLM flags (empty when no URL: nothing is configured)."""
+    import os
+
+    from veracity.llm import USES
+
+    if not url and not model:
+        return {}
+    return {"llm_url": url, "llm_model": model, "llm_api_key": os.environ.get("VERACITY_LLM_API_KEY") or None,
+            "llm_uses": tuple(uses or USES), "llm_timeout": timeout, "llm_cache": cache}  # fmt: skip
+
+
 MODELS = Path("models")
 SHARED_DATA = Path("../shared/data")
 

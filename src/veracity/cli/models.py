@@ -7,7 +7,24 @@ from typing import Annotated
 
 import typer
 
-from veracity.cli.common import MODELS, SHARED_DATA, CheckThat22Dir, Epochs, OutDir, eval_app, run, train_app
+from veracity.cli.common import (
+    MODELS,
+    SHARED_DATA,
+    CheckThat22Dir,
+    Epochs,
+    Home,
+    LLMCache,
+    LLMModel,
+    LLMTimeout,
+    LLMUrl,
+    LLMUse,
+    OutDir,
+    eval_app,
+    llm_options,
+    run,
+    train_app,
+)
+from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
 
 
 @eval_app.command("checkworthiness")
@@ -257,9 +274,17 @@ def eval_verification(
     restrict_labels: Annotated[
         bool, typer.Option(help="Choose each verdict among the labels the file uses (e.g. FM2: supported/refuted).")
     ] = False,
+    llm_url: LLMUrl = None,
+    llm_model: LLMModel = None,
+    llm_use: LLMUse = None,
+    llm_timeout: LLMTimeout = DEFAULT_LLM_TIMEOUT_S,
+    llm_cache: LLMCache = True,
+    home: Home = None,
 ) -> None:
-    """Claim verdicts from each claim's evidence: per-class F1, confusion, accuracy, ECE; last line macro_f1=..."""
+    """Claim verdicts from each claim's evidence: per-class F1, confusion, accuracy, ECE; last line macro_f1=...
+    With --llm-url the LLM decides as in a report (its sub-claims with --llm-use decompose)."""
     from veracity.errors import InputError
+    from veracity.options import AnalyzeOptions
     from veracity.verify.datasets import FORMATS
     from veracity.verify.evaluate import PARTS, evaluate_verification
 
@@ -268,7 +293,8 @@ def eval_verification(
             raise InputError(f"--part is one of {', '.join(PARTS)}")
         if format is not None and format not in FORMATS[:4]:
             raise InputError(f"--format is one of {', '.join(FORMATS[:4])}")
-        return evaluate_verification(data, format, part, restrict_labels)
+        llm = AnalyzeOptions(home=home, **llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache)).llm
+        return evaluate_verification(data, format, part, restrict_labels, llm=llm, log=typer.echo)
 
     s, which = run(go)
     typer.echo(f"part={which}" + (" labels=restricted to the file's" if restrict_labels else ""))

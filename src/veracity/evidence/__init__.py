@@ -1,6 +1,9 @@
 """The `evidence` stage: passages from the user's corpora and matching prior fact-checks for every claim.
 
 Analyzer([..., "claims", "evidence", ...], config={"evidence": {"corpora": ["iraq"], "factchecks": ["snopes"]}})
+
+When an LLM decomposed a claim (the `decompose` stage), its standalone wording and questions are searched too and
+the result lists fused by reciprocal rank: the claim's own hits first among equals.
 """
 
 from __future__ import annotations
@@ -50,16 +53,48 @@ class EvidenceStage:
     def __call__(self, report: Report) -> Report:
         if not report.claims or not (self.corpora or self.factchecks):
             return report
-        texts = [c.text for c in report.claims]
         searcher = self.searcher()
         if self.corpora:
-            for claim, hits in zip(report.claims, searcher.search_many(texts, self.corpora, self.k), strict=True):
+            found = _search(searcher, [_queries(c, questions=True) for c in report.claims], self.corpora, self.k)
+            for claim, hits in zip(report.claims, found, strict=True):
                 claim.evidence = [_evidence(h) for h in hits]
         if self.factchecks:
-            found = searcher.search_many(texts, self.factchecks, FACTCHECKS_PER_CLAIM)
-            for claim, hits in zip(report.claims, found, strict=True):
+            queries = [_queries(c, questions=False) for c in report.claims]
+            for claim, hits in zip(report.claims, _search(searcher, queries, self.factchecks, FACTCHECKS_PER_CLAIM),
+                                   strict=True):  # fmt: skip
                 claim.factchecks = [_factcheck(h) for h in hits if _is_match(h)]
         return report
+
+
+def _queries(claim, *, questions: bool) -> list[str]:
+    """The claim, then (when an LLM decomposed it) its standalone wording and its questions."""
+    plan = claim.decomposition
+    extra = [plan.standalone, *(plan.questions if questions else [])] if plan else []
+    return list(dict.fromkeys(q for q in [claim.text, *extra] if q.strip()))
+
+
+def _search(searcher, queries: list[list[str]], collections: list[str], k: int) -> list[list]:
+    """Every claim's queries in one batch; a claim with several queries gets their hits fused (RRF), k at most."""
+    flat = [q for qs in queries for q in qs]
+    results = iter(searcher.search_many(flat, collections, k))
+    out = []
+    for qs in queries:
+        lists = [next(results) for _ in qs]
+        out.append(lists[0] if len(lists) == 1 else _fuse(lists, k))
+    return out
+
+
+def _fuse(lists: list[list], k: int, c: int = 60) -> list:
+    """Reciprocal rank fusion (Cormack et al. 2009) over hit lists, keyed by collection and passage."""
+    scores: dict[tuple, float] = {}
+    first: dict[tuple, object] = {}
+    for hits in lists:
+        for rank, hit in enumerate(hits):
+            key = (hit.collection, hit.passage_id)
+            scores[key] = scores.get(key, 0.0) + 1.0 / (c + rank + 1)
+            first.setdefault(key, hit)
+    order = sorted(scores, key=lambda key: -scores[key])  # stable: ties keep the claim's own order
+    return [first[key] for key in order[:k]]
 
 
 def _evidence(hit) -> Evidence:

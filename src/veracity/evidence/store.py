@@ -34,23 +34,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 
 from veracity.errors import InputError, StoreError
 from veracity.evidence.locks import check_name
+from veracity.options import veracity_home
 
 KINDS = ("corpus", "factchecks")
-
-
-def veracity_home(home: Path | None = None) -> Path:
-    """--home, else $VERACITY_HOME, else the platform's user data dir (~/.local/share/veracity on Linux)."""
-    if home is None and os.environ.get("VERACITY_HOME"):
-        home = Path(os.environ["VERACITY_HOME"])
-    if home is None:
-        from platformdirs import user_data_dir
-
-        home = Path(user_data_dir("veracity", appauthor=False))
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create the veracity home {home}: {exc.strerror or exc} (see --home)") from None
-    return home
 
 
 def database_url(home: Path, url: str | None = None) -> str:

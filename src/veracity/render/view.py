@@ -103,6 +103,8 @@ class ClaimView:
     sentences: list[EvidenceSentenceView]  # the verdict's decisive and related evidence sentences
     examined: int  # evidence sentences the verifier read
     passages: int  # passages retrieved
+    standalone: str | None = None  # the LLM's rewording, when it differs from the claim
+    questions: list[str] = field(default_factory=list)  # the LLM's search questions
 
     @property
     def has_evidence(self) -> bool:
@@ -169,6 +171,7 @@ class ReportView:
     numbers: list[str]
     removed_boilerplate: int = 0
     evidence_claims: list[ClaimView] = field(default_factory=list)  # the claims with evidence or fact-checks
+    llm: str | None = None  # what the LLM was asked and what it cost, one line
 
 
 def build_view(report: Report) -> ReportView:
@@ -223,7 +226,16 @@ def build_view(report: Report) -> ReportView:
         article=_segments(report) if report.spans else [],
         numbers=[q.text for s in report.sentences for q in s.quantities],
         removed_boilerplate=len(doc.removed_boilerplate),
+        llm=_llm_line(report),
     )
+
+
+def _llm_line(report: Report) -> str | None:
+    u = report.llm
+    if u is None:
+        return None
+    return (f"{u.model}: {u.requests} requests, {u.cached} answers from the cache, {u.failed} failed; "
+            f"{u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion tokens; {u.seconds:.1f} s")  # fmt: skip
 
 
 def _claim_view(claim: Claim) -> ClaimView:
@@ -253,6 +265,8 @@ def _claim_view(claim: Claim) -> ClaimView:
         sentences=sentences,
         examined=v.examined if v is not None else 0,
         passages=len(claim.evidence),
+        standalone=plan.standalone if (plan := claim.decomposition) and plan.standalone != claim.text else None,
+        questions=list(plan.questions) if plan else [],
     )
 
 

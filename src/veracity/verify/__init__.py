@@ -4,12 +4,16 @@ Runs after `evidence`. The passages' sentences (each once, however many overlapp
 the article's own text) and matching fact-checks go to verify/check.py; the verdict records the sentences that
 decided it and the related ones, a verdict per sub-claim, and reasons that cite passages by their number in
 the claim's evidence list.
+
+With an LLM configured for verdicts, the local verdict is made first (it ranks the sentences and is the fallback),
+then the LLM judges each sub-claim from the most related sentences (verify/judge.py); `decider` says who decided.
 """
 
 from __future__ import annotations
 
 import re
 
+from veracity.llm import LLMClient, LLMConfig
 from veracity.registry import stage
 from veracity.schema import Claim, EvidenceSentence, Report, Subclaim, Verdict
 
@@ -50,7 +54,10 @@ def candidate_sentences(claim: Claim, report: Report) -> list[tuple[int, int, in
 class VerdictStage:
     name = "verdict"
     requires = frozenset({"claims[].evidence", "claims[].factchecks"})
-    assigns = frozenset({"claims[].verdict"})
+    assigns = frozenset({"claims[].verdict", "llm"})
+
+    def __init__(self, *, llm: LLMConfig | None = None) -> None:
+        self.client = LLMClient(llm) if llm is not None else None
 
     def __call__(self, report: Report) -> Report:
         from veracity.verify.aggregate import get_aggregator
@@ -78,14 +85,16 @@ class VerdictStage:
         checks = check_claims(items, get_nli_model(), get_aggregator()) if items else []
         for claim, (sents, signals), check in zip(todo, candidates, checks, strict=True):
             claim.verdict = _verdict(check, sents, signals)
+        if self.client is not None and todo:
+            from veracity.verify.llm_verdict import ask_llm
+
+            ask_llm(self.client, report, todo, candidates, checks)
         return report
 
 
-def _ref(k: int, sents, signals) -> str:
-    return f"passage {sents[k][0] + 1}" if k < len(sents) else signals[k - len(sents)].ref
-
-
 def _verdict(check, sents, signals) -> Verdict:
+    from veracity.verify.check import evidence_ref
+
     shown = list(dict.fromkeys(check.decisive + check.context + [k for p in check.parts for k in p.decisive]))
     sentences = []
     for k in shown:
@@ -101,7 +110,7 @@ def _verdict(check, sents, signals) -> Verdict:
     index = {k: n for n, k in enumerate(k for k in shown if k < len(sents))}
     reasons = []
     for k in check.decisive:
-        r, ref = check.sentences[k], _ref(k, sents, signals)
+        r, ref = check.sentences[k], evidence_ref(k, sents, signals)
         quote = f" “{' '.join(sents[k][3].split())}”" if k < len(sents) else ""  # a reason is one line
         if check.label in ("supported", "disputed") and r.probs[0] >= r.probs[2]:
             reasons.append(f"{ref} supports the claim (P={r.probs[0]:.2f}):{quote}".rstrip(":"))
@@ -109,7 +118,8 @@ def _verdict(check, sents, signals) -> Verdict:
             reasons.append(f"{ref} contradicts the claim (P={r.probs[2]:.2f}):{quote}".rstrip(":"))
         reasons += [f"{ref}: {m}" for m in r.mismatches]
     for k in check.context:  # a detail that disagrees is worth a reader's look whatever the verdict
-        reasons += [f"{_ref(k, sents, signals)} disagrees on a detail: {m}" for m in check.sentences[k].mismatches]
+        ref = evidence_ref(k, sents, signals)
+        reasons += [f"{ref} disagrees on a detail: {m}" for m in check.sentences[k].mismatches]
     for p in check.parts:
         if p.label != check.label:
             reasons.append(f"part “{p.part.text}” is {p.label.replace('_', ' ')} on its own")
@@ -131,7 +141,7 @@ def _verdict(check, sents, signals) -> Verdict:
     return Verdict(
         label=check.label, confidence=round(check.confidence, 3), probabilities=check.probabilities,
         reasons=list(dict.fromkeys(reasons)),
-        cited=list(dict.fromkeys(_ref(k, sents, signals) for k in check.decisive)),
+        cited=list(dict.fromkeys(evidence_ref(k, sents, signals) for k in check.decisive)),
         sentences=sentences, subclaims=subclaims, mismatches=check.mismatches, examined=len(sents),
     )  # fmt: skip
 

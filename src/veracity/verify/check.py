@@ -34,6 +34,11 @@ class Signal:
     probs: tuple[float, float, float]
 
 
+def evidence_ref(k: int, sents, signals) -> str:
+    """How reasons name item `k`: "passage 3" for a sentence of the third passage, else the fact-check's ref."""
+    return f"passage {sents[k][0] + 1}" if k < len(sents) else signals[k - len(sents)].ref
+
+
 @dataclass
 class SentenceResult:
     k: int  # index into the sentences given (signals follow the sentences)

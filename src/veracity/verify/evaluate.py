@@ -68,9 +68,11 @@ def _select(claims, path: Path, fmt: str, which: str):
 
 
 def evaluate_verification(path: Path, fmt: str | None = None, which: str = "default", restrict: bool = False,
-                          nli=None, aggregator=None):  # fmt: skip
+                          nli=None, aggregator=None, llm=None, log=None):  # fmt: skip
     """Scores of the verdicts on a file, and which part was scored. With `restrict`, each verdict is the most
-    probable among the labels the file uses (e.g. supported/refuted for Fool Me Twice)."""
+    probable among the labels the file uses (e.g. supported/refuted for Fool Me Twice). With `llm` (an LLMConfig
+    whose uses include "verdict") the LLM decides as in a report, the local verdict where it fails; `log` gets a
+    line on what it cost."""
     from veracity.verify.aggregate import get_aggregator
     from veracity.verify.check import check_claims
     from veracity.verify.datasets import detect_format
@@ -89,7 +91,46 @@ def evaluate_verification(path: Path, fmt: str | None = None, which: str = "defa
         best = max(probs, key=probs.get)
         predicted.append(best)
         confidence.append(probs[best] / total)
+    if llm is not None and "verdict" in llm.uses:
+        _decide_with_llm(llm, claims, checks, tuple(allowed), predicted, confidence, log or (lambda line: None))
     return score(gold, predicted, VERDICTS, confidence), which
+
+
+def _decide_with_llm(llm, claims, checks, labels, predicted: list, confidence: list, log) -> None:
+    """Overwrite the local verdicts with the LLM's where it answers (the same steps as the verdict stage)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from veracity.llm import LLMClient, LLMFailure
+    from veracity.verify.decompose import decompose_text
+    from veracity.verify.judge import judge_claim
+
+    client = LLMClient(llm)
+    usage = client.new_usage()
+
+    def one(n: int):
+        claim, check = claims[n], checks[n]
+        # The files give few sentences per claim (Climate-FEVER 5), so the ranking rarely matters: every part is
+        # ranked by the verifier's reading of the claim.
+        core = np.array([r.probs for r in check.sentences], dtype=np.float32).reshape(-1, 3)
+        try:
+            parts = [claim.claim]
+            if "decompose" in llm.uses:
+                plan = decompose_text(client, claim.claim, usage)
+                parts = plan.subclaims or [plan.standalone]
+            return judge_claim(client, parts, claim.evidences, [core] * len(parts), labels=labels, usage=usage)
+        except LLMFailure as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(llm.parallel) as pool:
+        results = list(pool.map(one, range(len(claims))))
+    fell_back = [r for r in results if isinstance(r, str)]
+    for n, result in enumerate(results):
+        if not isinstance(result, str):
+            predicted[n], confidence[n] = result.label, result.confidence
+    log(f"llm={llm.model} decided {len(results) - len(fell_back)} of {len(results)} claims"
+        + (f" ({len(fell_back)} by the local verifier: {fell_back[0]})" if fell_back else "")
+        + f"; requests={usage.requests} cached={usage.cached} prompt_tokens={usage.prompt_tokens} "
+        f"completion_tokens={usage.completion_tokens} seconds={usage.seconds:.1f}")  # fmt: skip
 
 
 def evaluate_nli(path: Path, fmt: str | None = None, which: str = "default", nli=None) -> Scores:

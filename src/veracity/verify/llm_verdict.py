@@ -1,0 +1,102 @@
+"""The verdict stage's LLM step: each claim's parts judged by the LLM (verify/judge.py), its answer turned into the
+claim's `Verdict` with `decider="llm:<model>"`; a claim the LLM could not judge keeps its local verdict, which then
+says why.
+
+The parts are the LLM's own sub-claims when the `decompose` stage made them, else the claim (its standalone
+wording when there is one). The verifier ranks the sentences for each part; the ranking is local, the judgement
+the LLM's, and the reasons name both.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from veracity.llm import LLMClient, LLMFailure
+from veracity.schema import Claim, EvidenceSentence, Report, Subclaim, Verdict
+from veracity.verify.check import evidence_ref
+from veracity.verify.decompose import time_left, usage_of
+from veracity.verify.judge import ClaimJudgement, Item, judge_claim, sentence_id, signal_id
+
+
+def parts_of(claim: Claim) -> list[str]:
+    plan = claim.decomposition
+    if plan is None:
+        return [claim.text]
+    return plan.subclaims or [plan.standalone]
+
+
+def ask_llm(client: LLMClient, report: Report, claims: list[Claim], candidates: list, checks: list) -> None:
+    """Replace each claim's local verdict with the LLM's, or add to it why the LLM did not decide."""
+    from veracity.verify.nli import get_nli_model
+
+    nli = get_nli_model()
+    jobs = []
+    for claim, (sents, signals), check in zip(claims, candidates, checks, strict=True):
+        texts = [s[3] for s in sents]
+        core = np.array([r.probs for r in check.sentences[: len(sents)]], dtype=np.float32).reshape(-1, 3)
+        # The verifier already read the claim itself against every sentence; other wordings are read here.
+        probs = [core if part == claim.text else _read(nli, part, texts) for part in parts_of(claim)]
+        items = [Item(signal_id(j), f"{sig.ref}: “{sig.text}”") for j, sig in enumerate(signals)]
+        jobs.append((parts_of(claim), texts, probs, items))
+    usage, timeout = usage_of(report, client), time_left(report)
+
+    def one(job) -> ClaimJudgement | str:
+        try:
+            return judge_claim(client, job[0], job[1], job[2], job[3], usage=usage, timeout=timeout)
+        except LLMFailure as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(client.config.parallel) as pool:
+        results = list(pool.map(one, jobs))
+    failed = []
+    for claim, (sents, signals), check, result in zip(claims, candidates, checks, results, strict=True):
+        if isinstance(result, str):
+            failed.append(result)
+            local = claim.verdict
+            local.reasons.insert(0, f"the LLM ({client.config.model}) did not decide: {result}; the local verifier "
+                                    "decided")  # fmt: skip
+        else:
+            claim.verdict = llm_verdict(result, claim.verdict, check, sents, signals, client.config.decider)
+    if failed:
+        report.warnings.append(f"LLM {client.config.model}: {len(failed)} of {len(claims)} verdicts fell back to the "
+                               f"local verifier ({failed[0]})")  # fmt: skip
+
+
+def _read(nli, part: str, texts: list[str]) -> np.ndarray:
+    return nli.predict([(part, t) for t in texts]) if texts else np.zeros((0, 3), dtype=np.float32)
+
+
+def llm_verdict(judged: ClaimJudgement, local: Verdict, check, sents: list, signals: list, decider: str) -> Verdict:
+    """The claim's verdict as the LLM gave it: the sentences it was shown (decisive = cited), one sub-claim per
+    part, the local verdict kept in the reasons and `probabilities`."""
+    by_id = {sentence_id(k): k for k in range(len(sents))} | {signal_id(j): len(sents) + j for j in range(len(signals))}
+    cited = list(dict.fromkeys(by_id[i] for p in judged.parts for i in p.cited))
+    shown = cited + [by_id[i] for p in judged.parts for i in p.given if by_id[i] not in cited]
+    shown = [k for k in dict.fromkeys(shown) if k < len(sents)]  # fact-checks are cited by name, not as sentences
+    sentences = [_sentence(sents[k], k in cited, check.sentences[k]) for k in shown]
+    index = {k: n for n, k in enumerate(shown)}
+    role = "core" if len(judged.parts) == 1 else "part"
+    subclaims = [Subclaim(text=p.text, role=role, label=p.label, confidence=round(p.confidence, 3),
+                          sentences=[index[by_id[i]] for i in p.cited if by_id[i] in index])
+                 for p in judged.parts]  # fmt: skip
+    refs = lambda ids: ", ".join(evidence_ref(by_id[i], sents, signals) for i in ids) or "no evidence"  # noqa: E731
+    reasons = [f"{p.rationale} ({refs(p.cited)})" if len(judged.parts) == 1
+               else f"part “{p.text}” is {p.label.replace('_', ' ')}: {p.rationale} ({refs(p.cited)})"
+               for p in judged.parts]  # fmt: skip
+    reasons.append(f"the local verifier alone: {local.label.replace('_', ' ')} ({local.confidence:.2f})")
+    return Verdict(
+        label=judged.label, confidence=round(judged.confidence, 3), probabilities=local.probabilities,
+        reasons=reasons, cited=list(dict.fromkeys(evidence_ref(k, sents, signals) for k in cited)),
+        sentences=sentences, subclaims=subclaims, mismatches=local.mismatches, examined=local.examined,
+        decider=decider, rationale=judged.rationale,
+    )  # fmt: skip
+
+
+def _sentence(sent: tuple, decisive: bool, read) -> EvidenceSentence:
+    """`read`: the verifier's SentenceResult for the claim against this sentence."""
+    i, start, end, text = sent
+    e, n, c = (round(float(p), 4) for p in read.probs)
+    return EvidenceSentence(evidence_i=i, text=text, start=start, end=end, entailment=e, neutral=n, contradiction=c,
+                            role="decisive" if decisive else "context", mismatches=read.mismatches)  # fmt: skip
