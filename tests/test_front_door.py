@@ -100,7 +100,7 @@ def test_options_are_frozen_typed_and_cover_the_cli():
 
     rendering = {"source", "fmt", "out", "publisher", "report_url"}  # how the report is written, not analysed
     cli = set(inspect.signature(analyze_cmd).parameters) - rendering
-    renamed = {"corpus": "corpora", "all_claims": "claim_budget"}
+    renamed = {"corpus": "corpora", "all_claims": "claim_budget", "llm_use": "llm_uses"}
     assert {renamed.get(p, p) for p in cli} <= set(AnalyzeOptions.__dataclass_fields__)
 
 

@@ -237,6 +237,18 @@ def test_when_the_llm_fails_the_local_verifier_decides_and_the_report_says_so(ho
     assert report.llm.failed >= len(verdicts)
 
 
+def test_the_analysis_deadline_bounds_every_llm_request(home, monkeypatch):
+    from veracity import analyze
+
+    monkeypatch.delenv("VERACITY_DB_URL", raising=False)
+    with FakeLLM(canned, delay=60.0) as server:
+        t0 = time.monotonic()
+        report = analyze(text=ARTICLE, options=options(home, server.url, timeout=15, llm_timeout=600, llm_cache=False))
+        elapsed = time.monotonic() - t0
+    assert elapsed < 15 and server.requests  # it asked, waited until 5 s before the deadline, and finished locally
+    assert all(c.verdict.decider == "local" for c in report.claims)
+
+
 def test_nothing_is_sent_when_no_llm_is_configured(home, monkeypatch):
     from veracity import Analyzer
 

@@ -129,9 +129,10 @@ class LLMClient:
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def ask(self, messages: list[dict], answer: type[A], *, check: Callable[[A], None] | None = None,
-            usage: LLMUsage | None = None, timeout: float | None = None) -> A:  # fmt: skip
+            usage: LLMUsage | None = None, until: float | None = None) -> A:  # fmt: skip
         """The validated answer, from the cache or the server. An invalid reply gets one retry that names its
-        fault; an HTTP error, a timeout or a second invalid reply raises LLMFailure."""
+        fault; an HTTP error, a timeout or a second invalid reply raises LLMFailure. `until` (a time.monotonic()
+        value) ends every request by then, however many there are."""
         usage = usage if usage is not None else self.new_usage()
         schema = answer.model_json_schema()
         key = self.key(messages, schema)
@@ -144,7 +145,7 @@ class LLMClient:
                 pass  # cached under a check that has since changed: ask again
         conversation = list(messages)
         for attempt in (1, 2):
-            content = self._post(conversation, answer.__name__, schema, usage, timeout)
+            content = self._post(conversation, answer.__name__, schema, usage, until)
             try:
                 parsed = parse_answer(content, answer, check)
             except InvalidAnswer as exc:
@@ -162,10 +163,10 @@ class LLMClient:
             return parsed
         raise AssertionError("unreachable")
 
-    def _post(self, messages: list[dict], name: str, schema: dict, usage: LLMUsage, timeout: float | None) -> str:
+    def _post(self, messages: list[dict], name: str, schema: dict, usage: LLMUsage, until: float | None) -> str:
         import httpx
 
-        limit = min(self.config.timeout, timeout) if timeout is not None else self.config.timeout
+        limit = self.config.timeout if until is None else min(self.config.timeout, until - time.monotonic())
         if limit <= 0:
             self._count(usage, failed=1)
             raise LLMFailure("no time left in the analysis deadline")

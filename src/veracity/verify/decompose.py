@@ -102,29 +102,29 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_TEXT_CHARS else text[: MAX_TEXT_CHARS - 1] + "…"
 
 
-def decompose(client: LLMClient, claim: Claim, report: Report, usage, timeout: float | None) -> Decomposition:
+def decompose(client: LLMClient, claim: Claim, report: Report, usage, until: float | None) -> Decomposition:
     """Ask the LLM; raises LLMFailure."""
     uses = client.config.uses
     messages = prompt(claim, report, uses)
     if "decompose" in uses:
-        got = client.ask(messages, Decomposed, check=_check_decomposed, usage=usage, timeout=timeout)
+        got = client.ask(messages, Decomposed, check=_check_decomposed, usage=usage, until=until)
         parts = [p for p in got.subclaims if p.text.strip()][:MAX_SUBCLAIMS]
         questions = [q for p in parts for q in p.questions] if "questions" in uses else []
         standalone, subclaims = _clip(got.standalone), [_clip(p.text) for p in parts]
     else:
-        questions = client.ask(messages, Questions, usage=usage, timeout=timeout).questions
+        questions = client.ask(messages, Questions, usage=usage, until=until).questions
         standalone, subclaims = claim.text, []
     questions = list(dict.fromkeys(_clip(q) for q in questions if q.strip()))[:MAX_QUESTIONS]
     return Decomposition(standalone=standalone, subclaims=subclaims, questions=questions,
                          decider=client.config.decider)  # fmt: skip
 
 
-def decompose_text(client: LLMClient, text: str, usage=None, timeout: float | None = None) -> Decomposition:
+def decompose_text(client: LLMClient, text: str, usage=None, until: float | None = None) -> Decomposition:
     """A claim without its article (a benchmark's claim): decomposed from its own words."""
     from veracity.schema import Document
 
     claim = Claim(id="c", sentence_i=-1, text=text, normalized=text, checkworthiness=1.0, kind="other")
-    return decompose(client, claim, Report(document=Document(text=text)), usage, timeout)
+    return decompose(client, claim, Report(document=Document(text=text)), usage, until)
 
 
 def usage_of(report: Report, client: LLMClient):
@@ -134,9 +134,10 @@ def usage_of(report: Report, client: LLMClient):
     return report.llm
 
 
-def time_left(report: Report) -> float | None:
+def ask_until(report: Report) -> float | None:
+    """The time.monotonic() by which every LLM request must end: the analysis deadline less a margin."""
     deadline = report.cache.get("deadline")
-    return None if deadline is None else deadline.remaining() - DEADLINE_MARGIN_S
+    return None if deadline is None or deadline.seconds is None else deadline.at - DEADLINE_MARGIN_S
 
 
 class DecomposeStage:
@@ -151,11 +152,11 @@ class DecomposeStage:
         if not report.claims:
             return report
         usage = usage_of(report, self.client)
-        timeout = time_left(report)
+        until = ask_until(report)
 
         def one(claim: Claim) -> Decomposition | str:
             try:
-                return decompose(self.client, claim, report, usage, timeout)
+                return decompose(self.client, claim, report, usage, until)
             except LLMFailure as exc:
                 return str(exc)
 

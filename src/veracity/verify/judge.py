@@ -126,11 +126,11 @@ def _checker(given: list[str]):
 
 
 def judge_part(client: LLMClient, text: str, items: list[Item], labels: tuple[str, ...] = VERDICTS, *,
-               usage=None, timeout: float | None = None) -> PartJudgement:  # fmt: skip
+               usage=None, until: float | None = None) -> PartJudgement:  # fmt: skip
     """One sub-claim judged from `items`; raises LLMFailure."""
     given = [it.id for it in items]
     answer = client.ask(prompt(text, items, labels), judgement_model(labels), check=_checker(given), usage=usage,
-                        timeout=timeout)  # fmt: skip
+                        until=until)  # fmt: skip
     rationale = " ".join(answer.rationale.split())
     if len(rationale) > MAX_RATIONALE_CHARS:
         rationale = rationale[: MAX_RATIONALE_CHARS - 1] + "…"
@@ -152,11 +152,11 @@ def combine(parts: list[PartJudgement]) -> ClaimJudgement:
 
 def judge_claim(client: LLMClient, parts: list[str], sentences: list[str], part_probs: list[np.ndarray],
                 signals: list[Item] = (), labels: tuple[str, ...] = VERDICTS, *, usage=None,
-                timeout: float | None = None) -> ClaimJudgement:  # fmt: skip
+                until: float | None = None) -> ClaimJudgement:  # fmt: skip
     """Each part judged from its most related sentences (`part_probs[i]`: the verifier's probabilities of part i
     against every sentence) and every signal; raises LLMFailure if any part gets no valid answer."""
     judged = []
     for text, probs in zip(parts, part_probs, strict=True):
         items = [Item(sentence_id(k), sentences[k]) for k in sorted(most_related(probs))] + list(signals)
-        judged.append(judge_part(client, text, items, labels, usage=usage, timeout=timeout))
+        judged.append(judge_part(client, text, items, labels, usage=usage, until=until))
     return combine(judged)

@@ -16,7 +16,7 @@ import numpy as np
 from veracity.llm import LLMClient, LLMFailure
 from veracity.schema import Claim, EvidenceSentence, Report, Subclaim, Verdict
 from veracity.verify.check import evidence_ref
-from veracity.verify.decompose import time_left, usage_of
+from veracity.verify.decompose import ask_until, usage_of
 from veracity.verify.judge import ClaimJudgement, Item, judge_claim, sentence_id, signal_id
 
 
@@ -40,11 +40,11 @@ def ask_llm(client: LLMClient, report: Report, claims: list[Claim], candidates: 
         probs = [core if part == claim.text else _read(nli, part, texts) for part in parts_of(claim)]
         items = [Item(signal_id(j), f"{sig.ref}: “{sig.text}”") for j, sig in enumerate(signals)]
         jobs.append((parts_of(claim), texts, probs, items))
-    usage, timeout = usage_of(report, client), time_left(report)
+    usage, until = usage_of(report, client), ask_until(report)
 
     def one(job) -> ClaimJudgement | str:
         try:
-            return judge_claim(client, job[0], job[1], job[2], job[3], usage=usage, timeout=timeout)
+            return judge_claim(client, job[0], job[1], job[2], job[3], usage=usage, until=until)
         except LLMFailure as exc:
             return str(exc)
 
