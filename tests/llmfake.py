@@ -60,7 +60,11 @@ def envelope(content: str, body: dict) -> bytes:
 
 
 def schema_name(body: dict) -> str:
-    return body["response_format"]["json_schema"]["name"]
+    """The answer asked for: named by the JSON schema, or (a request without one) recognised from the prompt."""
+    if "response_format" in body:
+        return body["response_format"]["json_schema"]["name"]
+    text = user_text(body)
+    return "Judgement" if "\nLabels:\n" in text else "Decomposed" if '"standalone"' in text else "Questions"
 
 
 def user_text(body: dict) -> str:

@@ -91,6 +91,14 @@ def test_slow_erroring_and_broken_servers_end_in_llmfailure_quickly():
         judge_part(LLMClient(LLMConfig(url="http://127.0.0.1:9/v1", model="m")), CLAIM, ITEMS)
 
 
+def test_a_server_without_json_schema_output_is_asked_plainly_from_then_on():
+    refusal = (400, b'{"error": {"code": 400, "message": "response_format type json_schema is not supported"}}')
+    with FakeLLM(lambda body: refusal if "response_format" in body else canned(body)) as server:
+        llm = client(server)
+        assert judge_part(llm, CLAIM, ITEMS).label == "refuted" and judge_part(llm, CLAIM, ITEMS[1:]).cited == []
+    assert ["response_format" in r for r in server.requests] == [True, False, False]
+
+
 def test_the_cache_answers_a_repeated_question_without_a_request(tmp_path):
     with FakeLLM(canned) as server:
         first = judge_part(client(server, tmp_path), CLAIM, ITEMS)

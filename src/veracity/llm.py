@@ -114,6 +114,7 @@ class LLMClient:
         self.cache = ResponseCache(config.cache_dir / CACHE_FILE) if config.cache_dir else None
         self._lock = threading.Lock()
         self._http = None
+        self._schema_output = True  # off after a server refused response_format (then the prompt's JSON spec rules)
 
     def uses(self, use: str) -> bool:
         return use in self.config.uses
@@ -170,11 +171,11 @@ class LLMClient:
         if limit <= 0:
             self._count(usage, failed=1)
             raise LLMFailure("no time left in the analysis deadline")
-        body = {
-            "model": self.config.model, "messages": messages, "temperature": 0, "max_tokens": MAX_TOKENS,
-            "stream": False,
-            "response_format": {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}},
-        }  # fmt: skip
+        body = {"model": self.config.model, "messages": messages, "temperature": 0, "max_tokens": MAX_TOKENS,
+                "stream": False}  # fmt: skip
+        if self._schema_output:
+            body["response_format"] = {"type": "json_schema",
+                                       "json_schema": {"name": name, "schema": schema, "strict": True}}  # fmt: skip
         headers = {"Authorization": f"Bearer {self.config.api_key}"} if self.config.api_key else {}
         t0 = time.monotonic()
         try:
@@ -183,6 +184,12 @@ class LLMClient:
             raise self._fail(usage, t0, f"no answer within {limit:.0f} s") from None
         except httpx.HTTPError as exc:
             raise self._fail(usage, t0, f"cannot reach {self.config.endpoint} ({type(exc).__name__})") from None
+        if status == 400 and "response_format" in body and re.search(r"response_format|json_schema|schema",
+                                                                     _error_message(raw), flags=re.I):  # fmt: skip
+            # A server without JSON-schema output (older llama.cpp or vLLM builds): ask without it from now on.
+            self._schema_output = False
+            self._count(usage, requests=1, seconds=time.monotonic() - t0)
+            return self._post(messages, name, schema, usage, until)
         if status >= 400:
             raise self._fail(usage, t0, f"HTTP {status} from the server: {_error_message(raw)}")
         try:

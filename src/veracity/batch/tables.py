@@ -5,7 +5,7 @@ Every table is keyed by `input_id` (the article's stable name: a path, `TABLE#ID
 - `articles`: one row per analysed input: where it came from, its content hash, document metadata, the outlet
   rating, counts, the assessment, stage timings and the analyzer's version and stages.
 - `claims`: one row per claim (`claim_key` = `input_id#claim id`): text, offsets of its sentence in the document
-  text, check-worthiness, kind, speaker and attribution cue, hedges, verdict and confidence.
+  text, check-worthiness, kind, speaker and attribution cue, hedges, verdict, confidence and decider.
 - `evidence`: one row per evidence sentence the verifier read (passage metadata, role, probabilities), one per
   retrieved passage it did not read, and one per matched prior fact-check (`kind` says which).
 - `spans`: persuasion technique spans (with `--persuasion`).
@@ -42,7 +42,7 @@ CLAIMS = pa.schema([
     ("text", _str), ("normalized", _str), ("start", _i32), ("end", _i32), ("checkworthiness", _f64),
     ("kind", _str), ("speaker", _str), ("speaker_type", _str), ("cue", _str), ("mode", _str),
     ("hedged", pa.bool_()), ("hedges", pa.list_(_str)), ("anonymous", pa.bool_()),
-    ("verdict", _str), ("confidence", _f64), ("n_evidence", _i32), ("n_factchecks", _i32),
+    ("verdict", _str), ("confidence", _f64), ("decider", _str), ("n_evidence", _i32), ("n_factchecks", _i32),
 ])  # fmt: skip
 
 EVIDENCE = pa.schema([
@@ -107,6 +107,7 @@ def article_rows(item: Item, report: Report, *, stages: list[str], json_file: st
             "hedges": att.hedges if att else [], "anonymous": bool(att and att.anonymous),
             "verdict": claim.verdict.label if claim.verdict else None,
             "confidence": claim.verdict.confidence if claim.verdict else None,
+            "decider": claim.verdict.decider if claim.verdict else None,
             "n_evidence": len(claim.evidence), "n_factchecks": len(claim.factchecks),
         })  # fmt: skip
         read = claim.verdict.sentences if claim.verdict else []

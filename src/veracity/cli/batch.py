@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from veracity.cli.common import Home, app, run
+from veracity.cli.common import Home, LLMCache, LLMModel, LLMTimeout, LLMUrl, LLMUse, app, llm_options, run
+from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
 from veracity.options import DEFAULT_MAX_MB
 
 
@@ -41,6 +42,11 @@ def batch_cmd(
     max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many megabytes.")] = DEFAULT_MAX_MB,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar: only the summary line.")] = False,
     home: Home = None,
+    llm_url: LLMUrl = None,
+    llm_model: LLMModel = None,
+    llm_use: LLMUse = None,
+    llm_timeout: LLMTimeout = DEFAULT_LLM_TIMEOUT_S,
+    llm_cache: LLMCache = True,
 ) -> None:
     """Analyze many articles into a Parquet dataset (articles, claims, evidence, spans, errors); re-running the same
     command resumes. Exit 0 with a summary line; 1 only when every input failed."""
@@ -51,7 +57,8 @@ def batch_cmd(
         from veracity.options import AnalyzeOptions
 
         options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
-                                 max_mb=max_mb, home=home)  # fmt: skip
+                                 max_mb=max_mb, home=home,
+                                 **llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache))  # fmt: skip
         config = BatchConfig(inputs=inputs or [], out=out, url_lists=urls or [], feeds=feed or [],
                              text_column=text_column, id_column=id_column, url_column=url_column,
                              title_column=title_column, options=options,

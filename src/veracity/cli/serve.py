@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from veracity.cli.common import Home, app
+from veracity.cli.common import Home, LLMCache, LLMModel, LLMTimeout, LLMUrl, LLMUse, app, llm_options
+from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
 
 
 @app.command("serve")
@@ -31,19 +32,29 @@ def serve_cmd(
         list[str] | None, typer.Option(help="Another Host header to accept (a name the server is reached by).")
     ] = None,
     home: Home = None,
+    llm_url: LLMUrl = None,
+    llm_model: LLMModel = None,
+    llm_use: LLMUse = None,
+    llm_timeout: LLMTimeout = DEFAULT_LLM_TIMEOUT_S,
+    llm_cache: LLMCache = True,
 ) -> None:
     """Serve the web app (/) and the REST API (/v1, OpenAPI at /docs). Reports and jobs are stored in $VERACITY_HOME
     (SQLite) or $VERACITY_DB_URL (PostgreSQL)."""
     import uvicorn
 
+    from veracity.errors import InputError
+    from veracity.options import AnalyzeOptions
     from veracity.web.app import create_app
     from veracity.web.security import Settings
 
     try:
+        llm = llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache)
+        AnalyzeOptions(**llm)  # checked here, so a bad --llm-url is one line, not a failed start-up
         settings = Settings(host=host, port=port, token=token, no_auth=no_auth, workers=workers, timeout=timeout,
                             rate_limit=rate_limit, max_mb=max_mb, home=home, extra_hosts=tuple(allow_host or ()),
+                            llm=llm,
                             **({"publisher": publisher} if publisher else {}))  # fmt: skip
-    except ValueError as exc:
+    except (ValueError, InputError) as exc:
         typer.echo(f"veracity: error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"veracity: serving http://{host}:{port}/ (API docs: /docs)", err=True)

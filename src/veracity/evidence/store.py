@@ -29,7 +29,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from veracity.errors import InputError, StoreError
@@ -156,10 +156,15 @@ class Store:
     def __init__(self, home: Path | None = None, url: str | None = None) -> None:
         self.home = veracity_home(home)
         self.engine = make_engine(database_url(self.home, url))
-        try:
-            Base.metadata.create_all(self.engine)
-        except OperationalError as exc:  # a read-only home, a full disk, a file that is no database
-            raise StoreError(f"cannot open the evidence store in {self.home}: {exc.orig}") from None
+        for attempt in range(3):
+            try:
+                Base.metadata.create_all(self.engine)
+                break
+            except DBAPIError as exc:  # a read-only home, a full disk, a file that is no database
+                # Two processes opening a new store at once: both saw no table, one created it first. Look again.
+                racing = "already exists" in str(exc.orig) or "duplicate key" in str(exc.orig)
+                if not (racing and attempt < 2):
+                    raise StoreError(f"cannot open the evidence store in {self.home}: {exc.orig}") from None
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)

@@ -36,7 +36,7 @@ def create_app(
 
     settings = settings or Settings()
     store = ReportStore(settings.home, settings.db_url)
-    base = AnalyzeOptions(home=settings.home, max_mb=settings.max_mb)
+    base = AnalyzeOptions(home=settings.home, max_mb=settings.max_mb, **settings.llm)
     extra = {"analyzer_factory": analyzer_factory} if analyzer_factory else {}
     workers = Workers(store, workers=settings.workers, timeout=settings.timeout, base_options=base, **extra)
 

@@ -41,6 +41,7 @@ class Settings:
     home: Path | None = None
     db_url: str | None = None
     extra_hosts: tuple[str, ...] = field(default_factory=tuple)  # Host header values accepted besides the bind host
+    llm: dict = field(default_factory=dict, repr=False)  # AnalyzeOptions llm_* keywords (`serve --llm-url`); {} = none
 
     def __post_init__(self) -> None:
         if not is_loopback(self.host) and not self.token and not self.no_auth:
