@@ -83,11 +83,12 @@ QUESTION = "What happened at the Mosul dam?"
 
 
 def canned(body: dict) -> str:
-    """Decomposes into the claim itself plus a fixed question; judges a claim refuted by evidence that mentions
-    one of its words and says "not", supported by evidence that mentions one, else not enough evidence."""
+    """Decomposes into the claim itself ("she said" resolved) plus a fixed question; judges a claim refuted by
+    evidence that mentions one of its words and says "not", supported by evidence that mentions one, else not enough
+    evidence."""
     name = schema_name(body)
-    if name == "Decomposed":
-        claim = claim_of(body)
+    if name == "Decomposed":  # "she said" resolved from the context, as a model would
+        claim = re.sub(r"\bshe said\b", "Defence minister Jane Doe said", claim_of(body))
         return json.dumps({"standalone": claim, "subclaims": [{"text": claim, "questions": [QUESTION]}]})
     if name == "Questions":
         return json.dumps({"questions": [QUESTION]})

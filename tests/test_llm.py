@@ -194,12 +194,21 @@ def test_decomposition_questions_and_verdicts_flow_into_the_report_and_a_rerun_s
         assert v.cited == ["passage 1"] and [s.role for s in v.sentences][0] == "decisive"
         assert "will not withdraw" in v.sentences[0].text and v.subclaims[0].label == "refuted"
         assert v.reasons[-1].startswith("the local verifier alone: ")
-        judged = [r for r in server.requests if schema_name(r) == "Judgement"]
-        assert {claim_of(r) for r in judged} == {c.text for c in report.claims if c.verdict.examined}
+        asked = next(r for r in server.requests if schema_name(r) == "Decomposed" and "withdraw" in claim_of(r))
+        assert "Defence minister Jane Doe spoke in Ottawa" in asked["messages"][1]["content"]  # the context to resolve
+        standalone = withdraw.decomposition.standalone
+        assert standalone.endswith("Defence minister Jane Doe said.") and withdraw.decomposition.subclaims == [
+            standalone
+        ]
+        judged = [r for r in server.requests if schema_name(r) == "Judgement"]  # the LLM's parts, not the raw claims
+        assert {claim_of(r) for r in judged} == {
+            c.decomposition.subclaims[0] for c in report.claims if c.verdict.examined
+        }
         assert report.llm.requests == sent and report.llm.prompt_tokens > 0 and report.llm.failed == 0
         markdown, page = render(report, Format.md), render(report, Format.html)
         assert "llm:fake-model" in markdown and "llm:fake-model" in page and "S2 denies it." in markdown
         assert f"Also searched for (LLM): {QUESTION}" in markdown and "**LLM:** fake-model: " in markdown
+        assert f"Checked as (LLM): {standalone}" in markdown
 
         again = analyze(text=ARTICLE, analyzer=analyzer)
         assert len(server.requests) == sent  # every answer came from the cache
