@@ -190,7 +190,7 @@ def test_decomposition_questions_and_verdicts_flow_into_the_report_and_a_rerun_s
         withdraw = next(c for c in report.claims if "withdraw" in c.text)
         assert withdraw.decomposition.questions == [QUESTION] and withdraw.decomposition.decider == "llm:fake-model"
         v = withdraw.verdict
-        assert (v.label, v.decider, v.rationale) == ("refuted", "llm:fake-model", "S2 denies it.")
+        assert (v.label, v.decider, v.rationale) == ("refuted", "llm:fake-model", "passage 1 denies it.")  # was S2
         assert v.cited == ["passage 1"] and [s.role for s in v.sentences][0] == "decisive"
         assert "will not withdraw" in v.sentences[0].text and v.subclaims[0].label == "refuted"
         assert v.reasons[-1].startswith("the local verifier alone: ")
@@ -206,7 +206,8 @@ def test_decomposition_questions_and_verdicts_flow_into_the_report_and_a_rerun_s
         }
         assert report.llm.requests == sent and report.llm.prompt_tokens > 0 and report.llm.failed == 0
         markdown, page = render(report, Format.md), render(report, Format.html)
-        assert "llm:fake-model" in markdown and "llm:fake-model" in page and "S2 denies it." in markdown
+        assert "llm:fake-model" in markdown and "llm:fake-model" in page
+        assert "passage 1 denies it. (passage 1)" in markdown
         assert f"Also searched for (LLM): {QUESTION}" in markdown and "**LLM:** fake-model: " in markdown
         assert f"Checked as (LLM): {standalone}" in markdown
 

@@ -9,6 +9,7 @@ the LLM's, and the reasons name both.
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -82,16 +83,30 @@ def llm_verdict(judged: ClaimJudgement, local: Verdict, check, sents: list, sign
                           sentences=[index[by_id[i]] for i in p.cited if by_id[i] in index])
                  for p in judged.parts]  # fmt: skip
     refs = lambda ids: ", ".join(evidence_ref(by_id[i], sents, signals) for i in ids) or "no evidence"  # noqa: E731
-    reasons = [f"{p.rationale} ({refs(p.cited)})" if len(judged.parts) == 1
-               else f"part “{p.text}” is {p.label.replace('_', ' ')}: {p.rationale} ({refs(p.cited)})"
+    said = {p.text: _readable(p.rationale, by_id, sents) for p in judged.parts}
+    reasons = [f"{said[p.text]} ({refs(p.cited)})" if len(judged.parts) == 1
+               else f"part “{p.text}” is {p.label.replace('_', ' ')}: {said[p.text]} ({refs(p.cited)})"
                for p in judged.parts]  # fmt: skip
     reasons.append(f"the local verifier alone: {local.label.replace('_', ' ')} ({local.confidence:.2f})")
     return Verdict(
         label=judged.label, confidence=round(judged.confidence, 3), probabilities=local.probabilities,
         reasons=reasons, cited=list(dict.fromkeys(evidence_ref(k, sents, signals) for k in cited)),
         sentences=sentences, subclaims=subclaims, mismatches=local.mismatches, examined=local.examined,
-        decider=decider, rationale=judged.rationale,
+        decider=decider, rationale=_readable(judged.rationale, by_id, sents),
     )  # fmt: skip
+
+
+def _readable(rationale: str, by_id: dict[str, int], sents: list) -> str:
+    """The rationale with the prompt's ids (S4, F1) turned into what the report calls them (passage 2,
+    fact-check 1)."""
+
+    def name(m: re.Match) -> str:
+        k = by_id.get(m.group(0))
+        if k is None:
+            return m.group(0)
+        return f"passage {sents[k][0] + 1}" if k < len(sents) else f"fact-check {k - len(sents) + 1}"
+
+    return re.sub(r"\b[SF]\d+\b", name, rationale)
 
 
 def _sentence(sent: tuple, decisive: bool, read) -> EvidenceSentence:
