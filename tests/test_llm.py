@@ -87,6 +87,8 @@ def test_slow_erroring_and_broken_servers_end_in_llmfailure_quickly():
     assert len(server.requests) == 1  # an HTTP error is not retried: the local verifier decides at once
     with FakeLLM(lambda body: (200, b"<html>proxy login</html>")) as server, pytest.raises(LLMFailure):
         judge_part(client(server), CLAIM, ITEMS)
+    with FakeLLM(lambda body: (307, b"")) as server, pytest.raises(LLMFailure, match="redirect not followed"):
+        judge_part(client(server), CLAIM, ITEMS)
     with pytest.raises(LLMFailure, match="cannot reach"):
         judge_part(LLMClient(LLMConfig(url="http://127.0.0.1:9/v1", model="m")), CLAIM, ITEMS)
 

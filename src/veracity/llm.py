@@ -190,6 +190,8 @@ class LLMClient:
             self._schema_output = False
             self._count(usage, requests=1, seconds=time.monotonic() - t0)
             return self._post(messages, name, schema, usage, until)
+        if 300 <= status < 400:  # not followed: the API key would go wherever the redirect points
+            raise self._fail(usage, t0, f"HTTP {status} redirect not followed: give the server's final URL")
         if status >= 400:
             raise self._fail(usage, t0, f"HTTP {status} from the server: {_error_message(raw)}")
         try:
