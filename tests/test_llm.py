@@ -219,6 +219,36 @@ def test_decomposition_questions_and_verdicts_flow_into_the_report_and_a_rerun_s
         assert [c.verdict.label for c in again.claims] == [c.verdict.label for c in report.claims]
 
 
+def test_a_claim_split_into_facts_is_refuted_when_one_fact_is(home, monkeypatch):
+    from veracity import analyze
+    from veracity.verify.judge import PartJudgement, combine
+
+    def part(label: str, confidence: float) -> PartJudgement:
+        return PartJudgement("x", label, confidence, ["S1"], ["S1"], "why")
+
+    assert (combine([part("supported", 0.9), part("refuted", 0.6)]).label, combine([part("supported", 0.9),
+            part("not_enough_evidence", 0.7)]).label) == ("refuted", "not_enough_evidence")  # fmt: skip
+    assert combine([part("supported", 0.9), part("supported", 0.6)]).confidence == 0.6
+
+    monkeypatch.delenv("VERACITY_DB_URL", raising=False)
+    facts = ["Canada will withdraw its special forces troops from Iraq this year.",
+             "Canada has a military mission in Iraq."]  # fmt: skip
+
+    def respond(body):
+        if schema_name(body) == "Decomposed":
+            parts = [{"text": f, "questions": []} for f in facts]
+            return json.dumps({"standalone": claim_of(body), "subclaims": parts})
+        return canned(body)
+
+    with FakeLLM(respond) as server:
+        report = analyze(text=ARTICLE, options=options(home, server.url, llm_cache=False))
+    v = next(c for c in report.claims if "withdraw" in c.text).verdict
+    assert v.label == "refuted" and [(p.text, p.role, p.label) for p in v.subclaims] == [
+        (facts[0], "part", "refuted"), (facts[1], "part", "supported")]  # fmt: skip
+    assert v.reasons[0].startswith(f"part “{facts[0]}” is refuted: passage 1 denies it.")
+    assert all(v.sentences[k].role == "decisive" for p in v.subclaims for k in p.sentences)
+
+
 def test_what_the_llm_says_is_escaped_in_the_html_report(home, monkeypatch):
     from veracity import analyze
     from veracity.render import Format, render

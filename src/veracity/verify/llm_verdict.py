@@ -38,9 +38,10 @@ def ask_llm(client: LLMClient, report: Report, claims: list[Claim], candidates: 
         texts = [s[3] for s in sents]
         core = np.array([r.probs for r in check.sentences[: len(sents)]], dtype=np.float32).reshape(-1, 3)
         # The verifier already read the claim itself against every sentence; other wordings are read here.
-        probs = [core if part == claim.text else _read(nli, part, texts) for part in parts_of(claim)]
+        parts = parts_of(claim)
+        probs = [core if part == claim.text else _read(nli, part, texts) for part in parts]
         items = [Item(signal_id(j), f"{sig.ref}: “{sig.text}”") for j, sig in enumerate(signals)]
-        jobs.append((parts_of(claim), texts, probs, items))
+        jobs.append((parts, texts, probs, items))
     usage, until = usage_of(report, client), ask_until(report)
 
     def one(job) -> ClaimJudgement | str:
@@ -83,10 +84,10 @@ def llm_verdict(judged: ClaimJudgement, local: Verdict, check, sents: list, sign
                           sentences=[index[by_id[i]] for i in p.cited if by_id[i] in index])
                  for p in judged.parts]  # fmt: skip
     refs = lambda ids: ", ".join(evidence_ref(by_id[i], sents, signals) for i in ids) or "no evidence"  # noqa: E731
-    said = {p.text: _readable(p.rationale, by_id, sents) for p in judged.parts}
-    reasons = [f"{said[p.text]} ({refs(p.cited)})" if len(judged.parts) == 1
-               else f"part “{p.text}” is {p.label.replace('_', ' ')}: {said[p.text]} ({refs(p.cited)})"
-               for p in judged.parts]  # fmt: skip
+    reasons = []
+    for p in judged.parts:
+        why = f"{_readable(p.rationale, by_id, sents)} ({refs(p.cited)})"
+        reasons.append(why if len(judged.parts) == 1 else f"part “{p.text}” is {p.label.replace('_', ' ')}: {why}")
     reasons.append(f"the local verifier alone: {local.label.replace('_', ' ')} ({local.confidence:.2f})")
     return Verdict(
         label=judged.label, confidence=round(judged.confidence, 3), probabilities=local.probabilities,
