@@ -219,6 +219,30 @@ def test_decomposition_questions_and_verdicts_flow_into_the_report_and_a_rerun_s
         assert [c.verdict.label for c in again.claims] == [c.verdict.label for c in report.claims]
 
 
+@pytest.mark.parametrize(
+    ("uses", "stages", "asked"),
+    [(("verdict",), ["evidence", "verdict"], {"Judgement"}),
+     (("questions",), ["decompose", "evidence", "verdict"], {"Questions"}),
+     (("decompose", "verdict"), ["decompose", "evidence", "verdict"], {"Decomposed", "Judgement"})],
+)  # fmt: skip
+def test_each_use_is_switchable(home, monkeypatch, uses, stages, asked):
+    from veracity import Analyzer
+
+    monkeypatch.delenv("VERACITY_DB_URL", raising=False)
+    with FakeLLM(canned) as server:
+        analyzer = Analyzer(options=options(home, server.url, llm_uses=uses, llm_cache=False))
+        report = analyzer(text=ARTICLE)
+    assert analyzer.stage_names[3:-2] == stages and {schema_name(r) for r in server.requests} == asked
+    claim = next(c for c in report.claims if "withdraw" in c.text)
+    plan = claim.decomposition
+    assert (claim.verdict.decider == "llm:fake-model") == ("verdict" in uses)
+    assert plan is None if "decompose" not in uses and "questions" not in uses else plan is not None
+    if plan is not None:
+        assert bool(plan.questions) == ("questions" in uses) and bool(plan.subclaims) == ("decompose" in uses)
+    prompts = [r["messages"][1]["content"] for r in server.requests if schema_name(r) == "Decomposed"]
+    assert all('Leave every "questions" list empty' in p for p in prompts)  # questions off: not asked for
+
+
 def test_a_claim_split_into_facts_is_refuted_when_one_fact_is(home, monkeypatch):
     from veracity import analyze
     from veracity.verify.judge import PartJudgement, combine
