@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -345,7 +346,7 @@ def test_nothing_is_sent_when_no_llm_is_configured(home, monkeypatch):
 
 
 def test_eval_verification_with_an_llm_prints_its_cost_and_headline_last(tmp_path):
-    data = "tests/data/verification/climate-fever.jsonl"
+    data = str(Path(__file__).parent / "data/verification/climate-fever.jsonl")
     with FakeLLM(canned) as server:
         result = runner.invoke(app, ["eval", "verification", "--data", data, "--llm-url", server.url,
                                      "--llm-model", "fake-model", "--home", str(tmp_path)])  # fmt: skip
