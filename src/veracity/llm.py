@@ -116,9 +116,6 @@ class LLMClient:
         self._http = None
         self._schema_output = True  # off after a server refused response_format (then the prompt's JSON spec rules)
 
-    def uses(self, use: str) -> bool:
-        return use in self.config.uses
-
     def new_usage(self) -> LLMUsage:
         from veracity.schema import LLMUsage
 
