@@ -35,6 +35,8 @@ MAX_TOKENS = 700  # an answer here is a small JSON object; this bounds a model t
 CACHE_FILE = "llm-cache.sqlite3"
 
 A = TypeVar("A", bound="BaseModel")
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class LLMFailure(Exception):
@@ -120,6 +122,20 @@ class LLMClient:
         from veracity.schema import LLMUsage
 
         return LLMUsage(model=self.config.model)
+
+    def map(self, fn: Callable[[T], R], items: list[T]) -> list[R | LLMFailure]:
+        """`fn` over `items`, `config.parallel` at a time, in order; an item whose questions failed gives its
+        LLMFailure (the caller lets the local models decide it)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(item: T) -> R | LLMFailure:
+            try:
+                return fn(item)
+            except LLMFailure as exc:
+                return exc
+
+        with ThreadPoolExecutor(self.config.parallel) as pool:
+            return list(pool.map(one, items))
 
     def key(self, messages: list[dict], schema: dict) -> str:
         """The cache key: model + a hash of the prompt and the answer's schema (never the URL or the API key)."""

@@ -83,7 +83,7 @@ def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregat
         core = _predict(nli, [(u[0].text, s) for s in sents])
         fixed = np.array([s.probs for s in signals], dtype=np.float32).reshape(-1, 3)
         probs = [np.vstack([core, fixed])] + [np.tile(NEUTRAL, (len(core) + len(fixed), 1)) for _ in u[1:]]
-        order = _by_relatedness(core)
+        order = by_relatedness(core)
         checked.append(order[:TOP_FOR_CHECKS])
         # Parts and attribution read the sentences most related to the core, and only related ones: an unrelated
         # sentence says nothing about a part either (and reading it is most of the verdict stage's time).
@@ -105,7 +105,8 @@ def _predict(nli, pairs: list[tuple[str, str]]) -> np.ndarray:
     return nli.predict(pairs) if pairs else np.zeros((0, 3), dtype=np.float32)
 
 
-def _by_relatedness(probs: np.ndarray) -> list[int]:
+def by_relatedness(probs: np.ndarray) -> list[int]:
+    """Sentence indices, most related first (P(entail) + P(contradict) = 1 - P(neutral))."""
     return [int(k) for k in np.argsort(-(1 - probs[:, 1]), kind="stable")] if len(probs) else []
 
 
@@ -124,7 +125,7 @@ def _decide(claim, sents, signals, units: list[Part], unit_probs: list[np.ndarra
     probs = aggregator.probabilities(features)[0]
     label = VERDICTS[int(probs.argmax())]
     decisive = _decisive(label, core, results)
-    context = [k for k in _by_relatedness(core) if k not in decisive and 1 - core[k, 1] >= RELATED][:3]
+    context = [k for k in by_relatedness(core) if k not in decisive and 1 - core[k, 1] >= RELATED][:3]
     context += [r.k for r in results if r.mismatches and r.k not in decisive and r.k not in context]
     parts = []
     for part, pr in zip(units[1:], unit_probs[1:], strict=True):

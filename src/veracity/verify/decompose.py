@@ -10,8 +10,6 @@ local sub-claim split applies) and the report says so.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 from pydantic import BaseModel, ConfigDict
 
 from veracity.llm import LLMClient, LLMConfig, LLMFailure
@@ -154,17 +152,10 @@ class DecomposeStage:
         usage = usage_of(report, self.client)
         until = ask_until(report)
 
-        def one(claim: Claim) -> Decomposition | str:
-            try:
-                return decompose(self.client, claim, report, usage, until)
-            except LLMFailure as exc:
-                return str(exc)
-
-        with ThreadPoolExecutor(self.client.config.parallel) as pool:
-            results = list(pool.map(one, report.claims))
-        failures = [r for r in results if isinstance(r, str)]
+        results = self.client.map(lambda claim: decompose(self.client, claim, report, usage, until), report.claims)
+        failures = [str(r) for r in results if isinstance(r, LLMFailure)]
         for claim, result in zip(report.claims, results, strict=True):
-            claim.decomposition = None if isinstance(result, str) else result
+            claim.decomposition = None if isinstance(result, LLMFailure) else result
         if failures:
             report.warnings.append(
                 f"LLM {self.client.config.model}: {len(failures)} of {len(results)} claims not decomposed "

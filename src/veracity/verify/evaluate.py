@@ -98,8 +98,6 @@ def evaluate_verification(path: Path, fmt: str | None = None, which: str = "defa
 
 def _decide_with_llm(llm, claims, checks, labels, predicted: list, confidence: list, log) -> None:
     """Overwrite the local verdicts with the LLM's where it answers (the same steps as the verdict stage)."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from veracity.llm import LLMClient, LLMFailure
     from veracity.verify.decompose import decompose_text
     from veracity.verify.judge import judge_claim
@@ -112,20 +110,16 @@ def _decide_with_llm(llm, claims, checks, labels, predicted: list, confidence: l
         # The files give few sentences per claim (Climate-FEVER 5), so the ranking rarely matters: every part is
         # ranked by the verifier's reading of the claim.
         core = np.array([r.probs for r in check.sentences], dtype=np.float32).reshape(-1, 3)
-        try:
-            parts = [claim.claim]
-            if "decompose" in llm.uses:
-                plan = decompose_text(client, claim.claim, usage)
-                parts = plan.subclaims or [plan.standalone]
-            return judge_claim(client, parts, claim.evidences, [core] * len(parts), labels=labels, usage=usage)
-        except LLMFailure as exc:
-            return str(exc)
+        parts = [claim.claim]
+        if "decompose" in llm.uses:
+            plan = decompose_text(client, claim.claim, usage)
+            parts = plan.subclaims or [plan.standalone]
+        return judge_claim(client, parts, claim.evidences, [core] * len(parts), labels=labels, usage=usage)
 
-    with ThreadPoolExecutor(llm.parallel) as pool:
-        results = list(pool.map(one, range(len(claims))))
-    fell_back = [r for r in results if isinstance(r, str)]
+    results = client.map(one, list(range(len(claims))))
+    fell_back = [str(r) for r in results if isinstance(r, LLMFailure)]
     for n, result in enumerate(results):
-        if not isinstance(result, str):
+        if not isinstance(result, LLMFailure):
             predicted[n], confidence[n] = result.label, result.confidence
     log(f"llm={llm.model} decided {len(results) - len(fell_back)} of {len(results)} claims"
         + (f" ({len(fell_back)} by the local verifier: {fell_back[0]})" if fell_back else "")

@@ -20,7 +20,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, create_model
 
 from veracity.llm import LLMClient
-from veracity.verify.aggregate import RELATED, VERDICTS
+from veracity.verify.aggregate import VERDICTS
+from veracity.verify.check import by_relatedness
 
 MAX_SENTENCES = 8  # per sub-claim: the most related ones; the verifier has read them all
 MAX_RATIONALE_CHARS = 300
@@ -87,13 +88,9 @@ def signal_id(j: int) -> str:
 
 
 def most_related(probs: np.ndarray, n: int = MAX_SENTENCES) -> list[int]:
-    """Indices of the `n` sentences the verifier finds most related (P(entail) + P(contradict)), related ones
-    first; a sentence the verifier finds unrelated is still shown when fewer are related (it may have missed it)."""
-    if len(probs) == 0:
-        return []
-    order = [int(k) for k in np.argsort(-(1 - probs[:, 1]), kind="stable")]
-    related = [k for k in order if 1 - probs[k, 1] >= RELATED]
-    return (related + [k for k in order if k not in related])[:n]
+    """Indices of the `n` sentences the verifier finds most related; unrelated ones too when fewer are related
+    (the verifier may have missed what the LLM sees)."""
+    return by_relatedness(probs)[:n]
 
 
 def prompt(claim: str, items: list[Item], labels: tuple[str, ...]) -> list[dict]:

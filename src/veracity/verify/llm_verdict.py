@@ -10,7 +10,6 @@ the LLM's, and the reasons name both.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -44,21 +43,13 @@ def ask_llm(client: LLMClient, report: Report, claims: list[Claim], candidates: 
         jobs.append((parts, texts, probs, items))
     usage, until = usage_of(report, client), ask_until(report)
 
-    def one(job) -> ClaimJudgement | str:
-        try:
-            return judge_claim(client, job[0], job[1], job[2], job[3], usage=usage, until=until)
-        except LLMFailure as exc:
-            return str(exc)
-
-    with ThreadPoolExecutor(client.config.parallel) as pool:
-        results = list(pool.map(one, jobs))
+    results = client.map(lambda job: judge_claim(client, *job, usage=usage, until=until), jobs)
     failed = []
     for claim, (sents, signals), check, result in zip(claims, candidates, checks, results, strict=True):
-        if isinstance(result, str):
-            failed.append(result)
-            local = claim.verdict
-            local.reasons.insert(0, f"the LLM ({client.config.model}) did not decide: {result}; the local verifier "
-                                    "decided")  # fmt: skip
+        if isinstance(result, LLMFailure):
+            failed.append(str(result))
+            claim.verdict.reasons.insert(0, f"the LLM ({client.config.model}) did not decide: {result}; the local "
+                                            "verifier decided")  # fmt: skip
         else:
             claim.verdict = llm_verdict(result, claim.verdict, check, sents, signals, client.config.decider)
     if failed:
