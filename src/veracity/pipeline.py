@@ -72,9 +72,10 @@ def stage_config(options: AnalyzeOptions) -> dict[str, dict[str, Any]]:
     if options.evidence:
         config["evidence"] = {"corpora": list(options.corpora), "factchecks": list(options.factchecks),
                               "home": options.home}  # fmt: skip
+        config["verdict"] = {"verifier": options.verifier}
         if (llm := options.llm) is not None:
             config["decompose"] = {"llm": llm}
-            config["verdict"] = {"llm": llm if "verdict" in llm.uses else None}
+            config["verdict"]["llm"] = llm if "verdict" in llm.uses else None
     config["claims"] = {"threshold": options.claim_threshold, "budget": options.claim_budget}
     return config
 

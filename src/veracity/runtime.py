@@ -77,7 +77,8 @@ def load_tokenizer(max_tokens: int = MAX_TOKENS, tokenizer_path: Path | None = N
     # The shipped tokenizer pads every input to 128 tokens; pad to the batch's longest instead.
     tokenizer.no_padding()
     tokenizer.enable_truncation(max_tokens)
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    pad = "[PAD]" if tokenizer.token_to_id("[PAD]") is not None else "<pad>"  # BERT-style or MPNet-style vocab
+    tokenizer.enable_padding(pad_id=tokenizer.token_to_id(pad), pad_token=pad)
     return tokenizer
 
 

@@ -96,6 +96,7 @@ class EvidenceSentence(BaseModel):
     contradiction: float = Field(description="verifier probability that the sentence contradicts the claim")
     role: SentenceRole = Field(description="decisive: it decided the verdict; context: read, related, not decisive")
     mismatches: list[str] = Field(default_factory=list, description="number/date/scope/negation conflicts with it")
+    relatedness: float | None = Field(default=None, description="cosine of its sentence embedding with the claim's")
 
 
 class Subclaim(BaseModel):
@@ -119,6 +120,15 @@ class FactCheckMatch(BaseModel):
     score: float = Field(description="match score: hybrid retrieval, re-ranked when the re-ranker is available")
 
 
+class ContentVerdict(BaseModel):
+    """What was said, judged on its own: for "X said Y", is Y true?"""
+
+    label: VerdictLabel
+    confidence: float
+    cited: list[str] = Field(default_factory=list, description="the evidence that decided it, e.g. 'passage 2'")
+    reasons: list[str] = Field(default_factory=list)
+
+
 class Verdict(BaseModel):
     label: VerdictLabel
     confidence: float = Field(description="calibrated probability that the label is right")
@@ -131,6 +141,12 @@ class Verdict(BaseModel):
     examined: int = Field(default=0, description="evidence sentences the verifier read")
     decider: str = Field(default="local", description="'local' (shipped verifier) or 'llm:<model>'")
     rationale: str | None = Field(default=None, description="an LLM's one-sentence reason, when an LLM decided")
+    tentative: bool = Field(default=False, description="the evidence leans this way without clearing the bar "
+                            "for a confident verdict: shown apart from confident ones")  # fmt: skip
+    leaning: VerdictLabel | None = Field(default=None, description="for 'not enough evidence': the label the "
+                                         "evidence leaned to, below the precision threshold")  # fmt: skip
+    content: ContentVerdict | None = Field(default=None, description="for reported speech ('X said Y'): the "
+                                           "verdict on Y itself; `label` judges whether X said it")  # fmt: skip
 
 
 class Decomposition(BaseModel):

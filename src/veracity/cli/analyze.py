@@ -10,7 +10,18 @@ from typing import Annotated
 import typer
 
 from veracity._version import __version__
-from veracity.cli.common import Home, LLMCache, LLMModel, LLMTimeout, LLMUrl, LLMUse, app, llm_options, run
+from veracity.cli.common import (
+    Home,
+    LLMCache,
+    LLMModel,
+    LLMTimeout,
+    LLMUrl,
+    LLMUse,
+    Verifier,
+    app,
+    llm_options,
+    run,
+)
 from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
 from veracity.options import DEFAULT_MAX_MB, DEFAULT_TIMEOUT_S
 from veracity.render import Format
@@ -63,10 +74,13 @@ def analyze_cmd(
         typer.Option(min=0.0, max=1.0, help="Check-worthiness from which a sentence is a claim (default: the model's)"),
     ] = None,
     claim_budget: Annotated[
-        float,
-        typer.Option(min=1.0, max=1000.0, help="Claims listed per 1,000 words (at least this many per article)."),
-    ] = 10.0,
-    all_claims: Annotated[bool, typer.Option(help="List every sentence over the threshold (no budget).")] = False,
+        float | None,
+        typer.Option(min=1.0, max=1000.0, help="Check only this many claims per 1,000 words, most check-worthy "
+                     "first (default: every sentence over the threshold).")  # fmt: skip
+    ] = None,
+    all_claims: Annotated[bool, typer.Option(help="Check every sentence over the threshold (the default; "
+                                             "overrides --claim-budget).")] = False,  # fmt: skip
+    verifier: Verifier = "fast",
     home: Home = None,
     publisher: Annotated[
         str | None, typer.Option(help="--format claimreview: the reviewing organisation (ClaimReview author).")
@@ -87,7 +101,7 @@ def analyze_cmd(
     def build() -> str:
         options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
                                  claim_threshold=claim_threshold, claim_budget=None if all_claims else claim_budget,
-                                 max_mb=max_mb, timeout=timeout, url=url, home=home,
+                                 max_mb=max_mb, timeout=timeout, url=url, home=home, verifier=verifier,
                                  **llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache))  # fmt: skip
         # A local argument is always a file here (never article text), so a typo is "no such file".
         addressed = source == "-" or "://" in source

@@ -9,7 +9,7 @@ import typer
 
 from veracity.cli.common import Home, LLMCache, LLMModel, LLMTimeout, LLMUrl, LLMUse, app, llm_options, run
 from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
-from veracity.options import DEFAULT_MAX_MB
+from veracity.options import DEFAULT_BUDGET, DEFAULT_MAX_MB
 
 
 @app.command("batch")
@@ -57,7 +57,7 @@ def batch_cmd(
         from veracity.options import AnalyzeOptions
 
         options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
-                                 max_mb=max_mb, home=home,
+                                 max_mb=max_mb, home=home, claim_budget=DEFAULT_BUDGET,
                                  **llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache))  # fmt: skip
         config = BatchConfig(inputs=inputs or [], out=out, url_lists=urls or [], feeds=feed or [],
                              text_column=text_column, id_column=id_column, url_column=url_column,

@@ -44,6 +44,9 @@ Home = Annotated[
     Path | None, typer.Option(help="Where collections live (default: $VERACITY_HOME or the user data dir).")
 ]
 OutDir = Annotated[Path, typer.Option(help="Where to write the model.")]
+Verifier = Annotated[
+    str, typer.Option(help="fast (the shipped MiniLM student) or accurate (the MPNet-base teacher, ~6x slower).")
+]
 Epochs = Annotated[int, typer.Option(help="Epochs.")]
 CheckThat22Dir = Annotated[Path, typer.Option(help="CheckThat! 2022 2A folder (vclaims.jsonl, queries, qrels).")]
 # The optional LLM (off unless a URL is given; the API key only from $VERACITY_LLM_API_KEY, never a flag).

@@ -19,6 +19,7 @@ from veracity.cli.common import (
     LLMUrl,
     LLMUse,
     OutDir,
+    Verifier,
     eval_app,
     llm_options,
     run,
@@ -223,16 +224,50 @@ def train_nli_cmd(
     cross_claim_neutrals: Annotated[
         int, typer.Option(min=0, help="Claims read against another claim's evidence (neutral), per source.")
     ] = 0,
+    base: Annotated[str, typer.Option(help="Encoder: minilm (the shipped student) or mpnet (the teacher).")] = "minilm",
+    freeze_layers: Annotated[int, typer.Option(min=0, help="Lowest encoder layers kept fixed.")] = 0,
+    cap_per_source: Annotated[int, typer.Option(min=0, help="Training pairs per source at most (0: all).")] = 0,
+    max_tokens: Annotated[int, typer.Option(min=16, max=512, help="Tokens per claim+evidence pair.")] = 128,
+    name: Annotated[str, typer.Option(help="Model file name (<name>.onnx, <name>.json).")] = "nli-minilm",
+    lr: Annotated[float, typer.Option(min=0, help="Peak learning rate.")] = 4e-5,
+    teacher: Annotated[
+        Path | None, typer.Option(help="Distil: a folder with the teacher's int8 ONNX (e.g. nli-mpnet.onnx).")
+    ] = None,
+    unlabelled: Annotated[int, typer.Option(min=0, help="Distil: unlabelled in-domain pairs to add.")] = 0,
+    adapt_epochs: Annotated[
+        int | None, typer.Option(min=0, help="Stage-2 epochs on the fact-verification sets (default: 1 unless "
+                                 "--in-domain-repeat > 1).")  # fmt: skip
+    ] = None,
 ) -> None:
     """Train the claim/evidence verifier (needs `make train-env`); last line is the validation mean accuracy."""
     from veracity.verify.train_nli import NliConfig, train_nli
 
     # Mixing the fact-verification pairs in from the start replaces the stage-2 adaptation.
     config = NliConfig(epochs=epochs, in_domain_repeat=in_domain_repeat, cross_claim_neutrals=cross_claim_neutrals,
-                       adapt_epochs=0 if in_domain_repeat > 1 else 1)  # fmt: skip
+                       adapt_epochs=(0 if in_domain_repeat > 1 else 1) if adapt_epochs is None else adapt_epochs,
+                       base=base, freeze_layers=freeze_layers, cap_per_source=cap_per_source,
+                       max_tokens=max_tokens, name=name, lr=lr, unlabelled=unlabelled,
+                       teacher=str(teacher) if teacher else None)  # fmt: skip
     card = run(lambda: train_nli(data_dir, news or [], out_dir, cache_dir, config, log=typer.echo))
     scores = card["validation_int8"]
     typer.echo(f"validation_accuracy={sum(scores.values()) / len(scores):.4f}")
+
+
+@train_app.command("relatedness")
+def train_relatedness_cmd(
+    data_dir: Annotated[
+        Path, typer.Option(help="The verification folder (Climate-FEVER, Fool Me Twice, HealthVer, COVID-Fact).")
+    ] = SHARED_DATA / "verification",
+    news: Annotated[list[Path] | None, typer.Option(help="News files or folders for off-topic pairs.")] = None,
+    out_dir: OutDir = MODELS,
+    keep: Annotated[float, typer.Option(min=0.5, max=1.0, help="Share of related pairs the gate must keep.")] = 0.97,
+) -> None:
+    """Choose the relatedness gate's thresholds on validation pairs; last line is the unrelated share rejected."""
+    from veracity.verify.train_relatedness import train_relatedness
+
+    card = run(lambda: train_relatedness(data_dir, news or [], out_dir, keep, log=typer.echo))
+    typer.echo(f"related_kept={card['related_kept']:.4f}")
+    typer.echo(f"unrelated_rejected={card['unrelated_rejected']:.4f}")
 
 
 @train_app.command("verdict")
@@ -256,6 +291,14 @@ def _print_scores(s) -> None:
     for label, row in zip(s.labels, s.confusion, strict=True):
         typer.echo(f"  {label:<20} " + " ".join(f"{n:>6}" for n in row))
     typer.echo(" ".join(f"f1_{k}={v:.3f}" for k, v in s.per_class_f1.items()))
+    if s.per_class_precision is not None:
+        typer.echo(" ".join(f"precision_{k}={v:.3f}" for k, v in s.per_class_precision.items()))
+        typer.echo(" ".join(f"recall_{k}={v:.3f}" for k, v in s.per_class_recall.items()))
+    if "refuted" in s.labels and "supported" in s.labels:  # the worst error: a true claim called false
+        row, col = s.labels.index("supported"), s.labels.index("refuted")
+        called = sum(r[col] for r in s.confusion)
+        typer.echo(f"refuted_precision={s.per_class_precision['refuted']:.3f} (of {called} called refuted; true "
+                   f"claims called refuted: {s.confusion[row][col]} of {sum(s.confusion[row])})")  # fmt: skip
     extra = "" if s.ece is None else f" ece={s.ece:.3f}" + ("" if s.auroc is None else f" auroc_correct={s.auroc:.3f}")
     typer.echo(f"n={s.n} accuracy={s.accuracy:.3f}{extra}")
     typer.echo(f"macro_f1={s.macro_f1:.3f}")
@@ -280,6 +323,7 @@ def eval_verification(
     llm_timeout: LLMTimeout = DEFAULT_LLM_TIMEOUT_S,
     llm_cache: LLMCache = True,
     home: Home = None,
+    verifier: Verifier = "fast",
 ) -> None:
     """Claim verdicts from each claim's evidence: per-class F1, confusion, accuracy, ECE; last line macro_f1=...
     With --llm-url the LLM decides as in a report (its sub-claims with --llm-use decompose)."""
@@ -294,7 +338,7 @@ def eval_verification(
         if format is not None and format not in FORMATS[:4]:
             raise InputError(f"--format is one of {', '.join(FORMATS[:4])}")
         llm = AnalyzeOptions(home=home, **llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache)).llm
-        return evaluate_verification(data, format, part, restrict_labels, llm=llm, log=typer.echo)
+        return evaluate_verification(data, format, part, restrict_labels, llm=llm, log=typer.echo, verifier=verifier)
 
     s, which = run(go)
     typer.echo(f"part={which}" + (" labels=restricted to the file's" if restrict_labels else ""))
@@ -306,6 +350,7 @@ def eval_nli(
     data: Annotated[Path, typer.Option(help="SNLI/FEVER-RTE JSONL or any verification file (pairs with labels).")],
     format: Annotated[str | None, typer.Option("--format", help="As for verification, or snli, fever-rte.")] = None,
     part: Annotated[str, typer.Option(help=_PART_HELP)] = "default",
+    verifier: Verifier = "fast",
 ) -> None:
     """The verifier pair by pair: per-class F1, confusion, accuracy; last line macro_f1=..."""
     from veracity.errors import InputError
@@ -317,7 +362,7 @@ def eval_nli(
             raise InputError(f"--part is one of {', '.join(PARTS)}")
         if format is not None and format not in FORMATS:
             raise InputError(f"--format is one of {', '.join(FORMATS)}")
-        return evaluate_nli(data, format, part)
+        return evaluate_nli(data, format, part, verifier=verifier)
 
     _print_scores(run(go))
 

@@ -45,15 +45,19 @@ class EvidenceStage:
             from veracity.evidence.store import Store
 
             store = Store(self.home)
-            for name in [*self.corpora, *self.factchecks]:
-                store.collection(name)  # a missing collection is a clear error before any work
+            kinds = {name: store.collection(name).kind for name in [*self.corpora, *self.factchecks]}
+            # A fact-check collection is matched as prior fact-checks, never read as evidence passages: a claim
+            # about a doughnut flier must not "refute" a claim about soldiers. Whichever list names it.
+            self.factchecks = list(dict.fromkeys(
+                [*self.factchecks, *(n for n in self.corpora if kinds[n] == "factchecks")]))  # fmt: skip
+            self.corpora = [n for n in self.corpora if kinds[n] != "factchecks"]
             self._searcher = Searcher(store, reranker=get_reranker())
         return self._searcher
 
     def __call__(self, report: Report) -> Report:
         if not report.claims or not (self.corpora or self.factchecks):
             return report
-        searcher = self.searcher()
+        searcher = self.searcher()  # first, as it moves fact-check collections out of `corpora`
         if self.corpora:
             found = _search(searcher, [_queries(c, questions=True) for c in report.claims], self.corpora, self.k)
             for claim, hits in zip(report.claims, found, strict=True):

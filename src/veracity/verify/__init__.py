@@ -15,7 +15,7 @@ import re
 
 from veracity.llm import LLMClient, LLMConfig
 from veracity.registry import stage
-from veracity.schema import Claim, EvidenceSentence, Report, Subclaim, Verdict
+from veracity.schema import Claim, ContentVerdict, EvidenceSentence, Report, Subclaim, Verdict
 
 MIN_SELF_COPY = 60  # characters: a passage this long found verbatim in the article is the article itself
 
@@ -56,8 +56,9 @@ class VerdictStage:
     requires = frozenset({"claims[].evidence", "claims[].factchecks"})
     assigns = frozenset({"claims[].verdict", "llm"})
 
-    def __init__(self, *, llm: LLMConfig | None = None) -> None:
+    def __init__(self, *, llm: LLMConfig | None = None, verifier: str = "fast") -> None:
         self.client = LLMClient(llm) if llm is not None else None
+        self.verifier = verifier
 
     def __call__(self, report: Report) -> Report:
         from veracity.verify.aggregate import get_aggregator
@@ -82,7 +83,7 @@ class VerdictStage:
             todo.append(claim)
             candidates.append((sents, signals))
             items.append((claim.text, [s[3] for s in sents], signals))
-        checks = check_claims(items, get_nli_model(), get_aggregator()) if items else []
+        checks = check_claims(items, get_nli_model(self.verifier), get_aggregator(self.verifier)) if items else []
         for claim, (sents, signals), check in zip(todo, candidates, checks, strict=True):
             claim.verdict = _verdict(check, sents, signals)
         if self.client is not None and todo:
@@ -95,7 +96,9 @@ class VerdictStage:
 def _verdict(check, sents, signals) -> Verdict:
     from veracity.verify.check import evidence_ref
 
-    shown = list(dict.fromkeys(check.decisive + check.context + [k for p in check.parts for k in p.decisive]))
+    content_ks = check.content.decisive if check.content is not None else []
+    parts_ks = [k for p in check.parts for k in p.decisive]
+    shown = list(dict.fromkeys(check.decisive + content_ks + check.context + parts_ks))
     sentences = []
     for k in shown:
         r = check.sentences[k]
@@ -106,6 +109,7 @@ def _verdict(check, sents, signals) -> Verdict:
             evidence_i=i, text=text, start=start, end=end, entailment=round(float(r.probs[0]), 4),
             neutral=round(float(r.probs[1]), 4), contradiction=round(float(r.probs[2]), 4),
             role="decisive" if k in check.decisive else "context", mismatches=r.mismatches,
+            relatedness=round(float(check.cosine[k]), 4) if k < len(check.cosine) else None,
         ))  # fmt: skip
     index = {k: n for n, k in enumerate(k for k in shown if k < len(sents))}
     reasons = []
@@ -126,8 +130,21 @@ def _verdict(check, sents, signals) -> Verdict:
     if check.label == "not_enough_evidence":
         e = max((float(r.probs[0]) for r in check.sentences), default=0.0)
         c = max((float(r.probs[2]) for r in check.sentences), default=0.0)
+        lean = f"; the evidence leans {check.leaning.replace('_', ' ')}, below the bar for a verdict" if (
+            check.leaning) else ""  # fmt: skip
         reasons.insert(0, f"no sentence clearly supports or refutes the claim (best support {e:.2f}, best "
-                          f"contradiction {c:.2f}; {len(check.sentences)} read)")  # fmt: skip
+                          f"contradiction {c:.2f}; {len(check.read)} related of {len(sents)} read{lean})")  # fmt: skip
+    content = None
+    if check.content is not None:  # reported speech: the label says whether it was said; this, whether it is true
+        said = check.content
+        content = ContentVerdict(
+            label=said.label, confidence=round(said.confidence, 3),
+            cited=list(dict.fromkeys(evidence_ref(k, sents, signals) for k in said.decisive)),
+            reasons=[f"what was said is {said.label.replace('_', ' ')}" + (
+                f", see {', '.join(evidence_ref(k, sents, signals) for k in said.decisive)}" if said.decisive else "")],
+        )  # fmt: skip
+        reasons.insert(0, f"reported speech: the verdict judges whether it was said ({check.label.replace('_', ' ')});"
+                          f" {content.reasons[0]}")  # fmt: skip
     subclaims = [
         Subclaim(
             text=p.part.text,
@@ -142,7 +159,8 @@ def _verdict(check, sents, signals) -> Verdict:
         label=check.label, confidence=round(check.confidence, 3), probabilities=check.probabilities,
         reasons=list(dict.fromkeys(reasons)),
         cited=list(dict.fromkeys(evidence_ref(k, sents, signals) for k in check.decisive)),
-        sentences=sentences, subclaims=subclaims, mismatches=check.mismatches, examined=len(sents),
+        sentences=sentences, subclaims=subclaims, mismatches=check.mismatches, examined=len(check.read),
+        tentative=check.tentative, leaning=check.leaning, content=content,
     )  # fmt: skip
 
 

@@ -73,6 +73,9 @@ class Aggregator:
     bias: np.ndarray
     card: dict = field(default_factory=dict)
     temperature: float = 1.0  # > 1 softens over-confident probabilities (fitted on real claims, train_verdict.py)
+    # The probability each verdict needs to be given, chosen on validation for precision (train_verdict.py); below
+    # it the claim is "not enough evidence". "confident": from here on a verdict is not shown as tentative.
+    thresholds: dict[str, float] = field(default_factory=dict)
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         x = (np.atleast_2d(features) - self.mean) / self.scale
@@ -81,7 +84,7 @@ class Aggregator:
     def to_json(self) -> dict:
         return {"features": list(FEATURES), "labels": list(VERDICTS), "mean": self.mean.tolist(),
                 "scale": self.scale.tolist(), "weights": self.weights.tolist(), "bias": self.bias.tolist(),
-                "temperature": self.temperature, **self.card}  # fmt: skip
+                "temperature": self.temperature, "thresholds": self.thresholds, **self.card}  # fmt: skip
 
     @classmethod
     def uniform(cls) -> Aggregator:
@@ -94,17 +97,23 @@ class Aggregator:
         if data.get("features") != list(FEATURES) or data.get("labels") != list(VERDICTS):
             raise ModelUnavailable("verdict aggregator was fitted on other features; refit: veracity train verdict")
         arrays = {k: np.array(data[k], dtype=np.float64) for k in ("mean", "scale", "weights", "bias")}
-        card = {k: v for k, v in data.items() if k not in arrays and k != "temperature"}
-        return cls(**arrays, card=card, temperature=float(data.get("temperature", 1.0)))
+        card = {k: v for k, v in data.items() if k not in arrays and k not in ("temperature", "thresholds")}
+        return cls(**arrays, card=card, temperature=float(data.get("temperature", 1.0)),
+                   thresholds={k: float(v) for k, v in data.get("thresholds", {}).items()})  # fmt: skip
 
 
-def aggregator_path(folder: Path | None = None) -> Path:
-    return Path(folder or models_dir()) / f"{AGGREGATOR_NAME}.json"
+def aggregator_path(folder: Path | None = None, verifier: str = "nli-minilm") -> Path:
+    """The aggregator fitted on a verifier's readings: verdict-aggregator.json for the shipped student,
+    verdict-aggregator-<name>.json for another (its features come from that verifier)."""
+    suffix = "" if verifier == "nli-minilm" else f"-{verifier}"
+    return Path(folder or models_dir()) / f"{AGGREGATOR_NAME}{suffix}.json"
 
 
 @cache
-def get_aggregator() -> Aggregator:
-    path = aggregator_path()
+def get_aggregator(verifier: str = "fast") -> Aggregator:
+    from veracity.verify.nli import verifier_name
+
+    path = aggregator_path(verifier=verifier_name(verifier))
     if not path.is_file():
         raise ModelUnavailable(f"verdict aggregator missing: {path} (fit it: veracity train verdict)")
     return Aggregator.from_json(json.loads(path.read_text(encoding="utf-8")))

@@ -2,10 +2,15 @@
 verification` share.
 
     claim ─► split_claim ─► units (core, parts, attribution)
-    units × sentences ─► verifier (entail / neutral / contradict)   (parts read only the sentences most
-                                                                      related to the core: TOP_FOR_PARTS)
+    claim × sentences ─► relatedness gate (embedding cosine, shared names): only related sentences are read
+    units × related sentences ─► verifier (entail / neutral / contradict)   (parts read only the sentences most
+                                                                              related to the core: TOP_FOR_PARTS)
     core × related sentences ─► consistency checks (numbers, dates, scope, negation …)
-    features ─► aggregator ─► verdict, probabilities, decisive sentences, a verdict per sub-claim
+    features ─► aggregator ─► precision thresholds ─► verdict, decisive sentences, a verdict per sub-claim
+
+Reported speech ("X said Y", "according to X, Y") gets two judgements: the content (is Y true: the core read
+against every related sentence) and the attribution (did X say it: the whole claim read against the related
+sentences that themselves report speech). The claim's label is the attribution's; the content's stands beside it.
 """
 
 from __future__ import annotations
@@ -16,11 +21,15 @@ import numpy as np
 
 from veracity.verify.aggregate import RELATED, VERDICTS, Aggregator, UnitScores, claim_features
 from veracity.verify.parsing import parse_many
+from veracity.verify.relatedness import RelatednessGate, cosines
+from veracity.verify.reported import reports_speech
 from veracity.verify.subclaims import Part, split_claim
 
-TOP_FOR_PARTS = 4  # at most this many sentences each part and the attribution are read against
+MAX_READ = 16  # related sentences the verifier reads per claim, most similar first
+TOP_FOR_PARTS = 4  # at most this many sentences each part is read against
 TOP_FOR_CHECKS = 5  # sentences the consistency checks compare with the core
 DECISIVE = 0.5
+CONFIDENT = 0.75  # below this probability a verdict is shown as tentative (unless the aggregator's card says)
 NEUTRAL = np.array([0.0, 1.0, 0.0], dtype=np.float32)
 
 
@@ -55,6 +64,18 @@ class PartResult:
 
 
 @dataclass
+class Judgement:
+    """A label for one reading of a claim (the content of reported speech, or the claim as written)."""
+
+    label: str
+    confidence: float
+    probabilities: dict[str, float]
+    decisive: list[int]
+    leaning: str | None = None  # what a withheld verdict ("not_enough_evidence") leaned to
+    tentative: bool = False
+
+
+@dataclass
 class ClaimCheck:
     label: str
     confidence: float
@@ -65,40 +86,66 @@ class ClaimCheck:
     parts: list[PartResult]
     mismatches: list[str]
     features: np.ndarray
+    cosine: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))  # claim vs each sentence
+    read: list[int] = field(default_factory=list)  # the sentences that passed the gate and were read
+    leaning: str | None = None
+    tentative: bool = False
+    content: Judgement | None = None  # reported speech: the verdict on what was said
 
 
 def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregator: Aggregator,
-                 mismatches=None) -> list[ClaimCheck]:  # fmt: skip
+                 mismatches=None, gate: RelatednessGate | None = None, encoder=None) -> list[ClaimCheck]:  # fmt: skip
     """One ClaimCheck per (claim, evidence sentences, signals). `nli` has `predict(pairs) -> [n, 3]`;
-    `mismatches(claim, sentence) -> list` of consistency conflicts (default: verify.consistency)."""
+    `mismatches(claim, sentence) -> list` of consistency conflicts (default: verify.consistency); `gate` and
+    `encoder` decide which sentences are related enough to be read (default: the shipped ones)."""
     spacy_checks = mismatches is None
     if mismatches is None:
         from veracity.verify.consistency import find_mismatches as mismatches
+    if gate is None:
+        from veracity.verify.relatedness import get_gate
+
+        gate = get_gate()
+    if encoder is None:
+        from veracity.runtime import get_encoder
+
+        encoder = get_encoder()
     parse_many(" ".join(claim.split()) for claim, _, _ in items)
     units = [split_claim(claim) or [Part(claim, "core")] for claim, _, _ in items]
+    similarity = cosines(encoder, [u[0].text for u in units], [sents for _, sents, _ in items])
     # Each claim's pairs go through the verifier on their own: int8 activations are scaled per batch, so pairs
     # batched with other claims' sentences would make a claim's verdict depend on the rest of the article.
-    unit_probs, checked = [], []  # checked: the sentences the consistency checks compare with each core
-    for u, (_, sents, signals) in zip(units, items, strict=True):
-        core = _predict(nli, [(u[0].text, s) for s in sents])
+    unit_probs, checked, reads = [], [], []  # checked: the sentences the consistency checks compare with each core
+    for u, (_, sents, signals), cos in zip(units, items, similarity, strict=True):
+        related = gate.related(cos, u[0].text, sents)
+        read = [int(k) for k in np.argsort(-cos, kind="stable") if related[k]][:MAX_READ]
+        core = np.tile(NEUTRAL, (len(sents), 1))
+        if read:
+            core[read] = _predict(nli, [(u[0].text, sents[k]) for k in read])
         fixed = np.array([s.probs for s in signals], dtype=np.float32).reshape(-1, 3)
         probs = [np.vstack([core, fixed])] + [np.tile(NEUTRAL, (len(core) + len(fixed), 1)) for _ in u[1:]]
-        order = by_relatedness(core)
+        order = [k for k in by_relatedness(core) if k in set(read)]
         checked.append(order[:TOP_FOR_CHECKS])
-        # Parts and attribution read the sentences most related to the core, and only related ones: an unrelated
-        # sentence says nothing about a part either (and reading it is most of the verdict stage's time).
-        related = [k for k in order[:TOP_FOR_PARTS] if 1 - core[k, 1] >= RELATED]
-        extra = _predict(nli, [(part.text, sents[k]) for part in u[1:] for k in related])
-        for n, (j, k) in enumerate((j, k) for j in range(1, len(u)) for k in related):
+        # Parts read the sentences most related to the core, and only related ones: an unrelated sentence says
+        # nothing about a part either (and reading it is most of the verdict stage's time). The attribution reads
+        # the sentences that report speech: only they can say whether someone said something.
+        near = [k for k in order[:TOP_FOR_PARTS] if 1 - core[k, 1] >= RELATED]
+        todo = [(j, k) for j, part in enumerate(u[1:], 1) for k in
+                ([k for k in read if reports_speech(sents[k])] if part.role == "attribution" else near)]  # fmt: skip
+        extra = _predict(nli, [(u[j].text, sents[k]) for j, k in todo])
+        for n, (j, k) in enumerate(todo):
             probs[j][k] = extra[n]
         unit_probs.append(probs)
+        reads.append(read)
     if spacy_checks:  # parse in one batch what the checks will compare: each core and its most related sentences
         parse_many(text for u, (_, sents, _), ks in zip(units, items, checked, strict=True)
                    for text in [u[0].text] + [sents[k] for k in ks])  # fmt: skip
-    return [
-        _decide(claim, sents, signals, u, probs, ks, aggregator, mismatches)
-        for (claim, sents, signals), u, probs, ks in zip(items, units, unit_probs, checked, strict=True)
-    ]
+    out = []
+    for (claim, sents, signals), u, probs, ks, cos, read in zip(items, units, unit_probs, checked, similarity, reads,
+                                                                 strict=True):  # fmt: skip
+        check = _decide(claim, sents, signals, u, probs, ks, aggregator, mismatches)
+        check.cosine, check.read = cos, read
+        out.append(check)
+    return out
 
 
 def _predict(nli, pairs: list[tuple[str, str]]) -> np.ndarray:
@@ -122,22 +169,45 @@ def _decide(claim, sents, signals, units: list[Part], unit_probs: list[np.ndarra
             weight = max(weight, 0.25, float(1 - core[k, 1]))
     scores = [UnitScores(p.role, pr) for p, pr in zip(units, unit_probs, strict=True)]
     features = claim_features(scores, weight)
-    probs = aggregator.probabilities(features)[0]
-    label = VERDICTS[int(probs.argmax())]
-    decisive = _decisive(label, core, results)
-    context = [k for k in by_relatedness(core) if k not in decisive and 1 - core[k, 1] >= RELATED][:3]
-    context += [r.k for r in results if r.mismatches and r.k not in decisive and r.k not in context]
-    parts = []
+    content = judge(aggregator, features, core, results)
+    parts, said = [], None
     for part, pr in zip(units[1:], unit_probs[1:], strict=True):
-        p_probs = aggregator.probabilities(claim_features([UnitScores("core", pr)], 0.0))[0]
-        p_label = VERDICTS[int(p_probs.argmax())]
-        parts.append(PartResult(part, p_label, float(p_probs.max()), _decisive(p_label, pr, None)))
+        j = judge(aggregator, claim_features([UnitScores("core", pr)], 0.0), pr, None)
+        parts.append(PartResult(part, j.label, j.confidence, j.decisive))
+        if part.role == "attribution":
+            said = j
+    main = said or content
+    context = [k for k in by_relatedness(core) if k not in main.decisive and 1 - core[k, 1] >= RELATED][:3]
+    context += [r.k for r in results if r.mismatches and r.k not in main.decisive and r.k not in context]
     return ClaimCheck(
-        label=label, confidence=float(probs.max()),
-        probabilities={v: round(float(p), 4) for v, p in zip(VERDICTS, probs, strict=True)},
-        sentences=results, decisive=decisive, context=context, parts=parts,
-        mismatches=[m for r in results for m in r.mismatches], features=features,
+        label=main.label, confidence=main.confidence, probabilities=main.probabilities, sentences=results,
+        decisive=main.decisive, context=context, parts=parts,
+        mismatches=[m for r in results for m in r.mismatches], features=features, leaning=main.leaning,
+        tentative=main.tentative, content=content if said is not None else None,
     )  # fmt: skip
+
+
+def decide(probs: np.ndarray, thresholds: dict[str, float]) -> tuple[str, str | None]:
+    """(label, leaning): the most probable verdict if its probability reaches its threshold (chosen on validation
+    for precision, train_verdict.py), else "not_enough_evidence" leaning to it."""
+    best = VERDICTS[int(probs.argmax())]
+    if best != "not_enough_evidence" and float(probs.max()) < thresholds.get(best, 0.0):
+        return "not_enough_evidence", best
+    return best, None
+
+
+def judge(aggregator: Aggregator, features: np.ndarray, probs: np.ndarray, results) -> Judgement:
+    """The verdict of one unit from its features, its decisive sentences, and whether it is tentative."""
+    p = aggregator.probabilities(features)[0]
+    label, leaning = decide(p, aggregator.thresholds)
+    decisive = _decisive(label, probs, results)
+    # A sentence that disagrees on a detail (a date, a number) cannot be the one that supports the claim.
+    if label == "supported" and results is not None and decisive and all(results[k].mismatches for k in decisive):
+        label, leaning, decisive = "not_enough_evidence", "refuted", []
+    confident = aggregator.thresholds.get("confident", CONFIDENT)
+    tentative = leaning is not None or (label != "not_enough_evidence" and float(p.max()) < confident)
+    return Judgement(label, float(p.max()), {v: round(float(x), 4) for v, x in zip(VERDICTS, p, strict=True)},
+                     decisive, leaning, tentative)  # fmt: skip
 
 
 def _decisive(label: str, probs: np.ndarray, results: list[SentenceResult] | None) -> list[int]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from veracity.nlp.dates import DateRange, date_range, granularity
-from veracity.verify.mismatch import SKIP_LEMMAS, Mismatch
+from veracity.verify.mismatch import SKIP_LEMMAS, Mismatch, same_verb
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -45,7 +45,7 @@ def _dates(doc: Doc) -> list[_Date]:
             continue  # a range ("since 2014") or a date that is itself the topic ("2016 was the hottest year")
         found = date_range(ent.text)
         if found is not None:  # None: relative or vague ("last year", "Monday"), nothing to compare
-            out.append(_Date(ent.text, found, anchor.lemma_.lower(), anchor.pos_ in ("VERB", "AUX")))
+            out.append(_Date(ent.text, found, same_verb(anchor.lemma_.lower()), anchor.pos_ in ("VERB", "AUX")))
     return out
 
 
@@ -60,7 +60,7 @@ def _agree(a: DateRange, b: DateRange) -> bool | None:
 
 def date_mismatches(claim: Doc, evidence: Doc) -> Iterator[Mismatch]:
     ev_dates, c_dates = _dates(evidence), _dates(claim)
-    claim_verbs = {t.lemma_.lower() for t in claim if t.pos_ == "VERB"}
+    claim_verbs = {same_verb(t.lemma_.lower()) for t in claim if t.pos_ == "VERB"}
     for d in c_dates:
         comparable = [(e, ok) for e in ev_dates if (ok := _agree(d.range, e.range)) is not None]
         if not comparable or any(ok for _, ok in comparable):

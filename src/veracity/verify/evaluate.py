@@ -30,6 +30,8 @@ class Scores:
     confusion: list[list[int]]  # rows gold, columns predicted, in `labels` order
     ece: float | None = None
     auroc: float | None = None  # of the confidence for "the verdict is right"
+    per_class_precision: dict[str, float] | None = None
+    per_class_recall: dict[str, float] | None = None
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
@@ -41,9 +43,16 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
 
 
 def score(gold: list[str], predicted: list[str], labels: tuple[str, ...], confidence: list[float] | None = None):
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, roc_auc_score
+    from sklearn.metrics import (
+        accuracy_score,
+        confusion_matrix,
+        f1_score,
+        precision_recall_fscore_support,
+        roc_auc_score,
+    )
 
-    per_class = f1_score(gold, predicted, labels=list(labels), average=None, zero_division=0)
+    precision, recall, per_class, _ = precision_recall_fscore_support(gold, predicted, labels=list(labels),
+                                                                      zero_division=0)  # fmt: skip
     present = [lab for lab in labels if lab in gold]  # macro over the labels the data has
     macro = f1_score(gold, predicted, labels=present, average="macro", zero_division=0)
     ece = auroc = None
@@ -54,7 +63,9 @@ def score(gold: list[str], predicted: list[str], labels: tuple[str, ...], confid
         auroc = float(roc_auc_score(correct, conf)) if 0 < correct.mean() < 1 else None
     return Scores(labels, len(gold), float(accuracy_score(gold, predicted)), float(macro),
                   {lab: float(f) for lab, f in zip(labels, per_class, strict=True)},
-                  confusion_matrix(gold, predicted, labels=list(labels)).tolist(), ece, auroc)  # fmt: skip
+                  confusion_matrix(gold, predicted, labels=list(labels)).tolist(), ece, auroc,
+                  {lab: float(v) for lab, v in zip(labels, precision, strict=True)},
+                  {lab: float(v) for lab, v in zip(labels, recall, strict=True)})  # fmt: skip
 
 
 def _select(claims, path: Path, fmt: str, which: str):
@@ -68,7 +79,7 @@ def _select(claims, path: Path, fmt: str, which: str):
 
 
 def evaluate_verification(path: Path, fmt: str | None = None, which: str = "default", restrict: bool = False,
-                          nli=None, aggregator=None, llm=None, log=None):  # fmt: skip
+                          nli=None, aggregator=None, llm=None, log=None, verifier: str = "fast"):  # fmt: skip
     """Scores of the verdicts on a file, and which part was scored. With `restrict`, each verdict is the most
     probable among the labels the file uses (e.g. supported/refuted for Fool Me Twice). With `llm` (an LLMConfig
     whose uses include "verdict") the LLM decides as in a report, the local verdict where it fails; `log` gets a
@@ -80,12 +91,16 @@ def evaluate_verification(path: Path, fmt: str | None = None, which: str = "defa
 
     fmt = fmt or detect_format(path)
     claims, which = _select(read_claims(path, fmt), path, fmt, which)
-    checks = check_claims([(c.claim, c.evidences, []) for c in claims], nli or get_nli_model(),
-                          aggregator or get_aggregator())  # fmt: skip
+    checks = check_claims([(c.claim, c.evidences, []) for c in claims], nli or get_nli_model(verifier),
+                          aggregator or get_aggregator(verifier))  # fmt: skip
     gold = [c.label for c in claims]
     allowed = [v for v in VERDICTS if v in set(gold)] if restrict else list(VERDICTS)
     predicted, confidence = [], []
     for ch in checks:
+        if not restrict:  # the verdict a report gives: thresholds for precision, "not enough evidence" below them
+            predicted.append(ch.label)
+            confidence.append(ch.confidence)
+            continue
         probs = {k: ch.probabilities[k] for k in allowed}
         total = sum(probs.values()) or 1.0
         best = max(probs, key=probs.get)
@@ -127,7 +142,8 @@ def _decide_with_llm(llm, claims, checks, labels, predicted: list, confidence: l
         f"completion_tokens={usage.completion_tokens} seconds={usage.seconds:.1f}")  # fmt: skip
 
 
-def evaluate_nli(path: Path, fmt: str | None = None, which: str = "default", nli=None) -> Scores:
+def evaluate_nli(path: Path, fmt: str | None = None, which: str = "default", nli=None,
+                 verifier: str = "fast") -> Scores:  # fmt: skip
     """Pair-level scores of the verifier. Files with only entailment / not-entailment labels (FEVER-RTE) are
     scored on those two classes."""
     from veracity.verify.datasets import detect_format
@@ -139,7 +155,7 @@ def evaluate_nli(path: Path, fmt: str | None = None, which: str = "default", nli
         pairs = [p for p in pairs if part(fmt, p.key) == which]
         if not pairs:
             raise DataFormatError(f"{path}: no pairs in part {which!r}")
-    probs = (nli or get_nli_model()).predict([(p.claim, p.evidence) for p in pairs])
+    probs = (nli or get_nli_model(verifier)).predict([(p.claim, p.evidence) for p in pairs])
     if any(p.label in PARTIAL_LABELS for p in pairs):
         gold = ["entailment" if p.label == "entailment" else "not_entailment" for p in pairs]
         predicted = ["entailment" if pr[0] >= pr[1] + pr[2] else "not_entailment" for pr in probs]

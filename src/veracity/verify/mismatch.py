@@ -26,6 +26,18 @@ class Mismatch:
 
 
 SKIP_LEMMAS = {"be", "have", "do"}  # too general to identify an event
+# Verbs news uses for one act: "deployed special forces" and "sent its first element" are the same deployment.
+SAME_VERB = {
+    **dict.fromkeys(["send", "deploy", "dispatch", "despatch", "station", "commit", "post"], "deploy"),
+    **dict.fromkeys(["announce", "declare", "reveal", "disclose", "confirm"], "announce"),
+    **dict.fromkeys(["join", "enter"], "join"),
+    **dict.fromkeys(["withdraw", "pull", "recall"], "withdraw"),
+}
+
+
+def same_verb(lemma: str) -> str:
+    """The act a verb lemma names ("send" -> "deploy"); other verbs name themselves."""
+    return SAME_VERB.get(lemma, lemma)
 
 
 def phrase_lemmas(heads: list[Token]) -> frozenset[str]:

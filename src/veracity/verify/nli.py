@@ -11,24 +11,30 @@ from pathlib import Path
 
 import numpy as np
 
-from veracity.errors import ModelUnavailable
+from veracity.errors import InputError, ModelUnavailable
 from veracity.runtime import load_tokenizer, model_card, models_dir, onnx_session, softmax, tokenized_batches
 
 NLI_NAME = "nli-minilm"
+# --verifier: the fast student ships by default; the accurate MPNet-base teacher is an opt-in artifact.
+VERIFIERS = {"fast": NLI_NAME, "accurate": "nli-mpnet"}
 LABELS = ("entailment", "neutral", "contradiction")
 MAX_TOKENS = 128
 BATCH_SIZE = 16
 
 
 class NliModel:
-    def __init__(self, model_dir: Path | None = None, threads: int = 2) -> None:
-        path = Path(model_dir or models_dir()) / f"{NLI_NAME}.onnx"
+    def __init__(self, model_dir: Path | None = None, threads: int = 2, name: str = NLI_NAME,
+                 max_tokens: int = MAX_TOKENS) -> None:  # fmt: skip
+        folder = Path(model_dir or models_dir())
+        path = folder / f"{name}.onnx"
         if not path.is_file():
             raise ModelUnavailable(f"verifier model missing: {path} (train it: veracity train nli)")
         self.session = onnx_session(path, threads)
         self.model_hash = f"{path.stat().st_size}:{path.stat().st_mtime_ns}"  # tells caches which model scored
-        self.tokenizer = load_tokenizer(MAX_TOKENS)
-        self.card = model_card(NLI_NAME) if model_dir is None else {}
+        own = folder / f"{name}.tokenizer.json"  # a verifier on another encoder (MPNet) brings its tokenizer
+        self.tokenizer = load_tokenizer(max_tokens, own if own.is_file() else None)
+        self.card = model_card(name) if model_dir is None else {}
+        self.name = name
 
     def predict(self, pairs: list[tuple[str, str]], batch_size: int = BATCH_SIZE) -> np.ndarray:
         """[n, 3] probabilities (entailment, neutral, contradiction) for (claim, evidence) pairs, in order."""
@@ -40,6 +46,12 @@ class NliModel:
         return out
 
 
+def verifier_name(verifier: str = "fast") -> str:
+    if verifier not in VERIFIERS:
+        raise InputError(f"--verifier is one of {', '.join(VERIFIERS)}, not {verifier!r}")
+    return VERIFIERS[verifier]
+
+
 @cache
-def get_nli_model() -> NliModel:
-    return NliModel()
+def get_nli_model(verifier: str = "fast") -> NliModel:
+    return NliModel(name=verifier_name(verifier))

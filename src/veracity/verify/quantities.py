@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Literal
 
 from veracity.nlp.numbers import SCALE_WORDS, currency_code, format_number, hedge_range, is_number_token, parse_number
-from veracity.verify.mismatch import Mismatch, arguments, phrase_lemmas, subject_of
+from veracity.verify.mismatch import Mismatch, arguments, phrase_lemmas, same_verb, subject_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -26,11 +26,12 @@ _FACTORS = {"halve": 0.5, "double": 2, "triple": 3, "treble": 3, "quadruple": 4}
 _SYNONYMS = {
     **dict.fromkeys("troop soldier trooper serviceman servicemember paratrooper commando".split(), "soldier"),
     **dict.fromkeys("trainer instructor adviser advisor mentor".split(), "trainer"),
+    **dict.fromkeys("aircraft jet warplane plane fighter bomber".split(), "aircraft"),
 }
 # ... and the wider kind: an increase in "troopers" is one in "trainers" or in "personnel"; a count is not (the
 # trainers are a part of the personnel).
-_KINDS = {**dict.fromkeys([*_SYNONYMS, "personnel", "force"], "military personnel")}
-_SAME_VERB = dict.fromkeys(["send", "deploy", "dispatch", "despatch", "station", "commit"], "deploy")
+_KINDS = {**_SYNONYMS, **dict.fromkeys([k for k, v in _SYNONYMS.items() if v in ("soldier", "trainer")]
+                                       + ["personnel", "force"], "military personnel")}  # fmt: skip
 _INCREMENT_WORDS = {"extra", "additional", "more", "another", "further"}  # "an extra 200 troopers", "200 more troops"
 _TOTAL_NOUNS = {"number", "total", "count", "strength", "size", "contingent", "complement"}  # "the number of trainers"
 _GROW_VERBS = {"increase", "raise", "boost", "expand", "grow", "rise", "bolster", "augment"}  # "raised by 140"
@@ -169,9 +170,9 @@ def quantities(doc: Doc) -> list[_Quantity]:
 
 def _same_context(a: _Quantity, b: _Quantity) -> bool:
     """Same predicate and subject where both give one: "unemployment rose to 5%" vs "inflation rose to 7%" differ."""
-    va, vb = _SAME_VERB.get(a.verb, a.verb), _SAME_VERB.get(b.verb, b.verb)
-    same_verb = va == vb or not a.verb or not b.verb
-    return same_verb and bool(a.subject & b.subject or not a.subject or not b.subject)
+    va, vb = same_verb(a.verb), same_verb(b.verb)
+    verb_agrees = va == vb or not a.verb or not b.verb
+    return verb_agrees and bool(a.subject & b.subject or not a.subject or not b.subject)
 
 
 def _fits(a: tuple[float, float], b: tuple[float, float]) -> bool:

