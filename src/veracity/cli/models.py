@@ -277,12 +277,14 @@ def train_verdict_cmd(
     ] = SHARED_DATA / "verification",
     news: Annotated[list[Path] | None, typer.Option(help="News files or folders for edited-sentence claims.")] = None,
     out_dir: OutDir = MODELS,
+    verifier: Verifier = "fast",
 ) -> None:
     """Fit the verdict aggregation on material the verifier never saw (no PyTorch); last line is the CV macro-F1."""
     from veracity.verify.train_verdict import fit_aggregator
 
     cache = Path(".cache/verdict")
-    aggregator = run(lambda: fit_aggregator(data_dir, news or [], out_dir, log=typer.echo, cache=cache))
+    aggregator = run(lambda: fit_aggregator(data_dir, news or [], out_dir, log=typer.echo, cache=cache,
+                                            verifier=verifier))  # fmt: skip
     typer.echo(f"cv_macro_f1={aggregator.card['cv_macro_f1_mean_over_sources']:.4f}")
 
 

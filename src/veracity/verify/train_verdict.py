@@ -25,6 +25,7 @@ from veracity.jsonl import iter_jsonl
 from veracity.runtime import softmax
 from veracity.verify.aggregate import AGGREGATOR_NAME, FEATURES, VERDICTS, Aggregator, aggregator_path
 from veracity.verify.datasets import VerificationClaim, part, read_claims
+from veracity.verify.nli import verifier_name
 
 MAX_PER_SOURCE = 400
 
@@ -92,13 +93,13 @@ def claim_feature_matrix(claims: list[VerificationClaim], nli=None) -> np.ndarra
     return np.stack([c.features for c in checks])
 
 
-def _features(items, cache: Path | None, log) -> np.ndarray:
+def _features(items, cache: Path | None, log, verifier: str = "fast") -> np.ndarray:
     """The claims' feature matrix, cached per verifier model file and claim set (the verifier pass is the cost)."""
     import hashlib
 
     from veracity.verify.nli import get_nli_model
 
-    model = get_nli_model()
+    model = get_nli_model(verifier)
     # The numbers depend on the verifier and on the code that reads claims (check, subclaims, consistency …).
     code = sorted((p.name, p.read_bytes()) for p in Path(__file__).parent.glob("*.py") if not p.name.startswith(
         ("train_", "evaluate", "datasets", "monotone")))  # fmt: skip
@@ -140,6 +141,45 @@ def _temperature(lr, Xs, y, sources, folds) -> tuple[float, tuple[float, float]]
     return temp, (ece(1.0), ece(temp))
 
 
+# The precision each verdict must reach on validation before it is given (a true claim called false is the worst
+# error; a confident "supported" that is wrong is the next).
+PRECISION_TARGETS = {"refuted": 0.85, "supported": 0.8, "disputed": 0.5}
+
+
+def _thresholds(lr, Xs, y, sources, folds, temperature: float) -> tuple[dict[str, float], dict]:
+    """Per verdict, the lowest probability at which the cross-validated verdicts on real claims reach the precision
+    target (at least 5 such verdicts); where none does, the most precise cut. Also the 'confident' level: the
+    probability above which 80 % of verdicts are right."""
+    from sklearn.model_selection import cross_val_predict
+
+    logits = cross_val_predict(lr, Xs, y, cv=folds, method="decision_function")
+    real = np.isin(sources, ["climate-fever", "fm2", "healthver"])
+    p, t = softmax(logits[real] / temperature, axis=1), y[real]
+    best, top = p.argmax(axis=1), p.max(axis=1)
+    grid = np.round(np.arange(0.25, 0.96, 0.01), 2)
+    chosen, report = {}, {}
+    for label, target in PRECISION_TARGETS.items():
+        k = VERDICTS.index(label)
+        rows = []
+        for cut in grid:
+            given = (best == k) & (top >= cut)
+            if given.sum() >= 5:
+                rows.append((float(cut), float((t[given] == k).mean()), int(given.sum()),
+                             float(((t == k) & given).sum() / max((t == k).sum(), 1))))  # fmt: skip
+        if not rows:
+            chosen[label] = 1.0
+            continue
+        ok = [r for r in rows if r[1] >= target]
+        cut, precision, n, recall = ok[0] if ok else max(rows, key=lambda r: (r[1], -r[0]))
+        chosen[label] = cut
+        report[label] = {"threshold": cut, "precision": round(precision, 4), "recall": round(recall, 4),
+                         "given": n, "target": target, "reached": bool(ok)}  # fmt: skip
+    right = best == t
+    confident = next((float(c) for c in grid if (top >= c).sum() >= 5 and right[top >= c].mean() >= 0.8), 0.95)
+    chosen["confident"] = confident
+    return chosen, report
+
+
 def _per_source_f1(y: np.ndarray, pred: np.ndarray, sources: np.ndarray) -> dict[str, float]:
     from sklearn.metrics import f1_score
 
@@ -150,7 +190,8 @@ def _per_source_f1(y: np.ndarray, pred: np.ndarray, sources: np.ndarray) -> dict
     return out
 
 
-def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print, cache: Path | None = None) -> Aggregator:
+def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print, cache: Path | None = None,
+                   verifier: str = "fast") -> Aggregator:  # fmt: skip
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     from veracity.verify.monotone import MonotoneLogisticRegression
@@ -161,7 +202,7 @@ def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print, c
     for s, c in items:
         counts[f"{s}/{c.label}"] = counts.get(f"{s}/{c.label}", 0) + 1
     log(f"{len(items)} claims: {counts}")
-    X = _features(items, cache, log)
+    X = _features(items, cache, log, verifier)
     y = np.array([VERDICTS.index(c.label) for _, c in items])
     mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-6
     Xs = (X - mean) / scale
@@ -185,21 +226,24 @@ def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print, c
     log(f"cross-validated macro-F1 per source (over the labels each has): {per_source}")
     temperature, ece = _temperature(lr, Xs, y, sources, folds)
     log(f"temperature {temperature} (cross-validated ECE on real claims {ece[0]:.3f} -> {ece[1]:.3f})")
+    thresholds, threshold_report = _thresholds(lr, Xs, y, sources, folds, temperature)
+    log(f"thresholds {thresholds}: cross-validated on real claims {threshold_report}")
     lr.fit(Xs, y)
     card = {
         "name": AGGREGATOR_NAME,
         "model": "multinomial logistic regression with monotone weight orders (verify/monotone.py)",
         "C": c_reg, "class_weight": weight, "cv_macro_f1_mean_over_sources": round(macro, 4),
-        "cv_macro_f1_per_source": per_source, "verifier": "nli-minilm",
+        "cv_macro_f1_per_source": per_source, "verifier": verifier_name(verifier),
         "cv_ece_real_claims_before_after_temperature": [round(e, 4) for e in ece],
+        "cv_thresholds_real_claims": threshold_report,
         "claims": counts, "fit_seconds": round(time.perf_counter() - started, 1), "fitted_on": date.today().isoformat(),
         "command": "veracity train verdict --data-dir ../shared/data/verification --news "
         "../shared/data/stance/fnc1/train_bodies.csv --news ../shared/data/articles/horne2017 --news "
         "../shared/data/articles/fakenewscorpus_sample.csv",
     }  # fmt: skip
-    aggregator = Aggregator(mean, scale, lr.coef_, lr.intercept_, card, temperature)
+    aggregator = Aggregator(mean, scale, lr.coef_, lr.intercept_, card, temperature, thresholds)
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = aggregator_path(out_dir)
+    target = aggregator_path(out_dir, verifier_name(verifier))
     target.write_text(json.dumps(aggregator.to_json(), indent=1) + "\n", encoding="utf-8")
     weights = {f: [round(float(w), 2) for w in lr.coef_[:, i]] for i, f in enumerate(FEATURES)}
     log(f"chosen C={c_reg} class_weight={weight}; weights per feature (labels {VERDICTS}): {weights}")

@@ -1,0 +1,145 @@
+"""Verdicts a reader can trust: the relatedness gate, precision thresholds, reported speech, fact-check collections
+kept out of the evidence, and the consistency cases the real article showed."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from test_verification import KeywordNli, no_mismatches, toy_aggregator
+
+from veracity.verify.aggregate import Aggregator
+from veracity.verify.check import check_claims, decide
+from veracity.verify.consistency import find_mismatches
+from veracity.verify.relatedness import RelatednessGate, anchors
+from veracity.verify.reported import reports_speech
+
+
+class FixedEncoder:
+    """Vectors by keyword: texts sharing a topic word point the same way."""
+
+    TOPICS = ("trainers", "doughnut", "weather")
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), len(self.TOPICS) + 1), dtype=np.float32)
+        for i, t in enumerate(texts):
+            hits = [k for k, w in enumerate(self.TOPICS) if w in t.lower()]
+            out[i, hits or [len(self.TOPICS)]] = 1
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+GATE = RelatednessGate(high=0.5, low=0.3)
+
+
+def test_anchors_are_names_and_numbers_not_the_opening_word():
+    assert anchors("Canada sent 70 trainers to Iraq in 2016.") == {"iraq", "70", "2016"}
+
+
+def test_the_gate_keeps_a_sentence_off_topic_from_the_verifier():
+    """A fact-check about a doughnut flier says nothing about trainers, whatever a verifier would make of it."""
+    sents = ["The doughnut flier from Iraq was not real.", "Canada sent trainers to Iraq."]
+    checks = check_claims([("Canada sent trainers to Iraq.", sents, [])], KeywordNli(), toy_aggregator(),
+                          no_mismatches, gate=GATE, encoder=FixedEncoder())  # fmt: skip
+    check = checks[0]
+    assert check.read == [1] and check.label == "supported" and check.decisive == [1]
+    assert check.sentences[0].probs.tolist() == [0.0, 1.0, 0.0]  # never read: no entailment, no contradiction
+    # without the gate the same sentence reads as a contradiction
+    open_gate = RelatednessGate(high=-1.0, low=-1.0)
+    ungated = check_claims([("Canada sent trainers to Iraq.", sents, [])], KeywordNli(), toy_aggregator(),
+                           no_mismatches, gate=open_gate, encoder=FixedEncoder())[0]  # fmt: skip
+    assert ungated.sentences[0].probs[2] > 0.9
+
+
+def test_the_shipped_gate_has_thresholds_chosen_on_validation():
+    from veracity.verify.relatedness import get_gate
+
+    gate = get_gate()
+    assert 0 < gate.low <= gate.high < 1 and gate.card["related_kept"] >= 0.95
+
+
+def test_a_verdict_below_its_threshold_is_withheld_with_its_leaning():
+    assert decide(np.array([0.1, 0.6, 0.1, 0.2]), {"refuted": 0.8}) == ("not_enough_evidence", "refuted")
+    assert decide(np.array([0.1, 0.85, 0.05, 0.0]), {"refuted": 0.8}) == ("refuted", None)
+    assert decide(np.array([0.7, 0.1, 0.1, 0.1]), {"refuted": 0.8}) == ("supported", None)
+
+
+def test_thresholds_travel_with_the_aggregator_and_mark_tentative_verdicts():
+    agg = toy_aggregator()
+    strict = Aggregator.from_json({**agg.to_json(), "thresholds": {"refuted": 0.999, "confident": 0.9}})
+    sents = ["The trainers did not go to Syria."]
+    loose = check_claims([("Canada sent trainers to Syria.", sents, [])], KeywordNli(), agg, no_mismatches,
+                         gate=RelatednessGate(-1, -1), encoder=FixedEncoder())[0]  # fmt: skip
+    held = check_claims([("Canada sent trainers to Syria.", sents, [])], KeywordNli(), strict, no_mismatches,
+                        gate=RelatednessGate(-1, -1), encoder=FixedEncoder())[0]  # fmt: skip
+    assert loose.label == "refuted" and not loose.tentative
+    assert (held.label, held.leaning, held.tentative) == ("not_enough_evidence", "refuted", True)
+
+
+def test_reported_speech_is_judged_as_said_with_the_content_beside_it():
+    """The government did say it (a sentence reports its statement), and what it said is contradicted elsewhere:
+    the claim as written is supported, its content refuted."""
+    claim = "The government said that the trainers went to Syria."
+    sents = ["The government said the trainers went to Syria.", "The trainers did not go to Syria."]
+    check = check_claims([(claim, sents, [])], KeywordNli(), toy_aggregator(), no_mismatches,
+                         gate=RelatednessGate(-1, -1), encoder=FixedEncoder())[0]  # fmt: skip
+    assert check.label == "supported" and check.decisive == [0]
+    assert check.content is not None and check.content.label == "disputed"  # one sentence each way on the content
+    # nobody reported saying it: not enough evidence that it was said, whatever the content
+    unsaid = check_claims([(claim, sents[1:], [])], KeywordNli(), toy_aggregator(), no_mismatches,
+                          gate=RelatednessGate(-1, -1), encoder=FixedEncoder())[0]  # fmt: skip
+    assert unsaid.label == "not_enough_evidence" and unsaid.content.label == "refuted"
+
+
+def test_sentences_that_report_speech():
+    assert reports_speech("According to official statements, the troops stayed.")
+    assert reports_speech("Officials told reporters the mission would end.")
+    assert not reports_speech("The troops stayed in Erbil until May.")
+
+
+def test_the_date_case_of_the_real_article():
+    """ "covertly deployed JTF2 … in mid-2001" against "sent its first element secretly in October 2001": another
+    verb for the same act, and months that do not meet."""
+    found = find_mismatches("Canada covertly deployed their Joint Task Force 2, elite special forces, in mid-2001.",
+                            "Canada sent its first element of JTF2 secretly to Afghanistan in October 2001.")  # fmt: skip
+    assert [m.kind for m in found] == ["date"] and "October 2001" in found[0].reason
+
+
+@pytest.mark.parametrize("claim,evidence", [
+    ("The government decided to send 70 instructors and six military aircraft to Iraq.",
+     "The government initially committed 70 trainers as well as six jets."),
+    ("Canada will triple the number of trainers in Iraq to about 210.",
+     "Canada will roughly triple its trainers, to about 210."),
+])  # fmt: skip
+def test_counted_noun_synonyms_and_hedges_are_not_mismatches(claim, evidence):
+    assert find_mismatches(claim, evidence) == []
+
+
+def test_a_synonym_with_another_number_is_still_a_mismatch():
+    found = find_mismatches("The government decided to send 70 instructors to Iraq.",
+                            "The government initially sent 69 trainers.")  # fmt: skip
+    assert [m.kind for m in found] == ["number"]
+
+
+def test_fact_check_collections_are_matched_never_read_as_passages(tmp_path):
+    from veracity.evidence import EvidenceStage
+    from veracity.evidence.collections import add_documents, import_factchecks
+    from veracity.evidence.store import Store
+    from veracity.schema import Claim, Document, Report
+
+    home = tmp_path / "home"
+    store = Store(home)
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text("Canada sent 70 trainers to Iraq in 2014 to advise Kurdish forces.")
+    add_documents(store, "news", [tmp_path / "news"])
+    reviews = [{"@type": "ClaimReview", "url": "https://checks.example/1", "author": {"name": "Checker"},
+                "claimReviewed": "Canada sent 70 trainers to Iraq", "reviewRating": {"alternateName": "True"}}]
+    (tmp_path / "reviews.json").write_text(json.dumps(reviews))
+    import_factchecks(store, "checks", tmp_path / "reviews.json")
+    claim = Claim(id="c1", sentence_i=0, text="Canada sent 70 trainers to Iraq.", normalized="", checkworthiness=0.9,
+                  kind="other")  # fmt: skip
+    report = Report(document=Document(text="Canada sent 70 trainers to Iraq."), claims=[claim])
+    stage = EvidenceStage(corpora=["news", "checks"], home=home)  # the fact-checks given as a corpus, as the form did
+    report = stage(report)
+    assert report.claims[0].evidence and {e.collection for e in report.claims[0].evidence} == {"news"}
+    assert [f.collection for f in report.claims[0].factchecks] == ["checks"]
