@@ -62,6 +62,10 @@ def assessment(report: Report) -> list[str]:
         more = s.n_over_threshold - n
         scope = f" (the most check-worthy; {more} more sentences pass the threshold)" if more > 0 else ""
         lines.append(f"Of {n} check-worthy claims checked against the evidence{scope}: {', '.join(parts)}.")
+        tentative = sum(1 for c in report.claims if c.verdict is not None and c.verdict.tentative)
+        if tentative:
+            lines.append(f"{tentative} of these verdict{'s are' if tentative > 1 else ' is'} tentative: the evidence "
+                         "leans one way without clearing the bar for a confident verdict.")  # fmt: skip
         if s.verdict_counts.get("refuted"):
             lines.append("Refuted claims are listed with the passages or fact-checks that contradict them.")
     elif s.n_claims:

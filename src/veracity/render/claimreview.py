@@ -44,7 +44,14 @@ def claim_reviews(
 def _review(report: Report, claim: Claim, organisation: dict, base: str) -> dict[str, Any]:
     doc, verdict = report.document, claim.verdict
     assert verdict is not None
-    rating: dict[str, Any] = {"@type": "Rating", "alternateName": _ALTERNATE_NAME[verdict.label]}
+    name = _ALTERNATE_NAME[verdict.label]
+    if verdict.leaning:
+        name += f" (leans {verdict.leaning.replace('_', ' ')})"
+    elif verdict.tentative:
+        name = f"Tentatively: {name[0].lower()}{name[1:]}"
+    if verdict.content is not None:  # reported speech: the rating is of whether it was said
+        name = f"Said: {name[0].lower()}{name[1:]}; what was said: {verdict.content.label.replace('_', ' ')}"
+    rating: dict[str, Any] = {"@type": "Rating", "alternateName": name}
     if verdict.label in RATING_SCALE:
         rating |= {"ratingValue": RATING_SCALE[verdict.label], "worstRating": WORST, "bestRating": BEST}
     item: dict[str, Any] = {"@type": "Claim"}

@@ -65,11 +65,13 @@ class SubclaimView:
 @dataclass(frozen=True)
 class VerdictView:
     label: str  # as in the schema (a CSS class in HTML)
-    label_text: str  # in words
+    label_text: str  # in words, with "tentative" or what a withheld verdict leaned to
     confidence: float
     decider: str
     reasons: list[str]
     subclaims: list[SubclaimView]
+    tentative: bool = False  # shown apart from a confident verdict in every format
+    content: str | None = None  # reported speech: "what was said: refuted (passage 3)"
 
 
 @dataclass(frozen=True)
@@ -238,12 +240,31 @@ def _llm_line(report: Report) -> str | None:
             f"{u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion tokens; {u.seconds:.1f} s")  # fmt: skip
 
 
+def verdict_words(v) -> str:
+    """'supported', 'supported (tentative)', 'not enough evidence (leans refuted)'; for reported speech the label
+    says what it judges: 'said: supported'."""
+    text = words(v.label)
+    if v.leaning:
+        text += f" (leans {words(v.leaning)})"
+    elif v.tentative:
+        text += " (tentative)"
+    return f"said: {text}" if v.content is not None else text
+
+
+def _content_words(v) -> str | None:
+    if v.content is None:
+        return None
+    cited = f" ({', '.join(v.content.cited)})" if v.content.cited else ""
+    return f"what was said: {words(v.content.label)}{cited}"
+
+
 def _claim_view(claim: Claim) -> ClaimView:
     v = claim.verdict
     verdict = None
     if v is not None:
         subclaims = [SubclaimView(p.role, p.text, words(p.label), p.confidence) for p in v.subclaims]
-        verdict = VerdictView(v.label, words(v.label), v.confidence, v.decider, list(v.reasons), subclaims)
+        verdict = VerdictView(v.label, verdict_words(v), v.confidence, v.decider, list(v.reasons), subclaims,
+                              v.tentative, _content_words(v))  # fmt: skip
     sentences = []
     for s in v.sentences if v is not None else []:
         ev = claim.evidence[s.evidence_i]

@@ -33,6 +33,7 @@ class Panel:
     verdict: str  # a verdict label, or "unchecked" (no evidence given)
     mark: str  # a symbol beside the colour, so the verdict does not rest on colour alone
     claim: ClaimView
+    tentative: bool = False  # a verdict below the confident level, or withheld with a leaning: drawn dashed
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,9 @@ def build_page(report: Report) -> PageView:
     for number, i in enumerate(sorted(claims), 1):
         claim = claims[i]
         verdict = claim.verdict.label if claim.verdict else "unchecked"
-        panels[i] = Panel(f"claim-{claim.id}", number, verdict, VERDICT_MARK.get(verdict, "•"), claim_views[i])
+        tentative = bool(claim.verdict and claim.verdict.tentative)
+        mark = VERDICT_MARK.get(verdict, "•") + ("~" if tentative else "")
+        panels[i] = Panel(f"claim-{claim.id}", number, verdict, mark, claim_views[i], tentative)
     article, at = [], 0
     for s in report.sentences:
         if s.start > at:
