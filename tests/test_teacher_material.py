@@ -72,9 +72,8 @@ def test_synonyms_of_counted_nouns_are_entailed():
     sent = _sent("The government decided to send 70 instructors and six military aircraft to Iraq.")
     got = list(synonym_edits(sent, random.Random(0)))
     assert {p.label for p in got} == {"entailment"}
-    assert any("70 trainers" in p.claim or "70 advisers" in p.claim or "70 advisors" in p.claim or "70 mentors"
-               in p.claim for p in got)  # fmt: skip
-    assert any(w in p.claim for p in got for w in ("six military jets", "six military warplanes", "six military planes"))
+    assert any(f"70 {w}" in p.claim for p in got for w in ("trainers", "advisers", "advisors", "mentors"))
+    assert any(f"six military {w}" in p.claim for p in got for w in ("jets", "warplanes", "planes"))
 
 
 def test_numbers_written_another_way_and_hedges_are_entailed():
@@ -88,7 +87,8 @@ def test_numbers_written_another_way_and_hedges_are_entailed():
     assert hedged and all(p.label == "entailment" for p in hedged)
     assert any(h in hedged[0].claim for h in ("about", "roughly", "around", "approximately"))
     # a number that names something ("Joint Task Force 2") is not hedged
-    assert not list(hedge_edits(_sent("Canada covertly deployed its Joint Task Force 2 to the country last year."), rng))
+    named = _sent("Canada covertly deployed its Joint Task Force 2 to the country last year.")
+    assert not list(hedge_edits(named, rng))
 
 
 def test_another_part_of_the_year_contradicts():
@@ -121,7 +121,9 @@ def test_off_topic_sentences_of_one_article_are_neutral():
 
 
 def test_generate_honest_pairs_is_repeatable():
-    doc = get_spacy()(open("examples/globalresearch-canada-iraq-mosul.txt", encoding="utf-8").read())
+    from pathlib import Path
+
+    doc = get_spacy()(Path("examples/globalresearch-canada-iraq-mosul.txt").read_text(encoding="utf-8"))
     first = list(generate_honest_pairs([doc], seed=9))
     assert first == list(generate_honest_pairs([doc], seed=9))
     assert "off-topic" in {p.edit for p in first} and len({p.edit for p in first}) >= 3

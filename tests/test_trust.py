@@ -7,8 +7,8 @@ import json
 
 import numpy as np
 import pytest
-from test_verification import KeywordNli, no_mismatches, toy_aggregator
 
+from test_verification import KeywordNli, no_mismatches, toy_aggregator
 from veracity.verify.aggregate import Aggregator
 from veracity.verify.check import check_claims, decide
 from veracity.verify.consistency import find_mismatches
@@ -100,8 +100,8 @@ def test_sentences_that_report_speech():
 def test_the_date_case_of_the_real_article():
     """ "covertly deployed JTF2 … in mid-2001" against "sent its first element secretly in October 2001": another
     verb for the same act, and months that do not meet."""
-    found = find_mismatches("Canada covertly deployed their Joint Task Force 2, elite special forces, in mid-2001.",
-                            "Canada sent its first element of JTF2 secretly to Afghanistan in October 2001.")  # fmt: skip
+    claim = "Canada covertly deployed their Joint Task Force 2, elite special forces, in mid-2001."
+    found = find_mismatches(claim, "Canada sent its first element of JTF2 secretly to Afghanistan in October 2001.")
     assert [m.kind for m in found] == ["date"] and "October 2001" in found[0].reason
 
 

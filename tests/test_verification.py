@@ -338,7 +338,7 @@ def test_verdict_stage_reads_each_sentence_once_and_never_the_article_itself(mon
 
 def test_cross_claim_neutrals_stay_within_a_source_and_never_pair_a_claim_with_its_own_evidence():
     from veracity.verify.datasets import NliPair
-    from veracity.verify.train_nli import cross_claim_neutrals
+    from veracity.verify.nli_data import cross_claim_neutrals
 
     pairs = [NliPair(f"claim {k}", f"evidence {k}", "entailment", "fm2", f"k{k // 2}") for k in range(20)]
     pairs += [NliPair(f"health {k}", f"abstract {k}", "neutral", "healthver", f"h{k}") for k in range(6)]

@@ -71,7 +71,8 @@ def training_claims(data_dir: Path, news: list[Path], seed: int = 7, log=print) 
 
 
 def _generated(news: list[Path], rng: random.Random, log) -> list[VerificationClaim]:
-    from veracity.verify.train_nli import NliConfig, generated_pairs, split_of
+    from veracity.verify.nli_data import generated_pairs, split_of
+    from veracity.verify.train_nli import NliConfig
 
     to_verdict = {"contradiction": "refuted", "entailment": "supported", "neutral": "not_enough_evidence"}
     pairs = [p for p in generated_pairs(news, NliConfig(), log) if p.source == "generated" and split_of(p) ==
