@@ -160,6 +160,8 @@ class Decomposition(BaseModel):
 
 class Claim(BaseModel):
     id: str
+    number: int | None = Field(default=None, description="the claim's number in reading order (1, 2, …): the same "
+                               "in every format (web page, Markdown, HTML, ClaimReview `position`)")  # fmt: skip
     sentence_i: int
     text: str
     normalized: str = Field(description="claim text with numbers, dates and entities in canonical form")

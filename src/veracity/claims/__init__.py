@@ -67,6 +67,8 @@ class ClaimsStage:
             n = claim_budget(len(report.document.text.split()), self.budget)
             chosen = [s for k, s in enumerate(chosen) if k < n or s.checkworthiness >= KEEP_ABOVE]
         report.claims = [_claim(s) for s in chosen]
+        for number, claim in enumerate(sorted(report.claims, key=lambda c: c.sentence_i), 1):
+            claim.number = number  # reading order: "claim 3" is the same claim in every format
         report.summary.claim_threshold = threshold
         report.summary.n_over_threshold = len(over)
         return report

@@ -25,7 +25,8 @@ def to_json(report: Report) -> str:
 
 
 def render(report: Report, fmt: Format | str, **options: Any) -> str:
-    """`options` go to the ClaimReview export only (publisher=, publisher_url=, report_url=)."""
+    """`options` go to the ClaimReview export (publisher=, publisher_url=, report_url=); Markdown and HTML take
+    `documents_url=` (where the web app serves evidence documents: evidence sentences then link to them)."""
     fmt = Format(fmt)
     if fmt is Format.json:
         return to_json(report)
@@ -35,7 +36,7 @@ def render(report: Report, fmt: Format | str, **options: Any) -> str:
         return to_claimreview(report, **options)
     from veracity.render.view import render_template
 
-    return render_template(f"report.{fmt.value}.j2", report)
+    return render_template(f"report.{fmt.value}.j2", report, documents_url=options.get("documents_url"))
 
 
 def __getattr__(name: str) -> Any:

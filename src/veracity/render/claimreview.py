@@ -9,9 +9,10 @@ The importer in evidence/factchecks.py reads this output back (`veracity factche
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from veracity.render.escape import json_for_html
+from veracity.render.view import claim_numbers
 from veracity.schema import Claim, Report
 
 DEFAULT_PUBLISHER = "veracity (automated check)"
@@ -38,7 +39,8 @@ def claim_reviews(
     base = report_url or f"urn:veracity:report:{report.id}"
     organisation = {"@type": "Organization", "name": publisher} | ({"url": publisher_url} if publisher_url else {})
     reviewed = sorted((c for c in report.claims if c.verdict is not None), key=lambda c: -c.checkworthiness)
-    return [_review(report, c, organisation, base) for c in reviewed]
+    numbers = claim_numbers(report)  # `position`: the claim's number on the report page, in Markdown and HTML
+    return [_review(report, c, organisation, base) | {"position": numbers[c.id]} for c in reviewed]
 
 
 def _review(report: Report, claim: Claim, organisation: dict, base: str) -> dict[str, Any]:
@@ -90,5 +92,6 @@ def _claim_author(report: Report, claim: Claim) -> dict[str, str] | None:
 
 
 def to_claimreview(report: Report, **kwargs: Any) -> str:
-    """The reviews as one JSON-LD array (an empty array when no claim has a verdict: run with evidence)."""
-    return json.dumps(claim_reviews(report, **kwargs), indent=2, ensure_ascii=False)
+    """The reviews as one JSON-LD array (an empty array when no claim has a verdict: run with evidence), safe to
+    embed in `<script type="application/ld+json">`."""
+    return json_for_html(claim_reviews(report, **kwargs), indent=2)

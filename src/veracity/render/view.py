@@ -33,6 +33,25 @@ def ranked_claims(report: Report) -> list[Claim]:
     return sorted(report.claims, key=lambda c: (-c.checkworthiness, c.sentence_i))
 
 
+def claim_numbers(report: Report) -> dict[str, int]:
+    """Claim id -> its number in reading order (1, 2, …), the one numbering every format shows: the stored
+    `Claim.number` (set by the claims stage), else counted the same way for reports stored before it existed."""
+    ordered = sorted(report.claims, key=lambda c: c.sentence_i)
+    if all(c.number is not None for c in ordered):
+        return {c.id: c.number for c in ordered}  # type: ignore[misc]
+    return {c.id: n for n, c in enumerate(ordered, 1)}
+
+
+def document_link(base: str, collection: str, document_id: int, start: int | None = None,
+                  end: int | None = None) -> str:  # fmt: skip
+    """The web app's page of a stored evidence document (under `base`, '' for a link on the same server), with
+    the cited sentence's offsets so the page highlights it."""
+    from urllib.parse import quote
+
+    url = f"{base.rstrip('/')}/collections/{quote(collection, safe='')}/documents/{document_id}"
+    return url + (f"?start={start}&end={end}#cited" if start is not None and end is not None else "")
+
+
 @dataclass(frozen=True)
 class Link:
     text: str
@@ -87,14 +106,22 @@ class EvidenceSentenceView:
     role: str  # decisive | context
     passage: int  # 1-based number of its passage in the claim's evidence
     link: Link  # the passage's title (else its collection) and URL
-    where: str  # collection, date, and the source when there is no URL
+    where: str  # collection, date, and the source when there is neither a URL nor a document page
     entailment: float
     contradiction: float
     text: str  # white space folded
+    document: str | None = None  # the stored document's page with this sentence highlighted (web app only)
+
+    @property
+    def document_link(self) -> Link | None:
+        """The document page as a link a standalone report can carry (an absolute http(s) address only)."""
+        url = safe_url(self.document)
+        return Link("the document, sentence highlighted", url) if url else None
 
 
 @dataclass(frozen=True)
 class ClaimView:
+    number: int  # reading order, 1-based: the same in every format
     sentence_i: int
     score: float
     kind: str
@@ -176,7 +203,9 @@ class ReportView:
     llm: str | None = None  # what the LLM was asked and what it cost, one line
 
 
-def build_view(report: Report) -> ReportView:
+def build_view(report: Report, *, documents_url: str | None = None) -> ReportView:
+    """`documents_url`: where the web app serves stored evidence documents ('' on the same server); given, every
+    evidence sentence links to its document with the sentence highlighted, instead of naming a server path."""
     doc, src, summary = report.document, report.source, report.summary
     meta = [
         MetaItem(label, value)
@@ -192,7 +221,8 @@ def build_view(report: Report) -> ReportView:
     if src is not None:
         outlet = src.domain or "unknown outlet"
         source = SourceView(outlet, src.label, _LABEL_TEXT[src.label], src.score, src.provenance)
-    claims = [_claim_view(c) for c in ranked_claims(report)]
+    numbers = claim_numbers(report)
+    claims = [_claim_view(c, numbers[c.id], documents_url) for c in ranked_claims(report)]
     attributed = [
         AttributedView(a.speaker, a.speaker_type, a.mode, a.cue, a.hedges, s.text)
         for s in report.sentences
@@ -258,7 +288,7 @@ def _content_words(v) -> str | None:
     return f"what was said: {words(v.content.label)}{cited}"
 
 
-def _claim_view(claim: Claim) -> ClaimView:
+def _claim_view(claim: Claim, number: int, documents_url: str | None = None) -> ClaimView:
     v = claim.verdict
     verdict = None
     if v is not None:
@@ -268,12 +298,20 @@ def _claim_view(claim: Claim) -> ClaimView:
     sentences = []
     for s in v.sentences if v is not None else []:
         ev = claim.evidence[s.evidence_i]
-        where = ", ".join(x for x in (ev.collection, ev.published, ev.source if not ev.url else None) if x)
+        document = None
+        if documents_url is not None and ev.document_id is not None:
+            known = ev.start is not None  # else the sentence's offsets count from its passage, not the document
+            document = document_link(documents_url, ev.collection, ev.document_id, s.start if known else None,
+                                     s.end if known else None)  # fmt: skip
+        path = ev.source if not ev.url and document is None else None
+        where = ", ".join(x for x in (ev.collection, ev.published, path) if x)
         link = Link(ev.title or ev.collection, safe_url(ev.url))
         text = " ".join(s.text.split())
         passage = s.evidence_i + 1
-        sentences.append(EvidenceSentenceView(s.role, passage, link, where, s.entailment, s.contradiction, text))
+        sentences.append(EvidenceSentenceView(s.role, passage, link, where, s.entailment, s.contradiction, text,
+                                              document))  # fmt: skip
     return ClaimView(
+        number=number,
         sentence_i=claim.sentence_i,
         score=claim.checkworthiness,
         kind=claim.kind,
@@ -325,5 +363,14 @@ def environment(*, html: bool) -> jinja2.Environment:
     return env
 
 
-def render_template(name: str, report: Report) -> str:
-    return environment(html=name.endswith(".html.j2")).get_template(name).render(view=build_view(report))
+def render_template(name: str, report: Report, *, documents_url: str | None = None) -> str:
+    view = build_view(report, documents_url=documents_url)
+    html = name.endswith(".html.j2")
+    extra = {}
+    if html:  # the inline stylesheet and the policy that allows it by its hash
+        from markupsafe import Markup
+
+        from veracity.render.html import report_csp, report_css
+
+        extra = {"css": Markup(report_css()), "csp": report_csp()}
+    return environment(html=html).get_template(name).render(view=view, **extra)
