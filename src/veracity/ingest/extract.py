@@ -18,6 +18,10 @@ _MAX_HEADLINE_WORDS = 25
 # Lines of a hard-wrapped paragraph are at least this long (except its last).
 _WRAP_MIN_CHARS = 50
 _MIN_TEXT_CHARS = 20
+# The publication date comes from the page's metadata, <time> elements and the URL only (htmldate without its
+# "extensive" search): a year in the body ("until 2019") is not when the article was published, and every
+# relative date ("Tuesday") would be resolved against the wrong day.
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
 def looks_like_html(text: str) -> bool:
@@ -88,15 +92,19 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
         return _flat_document(html, url=url)
     if shape.max_attributes > MAX_TAG_ATTRIBUTES:
         html = drop_excess_attributes(html)
+    from datetime import date
+
     extracted = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False
-    )
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
+        date_extraction_params=_DATE_PARAMS | {"max_date": date.today().isoformat()},
+    )  # fmt: skip
     if extracted is None or not (extracted.text or "").strip():
         raise InputError("no article text found in the HTML page")
-    author, body, removed = _body(paragraphs(_normalise(extracted.text)))
+    title = _clean(extracted.title)
+    author, body, removed = _body(_without_title(paragraphs(_normalise(extracted.text)), title))
     doc = Document(
         url=url or extracted.url,
-        title=_clean(extracted.title),
+        title=title,
         author=_clean(extracted.author) or author,
         published=extracted.date,
         site_name=_clean(extracted.sitename),
@@ -107,12 +115,24 @@ def document_from_html(html: str, *, url: str | None = None) -> Document:
     return _finish(doc)
 
 
+def _without_title(paras: list[str], title: str | None) -> list[str]:
+    """The paragraphs without a leading copy of the title (the page's <h1>): a headline is not the first sentence
+    of the text, and without a final period the sentence splitter would join the two."""
+    if title and paras and _folded(paras[0]) == _folded(title) and len(paras) > 1:
+        return paras[1:]
+    return paras
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def _flat_document(html: str, *, url: str | None) -> Document:
     """A page too deep or too large for a tree: its text with paragraph breaks, title from <title>."""
     title, text = flat_text(html)
     if not text.strip():
         raise InputError("no article text found in the HTML page")
-    author, body, removed = _body(paragraphs(_normalise(text)))
+    author, body, removed = _body(_without_title(paragraphs(_normalise(text)), _clean(title)))
     doc = Document(
         url=url, title=_clean(title), author=author, text=body, removed_boilerplate=removed, input_format="html"
     )

@@ -91,11 +91,16 @@ def chunks(text: str, size: int = PARSE_CHUNK_CHARS) -> Iterator[str]:
 
 def bound_sentences(doc: Doc) -> Doc:
     """A spaCy pipeline component (added by `get_spacy`): a sentence starts after MAX_SENTENCE_TOKENS tokens
-    without sentence-final punctuation or a line break; the parser keeps boundaries set before it runs."""
+    without sentence-final punctuation or a line break, and after every paragraph break (a blank line: a headline
+    or a subheading without a period is never joined to the sentence below it); the parser keeps boundaries set
+    before it runs."""
     run = 0
+    paragraph = False
     for tok in doc:
-        if run >= MAX_SENTENCE_TOKENS:
+        if run >= MAX_SENTENCE_TOKENS or (paragraph and not tok.is_space):
             tok.is_sent_start = True
             run = 0
+        if not tok.is_space or "\n" in tok.text:
+            paragraph = tok.is_space and tok.text.count("\n") >= 2
         run = 0 if tok.text in _SENTENCE_END or (tok.is_space and "\n" in tok.text) else run + 1
     return doc
