@@ -34,6 +34,11 @@ class SummaryStage:
         return report
 
 
+def plural(n: int, noun: str) -> str:
+    """'1 claim', '2 claims'."""
+    return f"{n} {noun if n == 1 else noun + 's'}"
+
+
 def verdict_counts(report: Report) -> dict[str, int]:
     """Claims per verdict label, in the order the claims first reach each label."""
     counts: dict[str, int] = {}
@@ -60,8 +65,9 @@ def assessment(report: Report) -> list[str]:
         n = sum(s.verdict_counts.values())
         parts = [f"{s.verdict_counts[k]} {k.replace('_', ' ')}" for k in VERDICT_ORDER if s.verdict_counts.get(k)]
         more = s.n_over_threshold - n
-        scope = f" (the most check-worthy; {more} more sentences pass the threshold)" if more > 0 else ""
-        lines.append(f"Of {n} check-worthy claims checked against the evidence{scope}: {', '.join(parts)}.")
+        verb = "passes" if more == 1 else "pass"
+        scope = f" (the most check-worthy; {plural(more, 'more sentence')} {verb} the threshold)" if more > 0 else ""
+        lines.append(f"Of {plural(n, 'check-worthy claim')} checked against the evidence{scope}: {', '.join(parts)}.")
         tentative = sum(1 for c in report.claims if c.verdict is not None and c.verdict.tentative)
         if tentative:
             lines.append(f"{tentative} of these verdict{'s are' if tentative > 1 else ' is'} tentative: the evidence "
@@ -69,8 +75,9 @@ def assessment(report: Report) -> list[str]:
         if s.verdict_counts.get("refuted"):
             lines.append("Refuted claims are listed with the passages or fact-checks that contradict them.")
     elif s.n_claims:
-        lines.append(f"{s.n_claims} check-worthy claims were found; none were checked against evidence "
-                     "(add a corpus or fact-checks: veracity analyze --corpus NAME --factchecks NAME).")  # fmt: skip
+        found = ("1 check-worthy claim was found; it was not checked" if s.n_claims == 1
+                 else f"{s.n_claims} check-worthy claims were found; none was checked")  # fmt: skip
+        lines.append(f"{found} against evidence (choose evidence collections or fact-checks to get verdicts).")
     src = report.source
     if src is not None and src.score is not None:
         lines.append(f"The outlet ({src.domain}) is rated {src.label} in reliability (score {src.score:.2f} of 1; "

@@ -157,7 +157,7 @@ def rate_source(report: Report, ratings: DomainRatings) -> SourceRating:
         score=None,
         label="unrated",
         found_by="none",
-        provenance="no outlet domain found (give the article's address with --url)",
+        provenance="no outlet domain found (give the article's original address to rate its outlet)",
     )
 
 
