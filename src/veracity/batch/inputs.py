@@ -182,13 +182,16 @@ def table_items(path: Path, columns: TableColumns) -> Iterator[Item]:
 
 # -- WARC --------------------------------------------------------------------------------------------------------
 def warc_items(path: Path) -> Iterator[Item]:
-    """One item per HTML or text response (or resource) record; `input_id` is `PATH#<WARC-Record-ID>`."""
-    from warcio.archiveiterator import ArchiveIterator
+    """One item per HTML or text response (or resource) record; `input_id` is `PATH#<WARC-Record-ID>`. A record
+    that inflates past `MAX_RECORD_BYTES` (ingest/warc.py) is an error item."""
     from warcio.exceptions import ArchiveLoadFailed
+
+    from veracity.ingest.inflate import InflateError
+    from veracity.ingest.warc import iter_records, record_body
 
     try:
         with path.open("rb") as f:
-            for record in ArchiveIterator(f):
+            for record in iter_records(f):
                 if record.rec_type not in ("response", "resource"):
                     continue
                 if record.rec_type == "response":
@@ -198,8 +201,12 @@ def warc_items(path: Path) -> Iterator[Item]:
                 if content_type.split(";")[0].strip().lower() not in WARC_CONTENT_TYPES:
                     continue
                 record_id = record.rec_headers.get_header("WARC-Record-ID", "").strip("<>")
-                data = record.content_stream().read()
                 uri = record.rec_headers.get_header("WARC-Target-URI")
+                try:
+                    data = record_body(record)
+                except InflateError as exc:
+                    yield _error(f"{path}#{record_id}", str(path), f"{path}#{record_id}: {exc}")
+                    continue
                 yield Item(f"{path}#{record_id}", str(path), content_hash(data), "bytes", data, url=_http_url(uri))
     except (ArchiveLoadFailed, OSError, ValueError) as exc:
         yield _error(f"{path}#unreadable", str(path), f"{path}: not a readable WARC file ({exc})")

@@ -57,16 +57,17 @@ def _add_documents(
     store: Store, name: str, paths: list[Path], text_column: str | None, warn: Warn, progress: Progress | None, encoder
 ) -> AddResult:
     started = time.perf_counter()
-    collection = store.collection(name, "corpus", create=True)
     files = list(iter_files(paths))
     if not files:
         raise InputError("no readable files (txt, md, html, jsonl, csv, warc) in " + ", ".join(map(str, paths)))
+    new = name not in store.names()
+    collection = store.collection(name, "corpus", create=True)
     result = AddResult()
     for path in files:
         keys: set[str] = set()
         try:
             batch: list[SourceDocument] = []
-            for doc in read_file(path, text_column):
+            for doc in read_file(path, text_column, warn):
                 doc.passages = passages(doc.text)
                 if doc.passages:
                     keys.add(doc.key)
@@ -86,6 +87,10 @@ def _add_documents(
             if progress:
                 progress("read", 1, len(files))
         result.removed += store.prune(collection, str(path.resolve()), keys)
+    if new and not store.info(name).documents:  # every file skipped: no empty collection is left behind
+        store.remove(name)
+        result.seconds = time.perf_counter() - started
+        return result
     _sync(store, name, result, progress, encoder)
     result.seconds = time.perf_counter() - started
     return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from veracity.errors import DataFormatError, InputError
@@ -43,7 +43,11 @@ def _suffix(path: Path) -> str:
     return ".warc" if name.endswith((".warc", ".warc.gz")) else path.suffix.lower()
 
 
-def read_file(path: Path, text_column: str | None = None) -> Iterator[SourceDocument]:
+Warn = Callable[[str], None]
+
+
+def read_file(path: Path, text_column: str | None = None, warn: Warn | None = None) -> Iterator[SourceDocument]:
+    """The documents of one file; `warn` hears of parts left out (a WARC record too large to read)."""
     if path.stat().st_size > MAX_FILE_BYTES:
         raise DataFormatError(f"{path}: larger than {MAX_FILE_BYTES >> 20} MB")
     suffix = _suffix(path)
@@ -53,7 +57,7 @@ def read_file(path: Path, text_column: str | None = None) -> Iterator[SourceDocu
     elif suffix == ".csv":
         yield from _records(path, key, _csv_rows(path), text_column)
     elif suffix == ".warc":
-        yield from _warc(path, key)
+        yield from _warc(path, key, warn)
     elif suffix in {".html", ".htm"}:
         yield _page(path.read_bytes(), key, url=None, what=str(path))
     elif suffix in {".txt", ".text", ".md", ".markdown", ""}:
@@ -166,21 +170,31 @@ def _records(path: Path, key: str, rows: Iterator[dict], text_column: str | None
         )  # fmt: skip
 
 
-def _warc(path: Path, key: str) -> Iterator[SourceDocument]:
-    from warcio.archiveiterator import ArchiveIterator
+def _warc(path: Path, key: str, warn: Warn | None = None) -> Iterator[SourceDocument]:
+    """HTML and text response records; each page is read decompressed up to `MAX_RECORD_BYTES` (ingest/warc.py),
+    a larger one is left out with a warning."""
     from warcio.exceptions import ArchiveLoadFailed
 
-    found = 0
+    from veracity.ingest.inflate import InflateError
+    from veracity.ingest.warc import MAX_RECORD_BYTES, iter_records, record_body
+
+    found = oversized = 0
     with path.open("rb") as f:
         try:
-            for record in ArchiveIterator(f):
+            for record in iter_records(f):
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 content_type = record.http_headers.get_header("Content-Type") or ""
                 if "html" not in content_type and "text/plain" not in content_type:
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI")
-                data = record.content_stream().read()
+                try:
+                    data = record_body(record)
+                except InflateError as exc:
+                    oversized += exc.too_large
+                    if warn:
+                        warn(f"skipped {path.name}#{url}: {exc}")
+                    continue
                 try:
                     if "html" in content_type:
                         doc = _page(data, f"{key}#{url}", url if url and url.startswith("http") else None, url or key)
@@ -194,4 +208,5 @@ def _warc(path: Path, key: str) -> Iterator[SourceDocument]:
         except (ArchiveLoadFailed, OSError, ValueError) as exc:
             raise DataFormatError(f"{path}: not a readable WARC file ({exc})") from None
     if not found:
-        raise DataFormatError(f"{path}: no readable HTML or text pages in this WARC file")
+        bombs = f" ({oversized} over {MAX_RECORD_BYTES >> 20} MB once decompressed)" if oversized else ""
+        raise DataFormatError(f"{path}: no readable HTML or text pages in this WARC file{bombs}")
