@@ -67,3 +67,54 @@ def test_cli_writes_claimreview_with_the_publisher_and_report_url(tmp_path, monk
     (review,) = json.loads(result.stdout)
     assert review["author"]["name"] == "Desk" and review["url"] == "https://d.example/r#claim-c0"
     assert problems(review) == []
+
+
+PAYLOAD = "</script><script>alert(1)</script>"
+
+
+def _report_with_payload():
+    report = hostile_report()
+    claim = report.claims[0]
+    claim.text = f"The minister said {PAYLOAD} 200 soldiers stay \u2028 & more."
+    claim.speaker = f"Minister {PAYLOAD}"
+    return report
+
+
+def _assert_inert(exported: str, claim_text: str) -> None:
+    assert not any(c in exported for c in "<>&\u2028\u2029"), exported
+    assert "\\u003c/script\\u003e" in exported
+    assert json.loads(exported)[0]["claimReviewed"] == claim_text  # the same value once parsed
+
+
+def test_claimreview_json_ld_cannot_end_the_script_element_it_is_embedded_in(monkeypatch, tmp_path):
+    report = _report_with_payload()
+    _assert_inert(render(report, Format.claimreview), report.claims[0].text)
+    monkeypatch.setattr("veracity.pipeline.analyze", lambda *args, **kwargs: report)
+    article = tmp_path / "a.txt"
+    article.write_text("The minister said 200 soldiers would stay.\n")
+    result = CliRunner().invoke(app, ["analyze", str(article), "--format", "claimreview"])
+    assert result.exit_code == 0, result.output
+    _assert_inert(result.stdout, report.claims[0].text)
+
+
+def test_the_api_claimreview_export_is_escaped_too(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from veracity.web.app import create_app
+    from veracity.web.security import Settings
+
+    report = _report_with_payload()
+
+    class Fake:
+        def __init__(self, options=None) -> None:
+            pass
+
+        def __call__(self, *args, **kwargs):
+            return report
+
+    settings = Settings(home=tmp_path, extra_hosts=("testserver",))
+    with TestClient(create_app(settings, analyzer_factory=Fake, warm_up=False)) as client:
+        client.app.state.store.save(report)
+        answer = client.get(f"/v1/reports/{report.id}.claimreview.json")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/ld+json")
+    _assert_inert(answer.text, report.claims[0].text)

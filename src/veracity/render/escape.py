@@ -7,6 +7,7 @@ name broke the list, a `>` in a URL broke the link, and ANSI/OSC escapes from th
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import quote
 
@@ -18,6 +19,8 @@ _LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029]+")
 # What Markdown (CommonMark + GFM tables/strikethrough) or inline HTML gives meaning to inside a line.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# What could end a <script> element or start markup inside one, and the two characters that end a JavaScript line.
+_IN_SCRIPT = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
 
 
 class Safe(str):
@@ -54,3 +57,10 @@ def html_text(value: object) -> object:
     """For the HTML report (Jinja2 autoescapes after this): only the terminal controls go. Markup (a macro's
     output) was built from values that came through here already."""
     return strip_controls(value) if isinstance(value, str) and not hasattr(value, "__html__") else value
+
+
+def json_for_html(value: object, *, indent: int | None = None) -> str:
+    """JSON that stays inert inside an HTML `<script>` element (JSON-LD): `<`, `>`, `&`, U+2028 and U+2029 are
+    written as \\u escapes, so a claim holding `</script><script>…` cannot end the element. Still valid JSON that
+    parses to the same value (those characters only ever occur inside JSON strings)."""
+    return json.dumps(value, indent=indent, ensure_ascii=False).translate(_IN_SCRIPT)

@@ -129,14 +129,16 @@ def report_html(report_id: str, store: Store) -> HTMLResponse:
     return HTMLResponse(render(load_report(store, report_id), "html"))
 
 
-@router.get("/reports/{report_id}.claimreview.json")
-def report_claimreview(report_id: str, request: Request, store: Store) -> list[dict]:
-    """schema.org ClaimReview JSON-LD, one per claim with a verdict; each `url` is the claim on the report page."""
-    from veracity.render.claimreview import claim_reviews
+@router.get("/reports/{report_id}.claimreview.json", responses={200: {"content": {"application/ld+json": {}}}})
+def report_claimreview(report_id: str, request: Request, store: Store) -> Response:
+    """schema.org ClaimReview JSON-LD, one per claim with a verdict; each `url` is the claim on the report page.
+    `<`, `>`, `&`, U+2028/2029 are \\u-escaped: the answer can be pasted into `<script type="application/ld+json">`."""
+    from veracity.render.claimreview import to_claimreview
 
     report = load_report(store, report_id)
     page = str(request.url_for("report_page", report_id=report_id))
-    return claim_reviews(report, publisher=request.app.state.settings.publisher, report_url=page)
+    body = to_claimreview(report, publisher=request.app.state.settings.publisher, report_url=page)
+    return Response(body, media_type="application/ld+json")
 
 
 @router.get("/reports/{report_id}", response_model=Report)
