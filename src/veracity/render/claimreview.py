@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from veracity.render.escape import json_for_html
+from veracity.render.view import claim_numbers
 from veracity.schema import Claim, Report
 
 DEFAULT_PUBLISHER = "veracity (automated check)"
@@ -38,7 +39,8 @@ def claim_reviews(
     base = report_url or f"urn:veracity:report:{report.id}"
     organisation = {"@type": "Organization", "name": publisher} | ({"url": publisher_url} if publisher_url else {})
     reviewed = sorted((c for c in report.claims if c.verdict is not None), key=lambda c: -c.checkworthiness)
-    return [_review(report, c, organisation, base) for c in reviewed]
+    numbers = claim_numbers(report)  # `position`: the claim's number on the report page, in Markdown and HTML
+    return [_review(report, c, organisation, base) | {"position": numbers[c.id]} for c in reviewed]
 
 
 def _review(report: Report, claim: Claim, organisation: dict, base: str) -> dict[str, Any]:
