@@ -17,6 +17,9 @@ from veracity.batch.tables import COMMIT_TABLE, SCHEMAS, Rows, to_table
 
 PART_SUFFIX = ".parquet"
 TMP_SUFFIX = ".tmp"
+# Every table holds this empty part (rows: none; schema: the table's), so a query over `TABLE/*.parquet` works
+# from the start, also for a table no input filled (no corpus: no `evidence`; no --persuasion: no `spans`).
+EMPTY_PART = "part-empty"
 
 
 class Dataset:
@@ -59,6 +62,9 @@ class Dataset:
         fs = self.fs
         for table in SCHEMAS:
             fs.makedirs(self.table_dir(table), exist_ok=True)
+        for table in SCHEMAS:  # `articles` last: its empty part commits the others
+            if not fs.exists(self.part_path(table, EMPTY_PART)):
+                self._write(table, EMPTY_PART, [])
         committed = {posixpath.basename(p) for p in self._parts(COMMIT_TABLE)}
         removed = 0
         for table in SCHEMAS:
@@ -88,17 +94,20 @@ class Dataset:
 
     def write_part(self, part: str, rows: Rows) -> None:
         """Write one part: every table with rows, then `articles` (always, even empty) to commit it."""
-        import pyarrow.parquet as pq
-
-        fs = self.fs
         for table in SCHEMAS:  # COMMIT_TABLE is last in SCHEMAS
             if not rows[table] and table != COMMIT_TABLE:
                 continue
-            final = self.part_path(table, part)
-            tmp = final + TMP_SUFFIX
-            with fs.open(tmp, "wb") as f:
-                pq.write_table(to_table(table, rows[table]), f, compression="zstd")
-            fs.mv(tmp, final)
+            self._write(table, part, rows[table])
+
+    def _write(self, table: str, part: str, rows: list) -> None:
+        import pyarrow.parquet as pq
+
+        fs = self.fs
+        final = self.part_path(table, part)
+        tmp = final + TMP_SUFFIX
+        with fs.open(tmp, "wb") as f:
+            pq.write_table(to_table(table, rows), f, compression="zstd")
+        fs.mv(tmp, final)
 
     def write_text(self, relative: str, text: str) -> str:
         """A side file (a JSON report) written whole: temporary name, then rename. Returns its path under DIR."""

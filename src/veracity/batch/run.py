@@ -26,6 +26,9 @@ from veracity.errors import InputError, ModelUnavailable
 from veracity.options import AnalyzeOptions
 
 DEFAULT_CHUNK_SIZE = 16  # inputs per part: small enough to lose little on a crash, large enough for few files
+# The first chunks grow 1, 2, 4, ... up to the chunk size, so the first part is on disk as soon as the models have
+# loaded and one article is analysed (~5-10 s), not after a whole chunk (16 articles took 43-48 s on 2 busy cores).
+FIRST_CHUNK_SIZE = 1
 INSTALL_HINT = "pip install 'veracity[batch]'"
 
 
@@ -92,16 +95,25 @@ def threads_per_worker(workers: int) -> int:
 
 
 def make_chunks(items: list[Item], size: int) -> list[list[Item]]:
-    """Chunks of `size` in input order; URLs are grouped by host (one host per chunk), so holding back a host's
-    next chunk while one is in flight keeps one fetch per host at a time."""
-    local = [i for i in items if i.kind != "url"]
-    chunks = [local[k : k + size] for k in range(0, len(local), size)]
+    """Chunks in input order, the first ones small (1, 2, 4, ... then `size`: early results on disk); URLs are
+    grouped by host (one host per chunk), so holding back a host's next chunk while one is in flight keeps one
+    fetch per host at a time."""
+    chunks = _ramped([i for i in items if i.kind != "url"], size)
     by_host: OrderedDict[str, list[Item]] = OrderedDict()
     for item in items:
         if item.kind == "url":
             by_host.setdefault(item.host or "", []).append(item)
     for host_items in by_host.values():
-        chunks += [host_items[k : k + size] for k in range(0, len(host_items), size)]
+        chunks += _ramped(host_items, size)
+    return chunks
+
+
+def _ramped(items: list[Item], size: int) -> list[list[Item]]:
+    chunks, at, step = [], 0, min(FIRST_CHUNK_SIZE, size)
+    while at < len(items):
+        chunks.append(items[at : at + step])
+        at += step
+        step = min(step * 2, size)
     return chunks
 
 

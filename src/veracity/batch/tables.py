@@ -9,13 +9,15 @@ Every table is keyed by `input_id` (the article's stable name: a path, `TABLE#ID
 - `evidence`: one row per evidence sentence the verifier read (passage metadata, role, probabilities), one per
   retrieved passage it did not read, and one per matched prior fact-check (`kind` says which).
 - `spans`: persuasion technique spans (with `--persuasion`).
-- `errors`: one row per input that could not be analysed: the stage that failed, the error's type, code, message.
+- `errors`: one row per input that could not be analysed: the stage that failed, the error's type, code, message
+  and when it failed (`failed_at`, UTC).
 
 Each input is in exactly one of `articles` or `errors`.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -59,7 +61,7 @@ SPANS = pa.schema([
 
 ERRORS = pa.schema([
     ("input_id", _str), ("content_hash", _str), ("source", _str), ("stage", _str), ("error", _str),
-    ("code", _str), ("message", _str),
+    ("code", _str), ("message", _str), ("failed_at", pa.timestamp("us", tz="UTC")),
 ])  # fmt: skip
 
 # Written in this order: `articles` last, as the commit marker of a part (see parts.py).
@@ -141,7 +143,7 @@ def error_row(item: Item, exc: BaseException | None, *, stage: str, message: str
         "input_id": item.input_id, "content_hash": item.content_hash, "source": item.source, "stage": stage,
         "error": type(exc).__name__ if exc is not None else "InputError",
         "code": getattr(exc, "code", None) if exc is not None else "V100",
-        "message": message if message is not None else str(exc),
+        "message": message if message is not None else str(exc), "failed_at": datetime.now(UTC),
     }  # fmt: skip
 
 
