@@ -40,8 +40,6 @@ def serve_cmd(
 ) -> None:
     """Serve the web app (/) and the REST API (/v1, OpenAPI at /docs). Reports and jobs are stored in $VERACITY_HOME
     (SQLite) or $VERACITY_DB_URL (PostgreSQL)."""
-    import uvicorn
-
     from veracity.errors import InputError
     from veracity.options import AnalyzeOptions
     from veracity.web.app import create_app
@@ -58,5 +56,7 @@ def serve_cmd(
         typer.echo(f"veracity: error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"veracity: serving http://{host}:{port}/ (API docs: /docs)", err=True)
+    from veracity.web.server import serve
+
     # One process: the worker pool and the loaded models live in it (uvicorn's own --workers would copy both).
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False)
+    serve(create_app(settings), host=host, port=port, header_timeout=settings.header_timeout)

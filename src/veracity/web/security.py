@@ -7,7 +7,9 @@ site are refused all the same (a page elsewhere could otherwise post to a server
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import json
 import secrets
 import threading
 import time
@@ -37,6 +39,11 @@ class Settings:
     timeout: float = 300.0  # seconds an analysis may take before its job fails
     max_mb: float = DEFAULT_MAX_MB  # request bodies (and so uploads and pasted text) over this get 413
     rate_limit: int = 30  # analyses per client per minute; 0 = no limit
+    upload_rate_limit: int = 10  # corpus uploads per client per minute; 0 = no limit
+    upload_quota_mb: float = 200.0  # uploaded files kept per collection, in total
+    upload_quota_files: int = 1000  # uploaded files kept per collection
+    header_timeout: float = 10.0  # seconds a client has to send a request's headers (then the connection closes)
+    body_timeout: float = 60.0  # seconds a client has to send a request's body (then 408)
     publisher: str = DEFAULT_PUBLISHER  # the ClaimReview author
     home: Path | None = None
     db_url: str | None = None
@@ -105,8 +112,8 @@ def same_origin(request: Request) -> None:
 class RateLimiter:
     """At most `per_minute` calls per client in any 60 seconds (a sliding window kept in memory, per process)."""
 
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
+    def __init__(self, per_minute: int, what: str = "analyses") -> None:
+        self.per_minute, self.what = per_minute, what
         self._calls: defaultdict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
@@ -121,58 +128,70 @@ class RateLimiter:
                 calls.popleft()
             if len(calls) >= self.per_minute:
                 retry = int(60 - (now - calls[0])) + 1
-                raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, f"over {self.per_minute} analyses a minute",
+                raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, f"over {self.per_minute} {self.what} a minute",
                                     headers={"Retry-After": str(retry)})  # fmt: skip
             calls.append(now)
 
 
 class BodySizeLimit:
-    """ASGI middleware: 413 for a request body over `max_bytes`, by its Content-Length or while it streams in, before
-    any route (or the multipart parser) reads it whole."""
+    """ASGI middleware: 413 for a request body over `max_bytes`, by its Content-Length or while it streams in (also
+    chunked), before any route (or the multipart parser) reads it whole; 408 for a body that takes longer than
+    `timeout` seconds to arrive."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float = 60.0) -> None:
+        self.app, self.max_bytes, self.timeout = app, max_bytes, timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            return await self._too_large(send)
+            return await self._refuse(send, 413, f"request body over the {self.max_bytes:,}-byte limit")
         seen = 0
-        started = False
+        started = body_done = False
+        refused: _TooLarge | None = None
+        deadline = asyncio.get_running_loop().time() + self.timeout
 
         async def limited_receive() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, body_done, refused
+            if body_done:  # after the body only a disconnect can come: no deadline on waiting for it
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - asyncio.get_running_loop().time()))
+            except TimeoutError:
+                refused = _TooLarge(408, f"the request body took over {self.timeout:g} s to arrive")
+                raise refused from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                body_done = not message.get("more_body", False)
                 if seen > self.max_bytes:
-                    raise _TooLarge(413, f"request body over the {self.max_bytes:,}-byte limit")
+                    refused = _TooLarge(413, f"request body over the {self.max_bytes:,}-byte limit")
+                    raise refused
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if refused is not None:  # the route turned our refusal into its own answer (FastAPI: 400): ours wins
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._refuse(send, refused.status_code, refused.detail)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
+            await self.app(scope, limited_receive, guarded_send)
+        except _TooLarge as exc:
             if not started:
-                await self._too_large(send)
+                await self._refuse(send, exc.status_code, exc.detail)
 
-    async def _too_large(self, send: Send) -> None:
-        body = f'{{"detail":"request body over the {self.max_bytes:,}-byte limit"}}'.encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})  # fmt: skip
+    async def _refuse(self, send: Send, status_code: int, detail: str) -> None:
+        body = json.dumps({"detail": detail}).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                   (b"connection", b"close")]  # fmt: skip
+        await send({"type": "http.response.start", "status": status_code, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 class _TooLarge(StarletteHTTPException):
-    """An HTTP error, so that FastAPI's body parsing passes it on as a 413 (it turns other exceptions into 400)."""
+    """An HTTP error (413 or 408), so that FastAPI's body parsing passes it on (it turns other exceptions into 400)."""
