@@ -85,6 +85,8 @@ class FakeAnalyzer:
 
     def __call__(self, source=None, *, text=None, path=None, url=None) -> Report:
         content = text if text is not None else source
+        if isinstance(content, Document):  # a URL job: the worker fetched the page
+            content = content.text
         if isinstance(content, bytes):
             content = content.decode()
         if content.startswith("FAIL"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 from veracity.errors import DataFormatError, InputError
 from veracity.evidence.factchecks import read_factchecks
 from veracity.evidence.indexes import CollectionIndex
-from veracity.evidence.locks import check_name, collection_lock
+from veracity.evidence.locks import check_name, collection_lock, remove_lock_file
 from veracity.evidence.passages import passages
 from veracity.evidence.readers import iter_files, read_file
 from veracity.evidence.store import SourceDocument, Store
@@ -31,6 +32,7 @@ class AddResult:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
 
+UPLOADS = "uploads"  # <home>/uploads/<collection>/: files added through the web app
 BATCH = 2000  # documents per transaction: few commits, bounded memory for big JSONL/CSV/WARC files
 Warn = Callable[[str], None]
 Progress = Callable[[str, int, int | None], None]  # (phase, advance, total)
@@ -138,7 +140,10 @@ def _sync(store: Store, name: str, result: AddResult, progress: Progress | None,
 
 
 def remove_collection(store: Store, name: str) -> None:
+    """Delete the collection, its indexes, the files uploaded to it through the web app and its lock file."""
     with collection_lock(store.home, check_name(name)):
         index = CollectionIndex(store, store.collection(name))
         store.remove(name)
         index.remove()
+        shutil.rmtree(store.home / UPLOADS / name, ignore_errors=True)
+        remove_lock_file(store.home, name)

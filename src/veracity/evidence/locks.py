@@ -48,13 +48,8 @@ def collection_lock(home: Path, name: str, *, wait_s: float = LOCK_WAIT_S) -> It
         finally:
             held[path] -= 1
         return
+    fd = _open_locked(path, home, name, wait_s)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise StoreError(f"cannot lock collection {name!r} in {home}: {exc.strerror or exc}") from None
-    try:
-        _acquire(fd, name, wait_s)
         held[path] = 1
         yield
     finally:
@@ -62,12 +57,43 @@ def collection_lock(home: Path, name: str, *, wait_s: float = LOCK_WAIT_S) -> It
         os.close(fd)  # closing the descriptor releases the flock
 
 
-def _acquire(fd: int, name: str, wait_s: float) -> None:
+def _open_locked(path: Path, home: Path, name: str, wait_s: float) -> int:
+    """A descriptor of the lock file, flock'ed. `remove_lock_file` may delete the file while others wait on it: a
+    waiter that then gets the lock of the deleted file opens the path again, so all agree on one file."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot lock collection {name!r} in {home}: {exc.strerror or exc}") from None
+        try:
+            _acquire(fd, name, wait_s, deadline)
+            if _same_file(fd, path):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.fstat(fd).st_ino == os.stat(path).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def remove_lock_file(home: Path, name: str) -> None:
+    """Delete the lock file of collection `name` (its lock held by this thread: `corpus remove`)."""
+    (home / "locks" / f"{check_name(name)}.lock").unlink(missing_ok=True)
+
+
+def _acquire(fd: int, name: str, wait_s: float, deadline: float) -> None:
     try:
         import fcntl
     except ImportError:  # not POSIX: no cross-process lock
         return
-    deadline = time.monotonic() + wait_s
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Reques
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from veracity._version import __version__
-from veracity.errors import InputError
+from veracity.errors import InputError, VeracityError
 from veracity.evidence.store import CollectionInfo
 from veracity.schema import Report
 from veracity.web.db import ReportStore
@@ -46,7 +47,7 @@ def submit(request: Request, *, kind: str, options: Options, text: str | None = 
     if kind == "url":
         from veracity.ingest.fetch import check_url
 
-        check_url(text or "")
+        check_url(text or "", request.app.state.fetch_policy)
     if kind != "url" and not (text or data or b"").strip():
         raise InputError("input is empty")
     store: ReportStore = request.app.state.store
@@ -163,29 +164,81 @@ def list_corpora(request: Request) -> list[CollectionInfo]:
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_FILENAME = 100  # characters of an uploaded file's stored name
+
+
+def upload_name(filename: str | None) -> str:
+    """Only the base name, with safe characters: an upload can never write outside its folder."""
+    name = _SAFE_NAME.sub("_", Path(filename or "upload.txt").name).lstrip(".") or "upload.txt"
+    if len(name) > MAX_FILENAME:
+        raise InputError(f"file names may be {MAX_FILENAME} characters at most ({name[:20]}… has {len(name)})")
+    return name
+
+
+def _check_quota(folder: Path, incoming: dict[str, int], settings) -> None:
+    """The collection's uploads after this request (a file uploaded again replaces the earlier one) must stay within
+    the server's quotas: 413 otherwise, before anything is written."""
+    kept = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file()} if folder.is_dir() else {}
+    after = kept | incoming
+    too_large = status.HTTP_413_CONTENT_TOO_LARGE
+    if len(after) > settings.upload_quota_files:
+        raise HTTPException(too_large, f"a collection holds {settings.upload_quota_files:,} uploaded files at most")
+    if sum(after.values()) > settings.upload_quota_mb * 1024 * 1024:
+        raise HTTPException(too_large, f"a collection holds {settings.upload_quota_mb:g} MB of uploaded files at most")
+
+
+def _public(message: str, folder: Path, home: Path) -> str:
+    """A message about uploaded files as a client may see it: file names, never the server's paths."""
+    for prefix in (folder.resolve(), folder):
+        message = message.replace(f"{prefix}{os.sep}", "")
+    for prefix in (home.resolve(), home):
+        message = message.replace(str(prefix), "$VERACITY_HOME")
+    return message
 
 
 @router.post("/corpora/{name}/documents", response_model=AddOut, dependencies=[Depends(same_origin)])
 async def add_to_corpus(name: str, request: Request, files: Annotated[list[UploadFile], File()]) -> AddOut:
     """Add files (text, Markdown, HTML, JSONL, CSV, WARC) to corpus `name` (created if new). A file uploaded again
-    under the same name replaces the earlier one."""
+    under the same name replaces the earlier one. Rate-limited per client; each collection's uploads have a count
+    and a size quota (413)."""
     from starlette.concurrency import run_in_threadpool
 
-    from veracity.evidence.collections import add_documents
+    from veracity.evidence.collections import UPLOADS, add_documents
+    from veracity.evidence.locks import check_name
 
+    settings = request.app.state.settings
+    request.app.state.upload_limiter(request)
+    check_name(name)  # names and files are checked before anything is written
+    contents = {upload_name(upload.filename): await upload.read() for upload in files}
     store = evidence_store(request)
-    store.collection(name, "corpus", create=True)  # checks the name before anything is written
-    folder = store.home / "uploads" / name
+    if name in store.names():
+        store.collection(name, "corpus")  # a fact-check collection takes no files
+    folder = store.home / UPLOADS / name
+    _check_quota(folder, {n: len(data) for n, data in contents.items()}, settings)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for upload in files:
-        # Only the base name, with safe characters: an upload can never write outside its folder.
-        filename = _SAFE_NAME.sub("_", Path(upload.filename or "upload.txt").name).lstrip(".") or "upload.txt"
+    written = []
+    for filename, data in contents.items():
         path = folder / filename
-        path.write_bytes(await upload.read())
-        paths.append(path)
-    result = await run_in_threadpool(add_documents, store, name, paths)
+        if not path.exists():
+            written.append(path)
+        path.write_bytes(data)
+    try:
+        result = await run_in_threadpool(add_documents, store, name, [folder / n for n in contents])
+    except VeracityError as exc:
+        _discard(written, folder)
+        exc.message = _public(exc.message, folder, store.home)
+        raise
+    _discard([p for p in written if any(s.startswith(f"{p}:") for s in result.skipped)], folder)
+    result.skipped = [_public(s, folder, store.home) for s in result.skipped]
     return AddOut.model_validate(result, from_attributes=True)
+
+
+def _discard(paths: list[Path], folder: Path) -> None:
+    """Files this request wrote that were not stored: they count toward no quota and are not kept."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
 
 
 @router.get("/search", response_model=list[HitOut])

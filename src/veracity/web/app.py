@@ -15,6 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from veracity._version import __version__
 from veracity.errors import VeracityError
+from veracity.ingest.fetch import FetchPolicy
 from veracity.options import DEFAULT_BUDGET, AnalyzeOptions
 from veracity.web.db import ReportStore
 from veracity.web.jobs import AnalyzerFactory, Workers
@@ -30,15 +31,21 @@ def create_app(
     *,
     analyzer_factory: AnalyzerFactory | None = None,
     warm_up: bool = True,
+    fetch_policy: FetchPolicy | None = None,
 ) -> FastAPI:
-    """The app for `settings`. Tests pass `analyzer_factory` (a fake) and `warm_up=False`."""
+    """The app for `settings`. Tests pass `analyzer_factory` (a fake), `warm_up=False` and a `fetch_policy` that
+    lets the worker fetch from their own server on 127.0.0.1."""
     from veracity.web import api, pages
 
     settings = settings or Settings()
+    fetch_policy = fetch_policy or FetchPolicy()
     store = ReportStore(settings.home, settings.db_url)
-    base = AnalyzeOptions(home=settings.home, max_mb=settings.max_mb, claim_budget=DEFAULT_BUDGET, **settings.llm)
+    # The analysis budget is the job's: an analysis over it stops (between stages and in long loops).
+    base = AnalyzeOptions(home=settings.home, max_mb=settings.max_mb, claim_budget=DEFAULT_BUDGET,
+                          timeout=settings.timeout, **settings.llm)  # fmt: skip
     extra = {"analyzer_factory": analyzer_factory} if analyzer_factory else {}
-    workers = Workers(store, workers=settings.workers, timeout=settings.timeout, base_options=base, **extra)
+    workers = Workers(store, workers=settings.workers, timeout=settings.timeout, base_options=base,
+                      fetch_policy=fetch_policy, **extra)  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -58,6 +65,8 @@ def create_app(
     )
     app.state.settings, app.state.store, app.state.workers = settings, store, workers
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.upload_limiter = RateLimiter(settings.upload_rate_limit, what="uploads")
+    app.state.fetch_policy = fetch_policy
     app.state.evidence = None
 
     @app.exception_handler(VeracityError)
@@ -85,5 +94,5 @@ def create_app(
     app.include_router(pages.router)
     pages.mount_static(app)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)  # DNS rebinding
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_bytes, timeout=settings.body_timeout)
     return app

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Literal
 from uuid import uuid4
 
-from sqlalchemy import DateTime, Engine, Index, LargeBinary, String, Text, func, select, update
+from sqlalchemy import DateTime, Engine, Index, LargeBinary, String, Text, func, inspect, select, text, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from veracity.evidence.store import database_url, make_engine, veracity_home
 from veracity.schema import Report
 
 JobStatus = Literal["queued", "running", "done", "failed"]
+MAX_ATTEMPTS = 3  # workers that may take one job (each crash of the server while running it costs one)
 
 
 def _now() -> datetime:
@@ -59,6 +60,7 @@ class JobRow(Base):
     report_id: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
     error_code: Mapped[str | None] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # times a worker took it
 
 
 def _report_row(report: Report) -> ReportRow:
@@ -86,6 +88,14 @@ class ReportStore:
         self.home = veracity_home(home)
         self.engine: Engine = make_engine(database_url(self.home, url))
         Base.metadata.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Columns added since a database was created (create_all makes tables, never columns)."""
+        present = {c["name"] for c in inspect(self.engine).get_columns(JobRow.__tablename__)}
+        if "attempts" not in present:
+            with self.engine.begin() as conn:
+                conn.execute(text(f"ALTER TABLE {JobRow.__tablename__} ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0"))
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -139,7 +149,7 @@ class ReportStore:
                     return None
                 taken = s.execute(
                     update(JobRow).where(JobRow.id == job_id, JobRow.status == "queued")
-                    .values(status="running", started_at=_now())
+                    .values(status="running", started_at=_now(), attempts=JobRow.attempts + 1)
                 ).rowcount  # fmt: skip
                 if taken:
                     return s.get(JobRow, job_id)
@@ -164,12 +174,23 @@ class ReportStore:
                 .values(status="failed", finished_at=_now(), error=error, error_code=code, data=None)
             )  # fmt: skip
 
-    def requeue_running(self) -> int:
-        """At start-up: jobs left running by a server that stopped go back to the queue (one server per database)."""
+    def requeue_running(self, max_attempts: int = MAX_ATTEMPTS) -> tuple[int, int]:
+        """At start-up: jobs left running by a server that stopped go back to the queue (one server per database),
+        unless `max_attempts` workers already took them: a job that crashed the server that often (an out-of-memory
+        kill, say) fails instead of looping. Returns (requeued, failed)."""
+        crashed = (
+            f"the server stopped {max_attempts} times while running this job (a crash or an out-of-memory kill?); "
+            "it is not tried again"
+        )
         with self.session() as s, s.begin():
-            return s.execute(
+            failed = s.execute(
+                update(JobRow).where(JobRow.status == "running", JobRow.attempts >= max_attempts)
+                .values(status="failed", finished_at=_now(), error=crashed, error_code="V500", data=None)
+            ).rowcount  # fmt: skip
+            requeued = s.execute(
                 update(JobRow).where(JobRow.status == "running").values(status="queued", started_at=None)
             ).rowcount
+        return requeued, failed
 
     def expire(self, older_than: datetime) -> int:
         """Fail the running jobs started before `older_than` (the analysis timeout)."""

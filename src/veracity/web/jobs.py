@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from veracity.errors import VeracityError
+from veracity.ingest.fetch import FetchPolicy
 from veracity.options import AnalyzeOptions
-from veracity.web.db import JobRow, ReportStore
+from veracity.web.db import MAX_ATTEMPTS, JobRow, ReportStore
 
 log = logging.getLogger("veracity.web")
 
@@ -37,8 +40,11 @@ def _default_factory(options: AnalyzeOptions):
 class Workers:
     """`workers` threads running queued jobs; a job running longer than `timeout` seconds is marked failed.
 
-    Threads cannot be interrupted: a timed-out analysis finishes in the background (its result is dropped), so
-    the timeout bounds what a client waits for, and the worker count bounds the CPU in use.
+    Threads cannot be interrupted, so nothing a job does may outlast its timeout by much: a URL is fetched here,
+    before the analysis, within the time the job has left (one wall-clock deadline over connect, headers, body,
+    retries and redirects: ingest/fetch.py), and the analysis gets the job's budget (`base_options.timeout`,
+    checked between stages and in long loops). A hostile server therefore cannot hold the only worker; a late
+    result is dropped.
     """
 
     def __init__(
@@ -49,8 +55,11 @@ class Workers:
         timeout: float = 300.0,
         base_options: AnalyzeOptions | None = None,
         analyzer_factory: AnalyzerFactory = _default_factory,
+        fetch_policy: FetchPolicy | None = None,
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self.store, self.n, self.timeout = store, max(1, workers), timeout
+        self.fetch_policy, self.max_attempts = fetch_policy or FetchPolicy(), max_attempts
         self.base_options = base_options or AnalyzeOptions()
         self.factory = analyzer_factory
         self.ready = threading.Event()
@@ -59,9 +68,11 @@ class Workers:
         self._threads: list[threading.Thread] = []
 
     def start(self, *, warm_up: bool = True) -> None:
-        requeued = self.store.requeue_running()
+        requeued, failed = self.store.requeue_running(self.max_attempts)
         if requeued:
             log.info("requeued %d job(s) left running by the last server", requeued)
+        if failed:
+            log.warning("failed %d job(s) that were running at %d crashes in a row", failed, self.max_attempts)
         self._threads = [threading.Thread(target=self._loop, args=(k == 0 and warm_up,), name=f"veracity-worker-{k}",
                                           daemon=True) for k in range(self.n)]  # fmt: skip
         # The timeout is enforced beside the workers: a worker stuck in a long analysis cannot fail its own job.
@@ -114,7 +125,7 @@ class Workers:
                 with self._wake:
                     self._wake.wait(POLL_SECONDS)
                 continue
-            self._run(job, analyzer)
+            self._run(job, analyzer, time.monotonic())
 
     def _watch(self) -> None:
         while not self._stop.wait(min(POLL_SECONDS, self.timeout / 4)):
@@ -123,12 +134,12 @@ class Workers:
             except Exception:  # the database may be briefly unavailable; try again next round
                 log.exception("checking job timeouts failed")
 
-    def _run(self, job: JobRow, analyzer: Callable[[AnalyzeOptions], Callable]) -> None:
+    def _run(self, job: JobRow, analyzer: Callable[[AnalyzeOptions], Callable], started: float) -> None:
         try:
             options = self.options_for(job)
             run = analyzer(options)
             if job.kind == "url":
-                report = run(job.text)  # an http(s) URL: fetched by the SSRF-safe fetcher
+                report = run(self._fetch(job.text or "", options, started + self.timeout))
             elif job.kind == "upload":
                 report = run(job.data)
             else:
@@ -140,3 +151,15 @@ class Workers:
         except Exception as exc:  # a bug: the job fails with its type, the worker goes on
             log.exception("job %s failed", job.id)
             self.store.fail(job.id, f"internal error: {type(exc).__name__}: {exc}", "V500")
+
+    def _fetch(self, url: str, options: AnalyzeOptions, deadline: float):
+        """The page at `url` as a Document, fetched (SSRF-safe) by `deadline` at the latest."""
+        from veracity.ingest import document_from_bytes
+        from veracity.ingest.fetch import fetch_url
+
+        left = max(0.1, deadline - time.monotonic())
+        policy = replace(self.fetch_policy, max_bytes=options.max_bytes,
+                         timeout_s=min(self.fetch_policy.timeout_s, left))  # fmt: skip
+        fetched = fetch_url(url, policy)
+        return document_from_bytes(fetched.content, url=options.url or fetched.url, charset=fetched.charset,
+                                   max_bytes=options.max_bytes)  # fmt: skip

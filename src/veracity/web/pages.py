@@ -125,9 +125,10 @@ def collections_page(
 async def collections_add(request: Request, name: Annotated[str, Form()], files: Annotated[list[UploadFile], File()]):
     try:
         result = await add_to_corpus(name.strip(), request, files)
-    except VeracityError as exc:
-        return page(request, "collections.html.j2", 422, collections=_collections(request), q="", hits=[],
-                    error=str(exc))  # fmt: skip
+    except (VeracityError, HTTPException) as exc:  # a bad name or file name (422), a quota (413), the rate (429)
+        code, error = (exc.status_code, exc.detail) if isinstance(exc, HTTPException) else (422, str(exc))
+        return page(request, "collections.html.j2", code, collections=_collections(request), q="", hits=[],
+                    error=error)  # fmt: skip
     message = f"{name}: {result.added} added, {result.replaced} replaced, {result.unchanged} unchanged"
     if result.skipped:
         message += f"; skipped: {'; '.join(result.skipped)}"
