@@ -25,6 +25,11 @@ def serve_cmd(
     timeout: Annotated[float, typer.Option(min=1.0, help="Seconds an analysis may take before its job fails.")] = 300.0,
     rate_limit: Annotated[int, typer.Option(min=0, help="Analyses per client per minute (0: no limit).")] = 30,
     max_mb: Annotated[float, typer.Option(help="Refuse request bodies over this many megabytes (413).")] = 10.0,
+    upload_rate_limit: Annotated[int, typer.Option(min=0, help="Corpus uploads per client per minute (0: none).")] = 10,
+    upload_quota_mb: Annotated[float, typer.Option(min=0.0, help="Megabytes of uploads kept per collection.")] = 200.0,
+    upload_quota_files: Annotated[int, typer.Option(min=0, help="Uploaded files kept per collection.")] = 1000,
+    header_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds a client has to send its headers.")] = 10.0,
+    body_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds a client has to send a body (408).")] = 60.0,
     publisher: Annotated[
         str | None, typer.Option(help="The organisation named as author of the ClaimReview exports.")
     ] = None,
@@ -50,7 +55,9 @@ def serve_cmd(
         AnalyzeOptions(**llm)  # checked here, so a bad --llm-url is one line, not a failed start-up
         settings = Settings(host=host, port=port, token=token, no_auth=no_auth, workers=workers, timeout=timeout,
                             rate_limit=rate_limit, max_mb=max_mb, home=home, extra_hosts=tuple(allow_host or ()),
-                            llm=llm,
+                            llm=llm, upload_rate_limit=upload_rate_limit, upload_quota_mb=upload_quota_mb,
+                            upload_quota_files=upload_quota_files, header_timeout=header_timeout,
+                            body_timeout=body_timeout,
                             **({"publisher": publisher} if publisher else {}))  # fmt: skip
     except (ValueError, InputError) as exc:
         typer.echo(f"veracity: error: {exc}", err=True)
