@@ -45,6 +45,10 @@ class StoreError(VeracityError):
     code = "V800"
 
 
+class CollectionBusy(StoreError):
+    """Another command holds a collection's lock longer than this one may wait."""
+
+
 class ModelUnavailable(VeracityError):
     """A model file or optional dependency is missing."""
 

@@ -95,7 +95,8 @@ def run(fn: Callable[[], T]) -> T:
         return fn()
     except VeracityError as exc:
         typer.echo(f"veracity: error: {exc}", err=True)
-        raise typer.Exit(_EXIT_CODES.get(type(exc).__name__, 1)) from None
+        code = next((_EXIT_CODES[c.__name__] for c in type(exc).__mro__ if c.__name__ in _EXIT_CODES), 1)
+        raise typer.Exit(code) from None
     except KeyboardInterrupt:
         typer.echo("veracity: interrupted", err=True)
         raise typer.Exit(130) from None

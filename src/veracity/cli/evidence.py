@@ -10,9 +10,13 @@ import typer
 from veracity.cli.common import Home, app, corpus_app, eval_app, factchecks_app, run
 
 
-def _store(home: Path | None):
+def _store(home: Path | None, *names: str):
+    """The evidence store; collection `names` are checked first, so a refused name creates no database."""
+    from veracity.evidence.locks import check_name
     from veracity.evidence.store import Store
 
+    for name in names:
+        check_name(name)
     return Store(home)
 
 
@@ -59,7 +63,7 @@ def corpus_add(
     def warn(message: str) -> None:
         typer.echo(f"veracity: warning: {message}", err=True)
 
-    store = run(lambda: _store(home))
+    store = run(lambda: _store(home, name))
     result = run(
         lambda: _with_progress(
             lambda p: add_documents(store, name, paths, text_column=text_column, warn=warn, progress=p)
@@ -78,7 +82,7 @@ def factchecks_import(
     """Import prior fact-checks (claim, rating, publisher, date, url); re-importing updates in place."""
     from veracity.evidence.collections import import_factchecks
 
-    store = run(lambda: _store(home))
+    store = run(lambda: _store(home, name))
     result = run(lambda: _with_progress(lambda p: import_factchecks(store, name, file, fmt=fmt, progress=p)))
     _report_add(result, name)
 
@@ -100,7 +104,7 @@ def corpus_info(name: str, home: Home = None) -> None:
     """Counts, index state and size on disk of one collection."""
     from veracity.evidence.indexes import CollectionIndex
 
-    store = run(lambda: _store(home))
+    store = run(lambda: _store(home, name))
     info = run(lambda: store.info(name))
     index = CollectionIndex(store, store.collection(name))
     state = "up to date" if index.built_revision() == info.revision else "stale (rebuilt on next search)"
@@ -114,7 +118,7 @@ def corpus_remove(name: str, home: Home = None) -> None:
     """Delete a collection, its passages and its indexes."""
     from veracity.evidence.collections import remove_collection
 
-    store = run(lambda: _store(home))
+    store = run(lambda: _store(home, name))
     run(lambda: remove_collection(store, name))
     typer.echo(f"removed {name}")
 
@@ -132,8 +136,9 @@ def search_cmd(
     from veracity.evidence.rerank import get_reranker
     from veracity.evidence.search import Searcher
 
-    store = run(lambda: _store(home))
-    names = [*(corpus or []), *(factchecks or [])] or store.names()
+    given = [*(corpus or []), *(factchecks or [])]
+    store = run(lambda: _store(home, *given))
+    names = given or store.names()
 
     def search():
         if not names:

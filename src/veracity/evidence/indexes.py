@@ -23,7 +23,7 @@ from functools import cache
 import numpy as np
 
 from veracity.errors import StoreError
-from veracity.evidence.locks import check_name, collection_lock, replace_atomically
+from veracity.evidence.locks import LOCK_WAIT_S, READ_WAIT_S, check_name, collection_lock, replace_atomically
 from veracity.evidence.store import CollectionRow, Store
 
 log = logging.getLogger(__name__)
@@ -66,11 +66,12 @@ class CollectionIndex:
     def built_revision(self) -> int | None:
         return self.state().get("revision")
 
-    def sync(self, encoder, progress: Callable[[int], None] | None = None) -> int:
+    def sync(self, encoder, progress: Callable[[int], None] | None = None, *, wait_s: float = LOCK_WAIT_S) -> int:
         """Update both indexes to the collection's current passages; returns how many passages were embedded.
-        `encoder` has `.encode(texts)` and `.name`; vectors from another encoder are all recomputed."""
+        `encoder` has `.encode(texts)` and `.name`; vectors from another encoder are all recomputed. Waits up to
+        `wait_s` for another command working on the collection (then CollectionBusy)."""
         self._encoder = encoder
-        with collection_lock(self.store.home, self.collection.name):
+        with collection_lock(self.store.home, self.collection.name, wait_s=wait_s):
             try:
                 return self._sync(encoder, progress)
             except OSError as exc:
@@ -157,11 +158,11 @@ class CollectionIndex:
                     f"the search index of {self.collection.name!r} is damaged; any `veracity search` rebuilds it"
                 ) from None
             log.warning("the search index of %r was damaged; rebuilding it from the database", self.collection.name)
-            with collection_lock(self.store.home, self.collection.name):
+            with collection_lock(self.store.home, self.collection.name, wait_s=READ_WAIT_S):
                 for name in ("state.json", "dense.usearch"):
                     (self.dir / name).unlink(missing_ok=True)
                 shutil.rmtree(self.dir / "bm25", ignore_errors=True)
-            self.sync(self._encoder)
+            self.sync(self._encoder, wait_s=READ_WAIT_S)
             self._open()
 
     def _open(self) -> None:

@@ -15,12 +15,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from veracity.errors import InputError, StoreError
+from veracity.errors import CollectionBusy, InputError, StoreError
 
 # Letters, digits, '-', '_', '.', starting with a letter or digit: never '.', '..', a path or a hidden file.
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 # How long a command waits for another one working on the same collection (a big add takes minutes).
 LOCK_WAIT_S = 900.0
+# How long a search waits for an add to the collection to finish before it answers "busy" (or, when the collection
+# has an index already, searches that index as it was: see evidence/search.py).
+READ_WAIT_S = 30.0
 _POLL_S = 0.2
 
 _local = threading.local()  # per thread: {lock file: (fd, depth)}, so a thread may re-enter its own lock
@@ -100,7 +103,7 @@ def _acquire(fd: int, name: str, wait_s: float, deadline: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() > deadline:
-                raise StoreError(
+                raise CollectionBusy(
                     f"collection {name!r} is busy: another veracity command has been working on it for over "
                     f"{wait_s:g} s; try again when it has finished"
                 ) from None

@@ -10,16 +10,22 @@ hits may then be re-ranked by a cross-encoder (evidence/rerank.py) when its mode
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
+from veracity.errors import CollectionBusy
 from veracity.evidence.indexes import CollectionIndex
+from veracity.evidence.locks import READ_WAIT_S
 from veracity.evidence.store import DocumentMeta, Store
 
+log = logging.getLogger(__name__)
+
 BM25_WEIGHT = 0.3
+STALE_WAIT_S = 1.0  # how long a search waits for an add before it searches the index built before it
 CANDIDATES = 100
 _NOISE = re.compile(r"pic\.twitter\.com/\S+|https?://\S+|www\.\S+")
 
@@ -71,9 +77,18 @@ class Searcher:
         self._indexes: dict[str, CollectionIndex] = {}
 
     def index(self, name: str) -> CollectionIndex:
+        """The collection's index, brought up to date first (a no-op when it is; repairs an interrupted add). While
+        another command adds to the collection, an index built before is searched as it was (after a short wait);
+        without one, a search waits `READ_WAIT_S` at most, then CollectionBusy says so."""
         if name not in self._indexes:
             index = CollectionIndex(self.store, self.store.collection(name))
-            index.sync(self.encoder)  # no-op when up to date; repairs an interrupted add
+            built = index.built_revision() is not None
+            try:
+                index.sync(self.encoder, wait_s=STALE_WAIT_S if built else READ_WAIT_S)
+            except CollectionBusy:
+                if not built:
+                    raise
+                log.warning("collection %r is being updated by another command; searching its index as it was", name)
             self._indexes[name] = index
         return self._indexes[name]
 

@@ -23,7 +23,7 @@ from veracity.web.security import BodySizeLimit, RateLimiter, Settings, require_
 
 # Errors the client can act on are 4xx; a missing model is the server's (503); a failed stage is a bug (500).
 STATUS = {"InputError": 422, "FetchError": 422, "DataFormatError": 422, "ContractError": 422,
-          "ModelUnavailable": 503, "StageError": 500}  # fmt: skip
+          "NetworkError": 502, "ModelUnavailable": 503, "CollectionBusy": 503, "StageError": 500}  # fmt: skip
 
 
 def create_app(
@@ -35,7 +35,7 @@ def create_app(
 ) -> FastAPI:
     """The app for `settings`. Tests pass `analyzer_factory` (a fake), `warm_up=False` and a `fetch_policy` that
     lets the worker fetch from their own server on 127.0.0.1."""
-    from veracity.web import api, pages
+    from veracity.web import api, errors, manage, pages, pages_manage
 
     settings = settings or Settings()
     fetch_policy = fetch_policy or FetchPolicy()
@@ -71,8 +71,10 @@ def create_app(
 
     @app.exception_handler(VeracityError)
     async def veracity_error(request: Request, exc: VeracityError) -> JSONResponse:
-        status = STATUS.get(type(exc).__name__, 500)
+        status = next((STATUS[c.__name__] for c in type(exc).__mro__ if c.__name__ in STATUS), 500)
         return JSONResponse({"detail": str(exc), "code": exc.code}, status_code=status)
+
+    errors.install(app)  # HTML error pages for the pages
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
@@ -90,8 +92,10 @@ def create_app(
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    app.include_router(manage.router)  # first: its /v1/reports/{id}.csv before the API's /v1/reports/{id}
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(pages_manage.router)
     pages.mount_static(app)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)  # DNS rebinding
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_bytes, timeout=settings.body_timeout)
