@@ -91,6 +91,20 @@ def test_reported_speech_is_judged_as_said_with_the_content_beside_it():
     assert unsaid.label == "not_enough_evidence" and unsaid.content.label == "refuted"
 
 
+def test_a_vague_speaker_frames_a_claim_about_the_world():
+    """ "Many experts believe Y" names nobody whose statement could be checked: it is judged on Y."""
+    from veracity.verify.reported import names_a_speaker
+
+    assert names_a_speaker("Trudeau said that Canada will send 70 instructors.", "Canada will send 70 instructors")
+    assert names_a_speaker("According to official statements of the Canadian government, the troops stayed.",
+                           "The troops stayed.")  # fmt: skip
+    assert not names_a_speaker("Many experts believe that the mission will end.", "The mission will end")
+    claim = "Many experts believe that the trainers went to Syria."
+    check = check_claims([(claim, ["The trainers did not go to Syria."], [])], KeywordNli(), toy_aggregator(),
+                         no_mismatches, gate=RelatednessGate(-1, -1), encoder=FixedEncoder())[0]  # fmt: skip
+    assert check.label == "refuted" and check.content is None
+
+
 def test_sentences_that_report_speech():
     assert reports_speech("According to official statements, the troops stayed.")
     assert reports_speech("Officials told reporters the mission would end.")

@@ -22,7 +22,7 @@ import numpy as np
 from veracity.verify.aggregate import RELATED, VERDICTS, Aggregator, UnitScores, claim_features
 from veracity.verify.parsing import parse_many
 from veracity.verify.relatedness import RelatednessGate, cosines
-from veracity.verify.reported import reports_speech
+from veracity.verify.reported import names_a_speaker, reports_speech
 from veracity.verify.subclaims import Part, split_claim
 
 MAX_READ = 16  # related sentences the verifier reads per claim, most similar first
@@ -110,7 +110,7 @@ def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregat
 
         encoder = get_encoder()
     parse_many(" ".join(claim.split()) for claim, _, _ in items)
-    units = [split_claim(claim) or [Part(claim, "core")] for claim, _, _ in items]
+    units = [_units(claim) for claim, _, _ in items]
     similarity = cosines(encoder, [u[0].text for u in units], [sents for _, sents, _ in items])
     # Each claim's pairs go through the verifier on their own: int8 activations are scaled per batch, so pairs
     # batched with other claims' sentences would make a claim's verdict depend on the rest of the article.
@@ -146,6 +146,13 @@ def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregat
         check.cosine, check.read = cos, read
         out.append(check)
     return out
+
+
+def _units(claim: str) -> list[Part]:
+    """The claim's core, parts and — only when it names a speaker whose statement can be checked — attribution
+    ("Many experts believe Y" is a claim about Y)."""
+    units = split_claim(claim) or [Part(claim, "core")]
+    return [u for u in units if u.role != "attribution" or names_a_speaker(claim, units[0].text)]
 
 
 def _predict(nli, pairs: list[tuple[str, str]]) -> np.ndarray:

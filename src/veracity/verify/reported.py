@@ -20,3 +20,28 @@ _REPORTING = re.compile(
 def reports_speech(sentence: str) -> bool:
     """Whether the sentence says that someone said, announced, claimed or denied something."""
     return bool(_REPORTING.search(sentence))
+
+
+# Speakers whose saying something can be checked: a named one ("Trudeau", "the Canadian government", "NATO"), or an
+# institution. "Many experts believe", "they tell us", "studies show" frame a claim about the world, not a statement
+# anyone could be quoted on: such claims are judged on their content.
+_INSTITUTIONS = frozenset(
+    "government ministry minister ministers president prime premier spokesman spokeswoman spokesperson police army "
+    "military forces department office agency commission parliament congress senate court mayor governor embassy "
+    "statement statements official officials authorities".split()
+)
+_TOKEN = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def names_a_speaker(sentence: str, content: str) -> bool:
+    """Whether "X said Y" (`sentence`, with `content` = Y) names a speaker whose statement can be checked: a name
+    (person, organisation, place, group) or an institution outside the reported content."""
+    from veracity.verify.parsing import parse
+
+    body = content.rstrip(". ").lower()
+    at = sentence.lower().find(body) if body else -1
+    inside = range(at, at + len(body)) if at >= 0 else range(0)
+    doc = parse(sentence)
+    named = any(e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC") and e.start_char not in inside for e in doc.ents)
+    framing = [t.lower_ for t in doc if t.idx not in inside]
+    return named or bool(_INSTITUTIONS & set(framing))
