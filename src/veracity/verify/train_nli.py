@@ -75,9 +75,9 @@ class NliConfig:
     # Paraphrase / off-topic / period / place pairs per news sentence (verify/paraphrase.py).
     honest_per_sentence: int = 1
     name: str = NLI_NAME
-    # Distillation: the teacher's probabilities (its int8 ONNX in this folder) are targets for every training pair,
-    # weighted `distil_weight` against the gold labels; `unlabelled` in-domain pairs (train_student.py) have only
-    # those targets.
+    # Distillation: `unlabelled` in-domain pairs (train_student.py) get the teacher's probabilities as targets (its
+    # ONNX in the `teacher` folder; fp32, as int8 costs the teacher ~5 points), their KL term weighted
+    # `distil_weight`; labelled pairs keep their gold labels.
     teacher: str | None = None
     teacher_name: str = "nli-mpnet"
     unlabelled: int = 0
@@ -129,9 +129,11 @@ def set_loss(torch, logits, allowed):
 
 
 def distil_loss(torch, logits, teacher):
-    """KL(teacher || student) over the three labels, mean over the batch."""
+    """KL(teacher || student) over the three labels, mean over the rows that have teacher targets."""
     logp = torch.log_softmax(logits, dim=-1)
-    return (teacher * (torch.log(teacher.clamp(min=1e-8)) - logp)).sum(-1).mean()
+    rows = (teacher.sum(-1) > 0).float()
+    kl = (teacher * (torch.log(teacher.clamp(min=1e-8)) - logp)).sum(-1)
+    return (kl * rows).sum() / rows.sum().clamp(min=1.0)
 
 
 def teacher_probs(pairs: list[NliPair], config: NliConfig, work_dir: Path, log=print) -> np.ndarray:
@@ -264,7 +266,12 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
     log(f"training pairs {len(fit)}: {counts}")
     log(f"validation pairs {len(val)}; mean tokens {np.mean([len(i) for i in fit_ids]):.1f}")
     allowed = torch.tensor(_targets(fit))
-    soft = torch.tensor(teacher_probs(fit, config, work_dir, log)) if config.teacher else None
+    soft = None
+    if config.teacher:  # the teacher labels the unlabelled pairs; labelled ones keep their gold labels
+        unlabelled = [i for i, p in enumerate(fit) if p.label == "unlabelled"]
+        probs = np.zeros((len(fit), len(NLI_LABELS)), dtype=np.float32)
+        probs[unlabelled] = teacher_probs([fit[i] for i in unlabelled], config, work_dir, log)
+        soft = torch.tensor(probs)
     net = build_encoder_head(torch, len(NLI_LABELS), pool=True, base_dir=base_dir(config),
                              freeze_layers=config.freeze_layers)  # fmt: skip
     steps_per_epoch = -(-len(fit_ids) // config.batch_size)
@@ -298,8 +305,8 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
             idx = batches[step]
             logits = net(*pad_batch(torch, fit_ids, idx))
             loss = set_loss(torch, logits, allowed[idx])
-            if soft is not None:
-                loss = (1 - config.distil_weight) * loss + config.distil_weight * distil_loss(torch, logits, soft[idx])
+            if soft is not None:  # rows without teacher targets (all zeros) add nothing to the KL term
+                loss = loss + config.distil_weight * distil_loss(torch, logits, soft[idx])
             running += train_step(torch, net, loss, optimizer, scheduler)
             seen = step + 1 - first
             state["step"] = step + 1
