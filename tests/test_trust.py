@@ -157,3 +157,23 @@ def test_fact_check_collections_are_matched_never_read_as_passages(tmp_path):
     report = stage(report)
     assert report.claims[0].evidence and {e.collection for e in report.claims[0].evidence} == {"news"}
     assert [f.collection for f in report.claims[0].factchecks] == ["checks"]
+
+
+def test_the_paraphrase_of_the_real_case_is_not_refuted(tmp_path):
+    """ "70 instructors and six military aircraft" against "70 trainers as well as six jets": the same fact in other
+    words (the verifier read it as a contradiction, 0.75, before the paraphrase pairs and the synonyms)."""
+    from conftest import EXAMPLE
+    from veracity import AnalyzeOptions, analyze
+    from veracity.evidence.collections import add_documents
+    from veracity.evidence.store import Store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "impact.md").write_text(
+        "# Operation IMPACT\n\nIn October 2014 the Conservative government initially committed 70 trainers as well "
+        "as six jets to the coalition mission in Iraq.\n", encoding="utf-8")  # fmt: skip
+    add_documents(Store(tmp_path / "home"), "impact", [corpus])
+    report = analyze(EXAMPLE, options=AnalyzeOptions(corpora=("impact",), home=tmp_path / "home"))
+    claim = next(c for c in report.claims if "70 instructors" in c.text)
+    assert claim.verdict is not None and claim.verdict.examined >= 1
+    assert claim.verdict.label != "refuted", claim.verdict.reasons

@@ -28,7 +28,9 @@ class NliModel:
         folder = Path(model_dir or models_dir())
         path = folder / f"{name}.onnx"
         if not path.is_file():
-            raise ModelUnavailable(f"verifier model missing: {path} (train it: veracity train nli)")
+            how = ("the accurate verifier is not shipped; build it with make train-env, then veracity train nli "
+                   "--base mpnet (see models/README.md)") if name != NLI_NAME else "train it: veracity train nli"
+            raise ModelUnavailable(f"verifier model missing: {path} ({how})")
         self.session = onnx_session(path, threads)
         self.model_hash = f"{path.stat().st_size}:{path.stat().st_mtime_ns}"  # tells caches which model scored
         own = folder / f"{name}.tokenizer.json"  # a verifier on another encoder (MPNet) brings its tokenizer
