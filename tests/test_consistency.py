@@ -17,10 +17,12 @@ def phrases(claim: str, evidence: str, kind: str) -> list[tuple[str, str]]:
 
 def test_number_mismatch_on_the_same_counted_noun():
     claim = "Canada will send 70 military instructors to northern Iraq."
-    evidence = "Canada is sending 69 military instructors and three helicopters to northern Iraq, officials said."
+    evidence = "Canada is sending 60 military instructors and three helicopters to northern Iraq, officials said."
     [m] = [m for m in find_mismatches(claim, evidence) if m.kind == "number"]
-    assert (m.claim, m.evidence) == ("70 military instructors", "69 military instructors")
-    assert m.reason == "the claim says 70 military instructors, the evidence says 69"
+    assert (m.claim, m.evidence) == ("70 military instructors", "60 military instructors")
+    assert m.reason == "the claim says 70 military instructors, the evidence says 60"
+    # reporters round: 70 for 69 is the same count, not a wrong detail
+    assert find_mismatches(claim, evidence.replace("60", "69")) == []
 
 
 def test_numbers_counting_different_things_are_not_compared():
@@ -269,7 +271,7 @@ def test_consistent_pair_has_no_mismatches():
 
 def test_several_kinds_at_once():
     claim = "Canada will send 70 instructors to Iraq."
-    evidence = "Canada is expected to send 69 instructors to Iraq."
+    evidence = "Canada is expected to send 60 instructors to Iraq."
     assert [m.kind for m in find_mismatches(claim, evidence)] == ["number", "modality"]
 
 
@@ -449,8 +451,8 @@ def test_increment_reason_from_a_baseline():
         # synonyms count the same people
         (
             "Canada will send 70 instructors to Iraq.",
-            "Canada will send 69 trainers to Iraq.",
-            [("70 instructors", "69 trainers")],
+            "Canada will send 60 trainers to Iraq.",
+            [("70 instructors", "60 trainers")],
         ),
         ("Canada will send 200 troops to Iraq.", "Canada will send 200 soldiers to Iraq.", []),
         # trainers are a part of the personnel, and soldiers need not be trainers: counts are not compared
@@ -460,8 +462,8 @@ def test_increment_reason_from_a_baseline():
         ("Canada will send 70 instructors and 50 trainers.", "Canada will send 69 advisers.", []),
         (
             "Canada will send 70 instructors and 200 soldiers.",
-            "Canada will send 69 trainers.",
-            [("70 instructors", "69 trainers")],
+            "Canada will send 60 trainers.",
+            [("70 instructors", "60 trainers")],
         ),
         # a total with no noun of its own counts what the verb's "number of" counts
         (

@@ -131,7 +131,7 @@ def test_counted_noun_synonyms_and_hedges_are_not_mismatches(claim, evidence):
 
 def test_a_synonym_with_another_number_is_still_a_mismatch():
     found = find_mismatches("The government decided to send 70 instructors to Iraq.",
-                            "The government initially sent 69 trainers.")  # fmt: skip
+                            "The government initially sent 60 trainers.")  # fmt: skip
     assert [m.kind for m in found] == ["number"]
 
 

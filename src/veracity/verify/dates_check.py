@@ -63,17 +63,16 @@ def date_mismatches(claim: Doc, evidence: Doc) -> Iterator[Mismatch]:
     claim_verbs = {same_verb(t.lemma_.lower()) for t in claim if t.pos_ == "VERB"}
     for d in c_dates:
         comparable = [(e, ok) for e in ev_dates if (ok := _agree(d.range, e.range)) is not None]
-        if not comparable or any(ok for _, ok in comparable):
-            continue  # nothing to compare with, or one of the evidence's dates fits
-        # Of several dates ("elected in 2006 ... announced in 2014") only the one on the same word is the same kind.
-        same_kind = [e for e, _ in comparable if e.anchor == d.anchor]
+        # Of several dates ("elected in 2006 ... announced in 2014") only the one on the same word is the same kind;
+        # a date of another kind ("after the September 11 attacks") neither confirms nor contradicts it.
+        same_kind = [(e, ok) for e, ok in comparable if e.anchor == d.anchor]
         if not same_kind and not d.on_verb:
             # The parse hung the claim's date on a noun: take the evidence's date on a verb the claim also uses, if no
             # other date of the claim is on that verb ("deployed ..., elite special forces, in mid-2001").
             taken = {o.anchor for o in c_dates}
-            same_kind = [e for e, _ in comparable if e.on_verb and e.anchor in claim_verbs - taken]
-        if same_kind:
-            e = same_kind[0]
+            same_kind = [(e, ok) for e, ok in comparable if e.on_verb and e.anchor in claim_verbs - taken]
+        if same_kind and not any(ok for _, ok in same_kind):
+            e = same_kind[0][0]
             yield Mismatch("date", d.text, e.text, f"the claim says {_shown(d)}, the evidence says {_shown(e)}")
 
 

@@ -175,8 +175,11 @@ def _same_context(a: _Quantity, b: _Quantity) -> bool:
     return verb_agrees and bool(a.subject & b.subject or not a.subject or not b.subject)
 
 
-def _fits(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
+ROUNDING = 0.02  # "70 instructors" for 69: reporters round; a count within 2 % is the same count, not a wrong detail
+
+
+def _fits(a: tuple[float, float], b: tuple[float, float], slack: float = 0.0) -> bool:
+    return a[0] * (1 - slack) <= b[1] * (1 + slack) and b[0] * (1 - slack) <= a[1] * (1 + slack)
 
 
 def _alike(q: _Quantity, found: list[_Quantity], claim: list[_Quantity], broad: bool) -> list[_Quantity]:
@@ -195,7 +198,7 @@ def number_mismatches(claim: Doc, evidence: Doc) -> Iterator[Mismatch]:
     for q in (c for c in c_all if c.role != "increment"):
         # The same thing counted, with the same predicate and subject where both give one.
         same = [e for e in _alike(q, ev, c_all, broad=False) if _same_context(e, q)]
-        if not same or any(_fits((e.low, e.high), (q.low, q.high)) for e in same):
+        if not same or any(_fits((e.low, e.high), (q.low, q.high), ROUNDING) for e in same):
             if not same and q.unit in ("USD", "EUR", "GBP", "CAD"):
                 yield from _currency_mismatch(q, ev)
             continue  # nothing counts the same thing, or one of the counts agrees
