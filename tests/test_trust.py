@@ -177,3 +177,40 @@ def test_the_paraphrase_of_the_real_case_is_not_refuted(tmp_path):
     claim = next(c for c in report.claims if "70 instructors" in c.text)
     assert claim.verdict is not None and claim.verdict.examined >= 1
     assert claim.verdict.label != "refuted", claim.verdict.reasons
+
+
+def test_every_renderer_sets_tentative_and_reported_speech_verdicts_apart():
+    from veracity.render import Format, render
+    from veracity.schema import (
+        Claim,
+        ContentVerdict,
+        Document,
+        Evidence,
+        EvidenceSentence,
+        Report,
+        Verdict,
+    )
+
+    ev = [Evidence(passage_id=k, collection="news", text=t, score=0.5, bm25=1.0, cosine=0.5)
+          for k, t in enumerate(["The government said the trainers went to Syria.", "They did not."])]  # fmt: skip
+    sents = [EvidenceSentence(evidence_i=k, text=e.text, start=0, end=len(e.text), entailment=0.9, neutral=0.05,
+                              contradiction=0.05, role="decisive") for k, e in enumerate(ev)]  # fmt: skip
+    said = Verdict(label="supported", confidence=0.8, reasons=["passage 1 supports the claim"], sentences=sents,
+                   content=ContentVerdict(label="refuted", confidence=0.7, cited=["passage 2"]))  # fmt: skip
+    leaning = Verdict(label="not_enough_evidence", confidence=0.5, leaning="refuted", tentative=True)
+    claims = [Claim(id="c1", sentence_i=0, text="The government said the trainers went to Syria.", normalized="",
+                    checkworthiness=0.9, kind="quote", evidence=ev, verdict=said),
+              Claim(id="c2", sentence_i=1, text="The trainers went to Syria.", normalized="", checkworthiness=0.8,
+                    kind="other", evidence=ev, verdict=leaning)]  # fmt: skip
+    text = "The government said the trainers went to Syria. The trainers went to Syria."
+    report = Report(document=Document(text=text), claims=claims)
+    md = render(report, Format.md)
+    assert "said: supported" in md and "what was said: refuted (passage 2)" in md
+    assert "Verdict, tentative: *not enough evidence (leans refuted)*" in md
+    assert md.count("\n  - decisive, passage") == 2 and "”  - " not in md  # one evidence sentence per line
+    page = render(report, Format.html)
+    assert 'class="verdict not_enough_evidence tentative"' in page and "what was said: refuted" in page
+    reviews = json.loads(render(report, Format.claimreview))
+    names = {r["reviewRating"]["alternateName"] for r in reviews}
+    assert "Not enough evidence (leans refuted)" in names
+    assert any(n.startswith("Said: supported by the evidence; what was said: refuted") for n in names)
