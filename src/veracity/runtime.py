@@ -8,6 +8,7 @@ small maths (sigmoid, softmax) and the MiniLM sentence encoder that several stag
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from functools import cache
 from importlib import resources
@@ -57,9 +58,19 @@ def limit_onnx_threads(threads: int | None) -> None:
     _onnx_thread_limit = None if threads is None else max(1, int(threads))
 
 
-def onnx_session(path: Path | str, threads: int = 2):
+def onnxruntime():
+    """onnxruntime, with its telemetry off. At import it writes a device id and an events database under
+    ~/.cache/Microsoft/DeveloperTools/.onnxruntime (measured with 1.31.1; nothing was sent) unless
+    ORT_DISABLE_TELEMETRY is set then: it is set here (a user's own value is kept) before the first import."""
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
     import onnxruntime as ort
 
+    ort.disable_telemetry_events()
+    return ort
+
+
+def onnx_session(path: Path | str, threads: int = 2):
+    ort = onnxruntime()
     if not Path(path).is_file():
         raise ModelUnavailable(f"ONNX model not found: {path}")
     options = ort.SessionOptions()

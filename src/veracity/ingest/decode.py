@@ -46,6 +46,12 @@ _IGNORED_CODECS = {"punycode", "idna", "raw_unicode_escape", "unicode_escape", "
 # ~0 stray, GBK or Shift-JIS text has 60-90% of its high bytes outside chance UTF-8-like pairs.
 _MAX_STRAY_SHARE = 0.25
 _MAX_STRAY_BYTES = 4
+# Byte shapes only broken UTF-8 makes, never windows-1252 prose (looked for in mostly-ASCII text only): overlong
+# forms, surrogates, code points past U+10FFFF, 5- and 6-byte forms, and the two bytes of a BOM out of place.
+_BROKEN_UTF8 = re.compile(
+    rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]|\xed[\xa0-\xbf][\x80-\xbf]|\xf0[\x80-\x8f][\x80-\xbf]{2}"
+    rb"|\xf4[\x90-\xbf][\x80-\xbf]{2}|[\xf5-\xff][\x80-\xbf]{2}|\xff\xfe|\xfe\xff"
+)
 
 
 def check_size(n_bytes: int, max_bytes: int) -> None:
@@ -71,9 +77,10 @@ def sniff_binary(data: bytes) -> str | None:
 def decode_bytes(data: bytes, *, declared: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Decode article bytes to text, or raise InputError saying why not.
 
-    Order: BOM, a charset declared by HTTP or an HTML <meta>, strict UTF-8, then charset detection. Bytes that
-    mix valid UTF-8 sequences with invalid ones are corrupted UTF-8, not a legacy encoding: they are refused
-    rather than decoded into mojibake.
+    Order: BOM, a charset declared by HTTP or an HTML <meta>, strict UTF-8, then charset detection. Corrupted
+    UTF-8 is refused rather than decoded into mojibake: bytes that declare UTF-8 and are not, bytes that mix valid
+    UTF-8 sequences with invalid ones, and byte shapes only broken UTF-8 makes (`_BROKEN_UTF8`). Other undeclared
+    8-bit text is a legacy encoding: windows-1252 when mostly ASCII (as browsers read it), else detected.
     """
     check_size(len(data), max_bytes)
     what = sniff_binary(data)
@@ -91,12 +98,17 @@ def decode_bytes(data: bytes, *, declared: str | None = None, max_bytes: int = D
     if codec:
         try:
             return data.decode(codec)
+        except UnicodeDecodeError as exc:
+            if codec == "utf-8":  # declared UTF-8 and is not: corrupted, not a guess to make
+                raise InputError(
+                    f"input declares UTF-8 but is not valid UTF-8 (bad byte at offset {exc.start}); re-save it as UTF-8"
+                ) from None
         except (UnicodeError, ValueError):
             pass  # a wrong declaration is common; fall through to UTF-8 and detection
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if _mostly_utf8(data):
+        if _mostly_utf8(data) or (not codec and _broken_utf8(data[:65536])):
             raise InputError(
                 f"input is not valid UTF-8 (bad byte at offset {exc.start}) though it contains UTF-8 text; "
                 "re-save it as UTF-8"
@@ -138,6 +150,13 @@ def _mostly_utf8(data: bytes) -> bool:
     covered = sum(len(m) for m in _UTF8_MULTIBYTE.findall(head))
     stray = sum(b >= 0x80 for b in head) - covered
     return covered > 0 and stray <= max(_MAX_STRAY_BYTES, _MAX_STRAY_SHARE * covered)
+
+
+def _broken_utf8(head: bytes) -> bool:
+    """Mostly-ASCII bytes (what would be read as windows-1252) with a shape only broken UTF-8 makes. Not for other
+    text: GBK, Big5 and Shift-JIS use such byte pairs all the time."""
+    ascii_share = sum(b < 0x80 for b in head) / max(len(head), 1)
+    return ascii_share >= _MOSTLY_ASCII and _BROKEN_UTF8.search(head) is not None
 
 
 def _strict(data: bytes, encoding: str) -> str:
