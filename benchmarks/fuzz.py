@@ -4,13 +4,18 @@ renderers, each in a worker process watched from outside, so a hang or a hard cr
     .venv/bin/python benchmarks/fuzz.py [--count 10000] [--seed 0] [--workers 2] [--json-out PATH]
                                         [--progress PATH]   # rows as they finish; a rerun resumes from it
     .venv/bin/python benchmarks/fuzz.py --replay SHAPE SEED SIZE      # one input, in-process, with its traceback
+    .venv/bin/python benchmarks/fuzz.py --hostile-only                # only the hostile-server cases (~2 min)
 
 Inputs come from tests/fuzz_shapes.py (the shapes of issue 15 plus prose, HTML soup and random bytes), in
 encodings from UTF-8 to GBK and UTF-32, sizes log-uniform from 1 byte to 200 KB with 2% up to 10 MB. Each gets
 the acceptance budget of issue 15, max(30 s, 10 s per MB), as its `timeout`; a worker that has not answered
 30 s after that is killed and the input counted as a hang. Outcomes: report, clear error (a VeracityError, by
 class), traceback (any other exception), hang, crash (the worker died). Prints the worst and p99 time, time per
-MB (inputs ≥ 100 KB) and peak RSS; the last line is `tracebacks=N hangs=N crashes=N worst_s_per_mb=X`.
+MB (inputs ≥ 100 KB) and peak RSS; the last line is `tracebacks=N hangs=N crashes=N worst_s_per_mb=X hostile=K/N`.
+
+Before the generated inputs come the hostile-server cases of issue 28 (benchmarks/hostile.py: trickled headers and
+bodies, a silent server, slow redirects, a `gzip, gzip` bomb, a WARC bomb through `corpus add`, a hostile URL in a
+one-worker server); a case that does not go as it must counts as a finding.
 """
 
 from __future__ import annotations
@@ -240,6 +245,7 @@ def main() -> None:
     parser.add_argument("--json-out", type=Path, default=ROOT / "benchmarks" / "results" / "fuzz.json")
     parser.add_argument("--progress", type=Path, help="rows as they finish (default: next to --json-out)")
     parser.add_argument("--replay", nargs=3, metavar=("SHAPE", "SEED", "SIZE"))
+    parser.add_argument("--hostile-only", action="store_true", help="only the hostile-server cases of issue 28")
     args = parser.parse_args()
     if args.replay:
         from veracity.pipeline import Analyzer
@@ -252,6 +258,12 @@ def main() -> None:
         print(*analyse(analyzer, data), f"{time.perf_counter() - t0:.2f} s, {len(data):,} bytes", sep="\n")
         return
     print(machine_line(), flush=True)
+    from hostile import run_cases, summary_line
+
+    hostile = run_cases(lambda row: print(row, flush=True))
+    if args.hostile_only:
+        print(summary_line(hostile))
+        return
     tasks = plan(args.count, args.seed)
     progress = args.progress or args.json_out.with_suffix(".progress.jsonl")
     earlier = _finished(progress, args.count, args.seed)
@@ -271,16 +283,18 @@ def main() -> None:
         t0 = time.perf_counter()
         results = earlier + run(todo, args.workers, lambda m: print(m, flush=True), keep)
     wall = time.perf_counter() - t0 + sum(r.get("seconds") or 0 for r in earlier) / max(1, args.workers)
-    summary = summarise(results, wall) | {"count": args.count, "seed": args.seed, "resumed_from": len(earlier)}
+    summary = summarise(results, wall) | {"count": args.count, "seed": args.seed, "resumed_from": len(earlier),
+                                          "hostile": hostile, "hostile_line": summary_line(hostile)}  # fmt: skip
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
     for key in ("inputs", "wall_s", "outcomes", "over_budget", "inputs_over_100kb", "bytes_max", "p50_s", "p99_s",
                 "worst_s", "worst_input", "p99_s_per_mb", "worst_s_per_mb", "worst_s_per_mb_input",
                 "worst_budget_share", "peak_rss_mb"):  # fmt: skip
         print(f"{key}: {summary[key]}")
+    print(summary["hostile_line"])
     print(
         f"tracebacks={summary['tracebacks']} hangs={summary['hangs']} crashes={summary['crashes']} "
-        f"worst_s_per_mb={summary['worst_s_per_mb']}"
+        f"worst_s_per_mb={summary['worst_s_per_mb']} hostile={sum(r['ok'] for r in hostile)}/{len(hostile)}"
     )
 
 

@@ -15,6 +15,7 @@ from bombs import stacked_gzip_bomb
 ARTICLE = b"<html><body><h1>Headline</h1>" + b"<p>The mayor said the bridge would reopen in May.</p>" * 20 + b"</body>"
 MAX_S = 120.0  # no handler lives longer, whatever the client does
 TRICKLE_S = 0.2
+REDIRECT_S = 3.0  # six hops take 18 s: past the default 15 s deadline
 
 
 def _response(status: str, body: bytes = b"", headers: dict[str, str] | None = None) -> bytes:
@@ -59,7 +60,7 @@ class _Handler(socketserver.BaseRequestHandler):
             self.wait_for_close(conn)
         elif path.startswith("/slow-redirect/"):
             n = int(path.rsplit("/", 1)[1])
-            time.sleep(1.0)
+            time.sleep(REDIRECT_S)
             target = f"/slow-redirect/{n + 1}" if n < 5 else "/article"
             conn.sendall(_response("302 Found", headers={"Location": target}))
         else:
@@ -101,6 +102,7 @@ class HostileServer(socketserver.ThreadingTCPServer):
 
 @contextmanager
 def hostile_server():
+    bomb()  # built before serving: building it inside a request would eat the client's deadline
     server = HostileServer()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
