@@ -212,6 +212,9 @@ def export_and_calibrate(
     config: FinetuneConfig,
     log,
 ) -> dict:
+    from veracity.runtime import onnxruntime as load_onnxruntime
+
+    load_onnxruntime()  # its telemetry off before the quantizer imports it
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     from veracity.claims.model import OnnxCheckworthiness
