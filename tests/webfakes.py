@@ -85,12 +85,16 @@ class FakeAnalyzer:
 
     def __call__(self, source=None, *, text=None, path=None, url=None) -> Report:
         content = text if text is not None else source
-        if isinstance(content, Document):  # a URL job: the worker fetched the page
-            content = content.text
+        published = None
+        if isinstance(content, Document):  # a URL job (the worker fetched the page), or a date given with the job
+            content, published = content.text, content.published
         if isinstance(content, bytes):
             content = content.decode()
         if content.startswith("FAIL"):
             raise InputError("input contains only whitespace")
         if content.startswith("SLOW"):
             time.sleep(float(content.split()[1]))
-        return hostile_report(content)
+        report = hostile_report(content)
+        if published:
+            report.document.published = published
+        return report

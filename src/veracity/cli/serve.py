@@ -36,6 +36,11 @@ def serve_cmd(
     allow_host: Annotated[
         list[str] | None, typer.Option(help="Another Host header to accept (a name the server is reached by).")
     ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(help="The address users reach the server by (e.g. https://checks.example.org): used in "
+                          "ClaimReview urls and exported reports' links; its host is accepted."),
+    ] = None,
     home: Home = None,
     llm_url: LLMUrl = None,
     llm_model: LLMModel = None,
@@ -51,13 +56,20 @@ def serve_cmd(
     from veracity.web.security import Settings
 
     try:
+        from urllib.parse import urlsplit
+
+        if public_url is not None and not (public_url.lower().startswith(("http://", "https://"))
+                                           and urlsplit(public_url).hostname):  # fmt: skip
+            raise InputError(f"--public-url must be an http(s) address, not {public_url!r}")
+        if public_url:
+            allow_host = [*(allow_host or ()), urlsplit(public_url).hostname or ""]
         llm = llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache)
         AnalyzeOptions(**llm)  # checked here, so a bad --llm-url is one line, not a failed start-up
         settings = Settings(host=host, port=port, token=token, no_auth=no_auth, workers=workers, timeout=timeout,
                             rate_limit=rate_limit, max_mb=max_mb, home=home, extra_hosts=tuple(allow_host or ()),
                             llm=llm, upload_rate_limit=upload_rate_limit, upload_quota_mb=upload_quota_mb,
                             upload_quota_files=upload_quota_files, header_timeout=header_timeout,
-                            body_timeout=body_timeout,
+                            body_timeout=body_timeout, public_url=public_url.rstrip("/") if public_url else None,
                             **({"publisher": publisher} if publisher else {}))  # fmt: skip
     except (ValueError, InputError) as exc:
         typer.echo(f"veracity: error: {exc}", err=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
 from fastapi.responses import HTMLResponse, PlainTextResponse
@@ -15,6 +16,7 @@ from veracity.errors import InputError, VeracityError
 from veracity.evidence.store import CollectionInfo
 from veracity.schema import Report
 from veracity.web.db import ReportStore
+from veracity.web.errors import COMMON, NOT_FOUND, SUBMIT, address_not_found
 from veracity.web.models import (
     AddOut,
     AnalyzeRequest,
@@ -26,7 +28,7 @@ from veracity.web.models import (
 )
 from veracity.web.security import same_origin
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", responses=COMMON)
 
 
 def get_store(request: Request) -> ReportStore:
@@ -38,16 +40,22 @@ def rate_limit(request: Request) -> None:
 
 
 Store = Annotated[ReportStore, Depends(get_store)]
+Verdicts = Literal["supported", "refuted", "disputed", "not_enough_evidence", "unchecked"]
 Limited = [Depends(rate_limit), Depends(same_origin)]
 
 
 def submit(request: Request, *, kind: str, options: Options, text: str | None = None, data: bytes | None = None):
     """Queue one analysis (shared by the API and the form): a URL is checked now, so a refused address is a 422
     at once rather than a failed job later."""
+    check_collections(request, [*options.corpora, *options.factchecks])
     if kind == "url":
+        from veracity.errors import NetworkError
         from veracity.ingest.fetch import check_url
 
-        check_url(text or "", request.app.state.fetch_policy)
+        try:
+            check_url(text or "", request.app.state.fetch_policy)
+        except NetworkError as exc:  # no such host: the address is the client's to correct (4xx, code V210)
+            raise address_not_found(exc, text or "") from None
     if kind != "url" and not (text or data or b"").strip():
         raise InputError("input is empty")
     store: ReportStore = request.app.state.store
@@ -56,7 +64,26 @@ def submit(request: Request, *, kind: str, options: Options, text: str | None = 
     return job
 
 
-@router.post("/analyze", status_code=status.HTTP_202_ACCEPTED, dependencies=Limited, response_model=JobOut)
+def check_collections(request: Request, names: list[str]) -> None:
+    """An analysis may name only collections that exist: an unknown one is a 422 when it is submitted, not a
+    failed job later."""
+    if not names:
+        return
+    from veracity.evidence.locks import check_name
+
+    existing = set(evidence_store(request).names())
+    for name in names:
+        if check_name(name) not in existing:
+            raise InputError(f"no evidence collection named {name!r}")
+
+
+def public_base(request: Request) -> str:
+    """Where users reach this server: `--public-url` when set, else the address the request came to."""
+    return (request.app.state.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+@router.post("/analyze", status_code=status.HTTP_202_ACCEPTED, dependencies=Limited, response_model=JobOut,
+             responses=SUBMIT)  # fmt: skip
 def analyze(body: AnalyzeRequest, request: Request, response: Response) -> JobOut:
     """Queue an analysis of pasted text, HTML or a URL; poll `GET /v1/jobs/{id}` until it is done."""
     if body.url is not None:
@@ -67,7 +94,8 @@ def analyze(body: AnalyzeRequest, request: Request, response: Response) -> JobOu
     return JobOut.of(job)
 
 
-@router.post("/analyze/upload", status_code=status.HTTP_202_ACCEPTED, dependencies=Limited, response_model=JobOut)
+@router.post("/analyze/upload", status_code=status.HTTP_202_ACCEPTED, dependencies=Limited, response_model=JobOut,
+             responses=SUBMIT)  # fmt: skip
 async def analyze_upload(
     request: Request,
     response: Response,
@@ -76,24 +104,28 @@ async def analyze_upload(
     corpora: Annotated[list[str] | None, Form()] = None,
     factchecks: Annotated[list[str] | None, Form()] = None,
     claim_threshold: Annotated[float | None, Form(ge=0, le=1)] = None,
+    claim_budget: Annotated[float | None, Form(ge=1, le=1000, description="claims per 1,000 words")] = 10.0,
     original_url: Annotated[str | None, Form(pattern=r"(?i)^https?://")] = None,
+    published: Annotated[date | None, Form(description="the article's publication date (YYYY-MM-DD)")] = None,
 ) -> JobOut:
     """Queue an analysis of an uploaded file (the request is capped at the server's size limit: 413 over it)."""
     options = Options(persuasion=persuasion, corpora=corpora or [], factchecks=factchecks or [],
-                      claim_threshold=claim_threshold, original_url=original_url or None)  # fmt: skip
+                      claim_threshold=claim_threshold, claim_budget=claim_budget, original_url=original_url or None,
+                      published=published)  # fmt: skip
     data = await file.read()
     job = submit(request, kind="upload", data=data, options=options)
     response.headers["Location"] = str(request.url_for("get_job", job_id=job.id))
     return JobOut.of(job)
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut)
-def get_job(job_id: str, store: Store) -> JobOut:
-    """queued, running, done (then `report_id` is set) or failed (then `error` says why)."""
+@router.get("/jobs/{job_id}", response_model=JobOut, responses=NOT_FOUND)
+def get_job(job_id: str, store: Store, request: Request) -> JobOut:
+    """queued, running (with the `stage` at work), done (then `report_id` is set), failed (then `error` says why)
+    or cancelled; `elapsed_seconds` since it was queued."""
     job = store.job(job_id)
     if job is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job {job_id}")
-    return JobOut.of(job)
+    return JobOut.of(job, request.app.state.workers.progress.get(job_id))
 
 
 @router.get("/reports", response_model=ReportPage)
@@ -101,9 +133,11 @@ def list_reports(
     store: Store,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    q: Annotated[str | None, Query(max_length=200, description="words in the title or address")] = None,
+    verdict: Annotated[Verdicts | None, Query(description="reports with a claim of this verdict")] = None,
 ) -> ReportPage:
-    """Stored reports, newest first, one page at a time."""
-    total, rows = store.list(offset=offset, limit=limit)
+    """Stored reports, newest first, one page at a time; `q` and `verdict` filter them."""
+    total, rows = store.list(offset=offset, limit=limit, q=q, verdict=verdict)
     return ReportPage(total=total, offset=offset, limit=limit, items=rows)
 
 
@@ -115,34 +149,42 @@ def load_report(store: ReportStore, report_id: str) -> Report:
 
 
 # The suffixed routes come first: `{report_id}` alone would also match "abc.md".
-@router.get("/reports/{report_id}.md", response_class=PlainTextResponse)
-def report_markdown(report_id: str, store: Store) -> PlainTextResponse:
+@router.get("/reports/{report_id}.md", response_class=PlainTextResponse, responses=NOT_FOUND)
+def report_markdown(report_id: str, store: Store, request: Request) -> PlainTextResponse:
+    """The Markdown report; evidence sentences link to their stored documents on this server."""
     from veracity.render import render
 
-    return PlainTextResponse(render(load_report(store, report_id), "md"), media_type="text/markdown; charset=utf-8")
+    text = render(load_report(store, report_id), "md", documents_url=public_base(request))
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
 
 
-@router.get("/reports/{report_id}.html", response_class=HTMLResponse)
-def report_html(report_id: str, store: Store) -> HTMLResponse:
-    """The standalone HTML report (no scripts), as `veracity analyze --format html` writes it."""
+@router.get("/reports/{report_id}.html", response_class=HTMLResponse, responses=NOT_FOUND)
+def report_html(report_id: str, store: Store, request: Request) -> HTMLResponse:
+    """The standalone HTML report (no scripts), as `veracity analyze --format html` writes it, under its own
+    Content-Security-Policy (its inline stylesheet allowed by hash); evidence links to this server's documents."""
     from veracity.render import render
+    from veracity.render.html import report_csp
 
-    return HTMLResponse(render(load_report(store, report_id), "html"))
+    page = render(load_report(store, report_id), "html", documents_url=public_base(request))
+    return HTMLResponse(page, headers={"Content-Security-Policy": report_csp(header=True)})
 
 
-@router.get("/reports/{report_id}.claimreview.json", responses={200: {"content": {"application/ld+json": {}}}})
+@router.get("/reports/{report_id}.claimreview.json",
+            responses={200: {"content": {"application/ld+json": {}}}} | NOT_FOUND)  # fmt: skip
 def report_claimreview(report_id: str, request: Request, store: Store) -> Response:
     """schema.org ClaimReview JSON-LD, one per claim with a verdict; each `url` is the claim on the report page.
     `<`, `>`, `&`, U+2028/2029 are \\u-escaped: the answer can be pasted into `<script type="application/ld+json">`."""
     from veracity.render.claimreview import to_claimreview
 
     report = load_report(store, report_id)
-    page = str(request.url_for("report_page", report_id=report_id))
+    settings = request.app.state.settings
+    page = (f"{public_base(request)}/reports/{report_id}" if settings.public_url
+            else str(request.url_for("report_page", report_id=report_id)))  # fmt: skip
     body = to_claimreview(report, publisher=request.app.state.settings.publisher, report_url=page)
     return Response(body, media_type="application/ld+json")
 
 
-@router.get("/reports/{report_id}", response_model=Report)
+@router.get("/reports/{report_id}", response_model=Report, responses=NOT_FOUND)
 def get_report(report_id: str, store: Store) -> Report:
     return load_report(store, report_id)
 
@@ -256,8 +298,7 @@ def search(
     names = collection or store.names()
     if not names:
         return []
-    for n in names:
-        store.collection(n)  # an unknown name is a 422, not an empty answer
+    check_collections(request, names)  # an unknown name is a 422, not an empty answer
     hits = Searcher(store, reranker=get_reranker()).search(q, names, k)
     return [HitOut.model_validate(h, from_attributes=True) for h in hits]
 

@@ -35,7 +35,7 @@ def create_app(
 ) -> FastAPI:
     """The app for `settings`. Tests pass `analyzer_factory` (a fake), `warm_up=False` and a `fetch_policy` that
     lets the worker fetch from their own server on 127.0.0.1."""
-    from veracity.web import api, pages
+    from veracity.web import api, errors, manage, pages, pages_manage
 
     settings = settings or Settings()
     fetch_policy = fetch_policy or FetchPolicy()
@@ -74,6 +74,8 @@ def create_app(
         status = next((STATUS[c.__name__] for c in type(exc).__mro__ if c.__name__ in STATUS), 500)
         return JSONResponse({"detail": str(exc), "code": exc.code}, status_code=status)
 
+    errors.install(app)  # HTML error pages for the pages
+
     @app.middleware("http")
     async def headers(request: Request, call_next):
         response = await call_next(request)
@@ -90,8 +92,10 @@ def create_app(
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    app.include_router(manage.router)  # first: its /v1/reports/{id}.csv before the API's /v1/reports/{id}
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(pages_manage.router)
     pages.mount_static(app)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)  # DNS rebinding
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_bytes, timeout=settings.body_timeout)

@@ -14,13 +14,27 @@ from pathlib import Path
 from typing import Literal
 from uuid import uuid4
 
-from sqlalchemy import DateTime, Engine, Index, LargeBinary, String, Text, func, inspect, select, text, update
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    delete,
+    func,
+    inspect,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from veracity.evidence.store import database_url, make_engine, veracity_home
 from veracity.schema import Report
 
-JobStatus = Literal["queued", "running", "done", "failed"]
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 MAX_ATTEMPTS = 3  # workers that may take one job (each crash of the server while running it costs one)
 
 
@@ -111,19 +125,37 @@ class ReportStore:
             body = s.scalar(select(ReportRow.body).where(ReportRow.id == report_id))
         return None if body is None else Report.model_validate_json(body)
 
-    def list(self, *, offset: int = 0, limit: int = 20) -> tuple[int, list[ReportSummary]]:
-        """(total, one page of reports, newest first) without reading their bodies."""
+    def list(
+        self, *, offset: int = 0, limit: int = 20, q: str | None = None, verdict: str | None = None
+    ) -> tuple[int, list[ReportSummary]]:
+        """(total, one page of reports, newest first) without reading their bodies. `q`: words in the title or
+        address (case-insensitive); `verdict`: reports with at least one claim of that verdict ('unchecked': none
+        checked)."""
+        where = []
+        if q and q.strip():
+            where.append(or_(ReportRow.title.icontains(q.strip(), autoescape=True),
+                             ReportRow.url.icontains(q.strip(), autoescape=True)))  # fmt: skip
+        if verdict == "unchecked":
+            where.append(ReportRow.verdict_counts == "{}")
+        elif verdict:
+            where.append(ReportRow.verdict_counts.contains(json.dumps(verdict), autoescape=True))
         with self.session() as s:
-            total = s.scalar(select(func.count()).select_from(ReportRow)) or 0
+            total = s.scalar(select(func.count()).select_from(ReportRow).where(*where)) or 0
             rows = s.execute(
                 select(ReportRow.id, ReportRow.created_at, ReportRow.title, ReportRow.url, ReportRow.n_claims,
                        ReportRow.verdict_counts)
+                .where(*where)
                 .order_by(ReportRow.created_at.desc(), ReportRow.id)
                 .offset(offset).limit(limit)
             ).all()  # fmt: skip
         # SQLite hands timestamps back without their zone; they were written in UTC.
         return total, [ReportSummary(r[0], r[1] if r[1].tzinfo else r[1].replace(tzinfo=UTC), *r[2:5], json.loads(r[5]))
                        for r in rows]  # fmt: skip
+
+    def delete(self, report_id: str) -> bool:
+        """Delete a stored report; False when there was none."""
+        with self.session() as s, s.begin():
+            return bool(s.execute(delete(ReportRow).where(ReportRow.id == report_id)).rowcount)
 
     # jobs
 
@@ -200,6 +232,16 @@ class ReportStore:
                 .values(status="failed", finished_at=_now(), error="the analysis timed out", error_code="V700",
                         data=None)
             ).rowcount  # fmt: skip
+
+    def cancel(self, job_id: str) -> JobRow | None:
+        """Mark a queued or running job cancelled (a running one stops at its next stage; its result is dropped).
+        Returns the job as it is now (unchanged when it had already ended), or None when there is no such job."""
+        with self.session() as s, s.begin():
+            s.execute(
+                update(JobRow).where(JobRow.id == job_id, JobRow.status.in_(("queued", "running")))
+                .values(status="cancelled", finished_at=_now(), error="cancelled", error_code="V900", data=None)
+            )  # fmt: skip
+        return self.job(job_id)
 
     def queued(self) -> int:
         with self.session() as s:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from veracity.web.db import JobRow, JobStatus, ReportSummary
+from veracity.web.progress import Step, elapsed_seconds
 
 
 class Options(BaseModel):
@@ -21,11 +22,14 @@ class Options(BaseModel):
     original_url: str | None = Field(
         default=None, pattern=r"(?i)^https?://", description="where pasted text or an upload was published (rating)"
     )
+    published: date | None = Field(default=None, description="the article's publication date, when the page does "
+                                   "not give it (or gives it wrong): relative dates such as 'Tuesday' count from it")
 
     def analyze_options(self) -> dict[str, Any]:
-        """As `AnalyzeOptions` keyword arguments (stored with the job as JSON)."""
+        """As `AnalyzeOptions` keyword arguments (stored with the job as JSON), plus `published` for the document."""
         options = self.model_dump(include={"corpora", "factchecks", "persuasion", "claim_threshold", "claim_budget"})
-        return options | {"url": self.original_url}
+        dated = {"published": self.published.isoformat()} if self.published else {}
+        return options | {"url": self.original_url} | dated
 
 
 class AnalyzeRequest(Options):
@@ -57,12 +61,46 @@ class JobOut(BaseModel):
     report_id: str | None = None
     error: str | None = Field(default=None, description="why it failed, in one line")
     error_code: str | None = Field(default=None, description="veracity's stable error code (V100 input, V200 fetch…)")
+    stage: str | None = Field(default=None, description="while running: the stage at work ('fetch', 'read', "
+                              "'nlp', 'claims', 'evidence', 'verdict', ...)")  # fmt: skip
+    stage_number: int | None = Field(default=None, description="its position among `stage_count` (0: before them)")
+    stage_count: int | None = None
+    activity: str | None = Field(default=None, description="what the running stage does, in words")
+    elapsed_seconds: float = Field(default=0.0, description="since the job was queued (until it ended)")
 
     _zones = field_validator("created_at", "started_at", "finished_at")(_utc)
 
     @classmethod
-    def of(cls, row: JobRow) -> JobOut:
-        return cls.model_validate(row, from_attributes=True)
+    def of(cls, row: JobRow, step: Step | None = None) -> JobOut:
+        out = cls.model_validate(row, from_attributes=True)
+        out.elapsed_seconds = elapsed_seconds(row.created_at, row.finished_at)
+        if step is not None and row.status == "running":
+            out.stage, out.stage_number, out.stage_count = step.stage, step.number, step.count
+            out.activity = step.words
+        return out
+
+
+class ErrorOut(BaseModel):
+    """Every error answer: what went wrong in one line, and veracity's error code when it has one."""
+
+    detail: str | list[Any] = Field(description="the reason (for a malformed request: pydantic's list of errors)")
+    code: str | None = Field(default=None, description="V100 input, V200 fetch, V210 network, V300 model, ...")
+
+
+class DocumentOut(BaseModel):
+    """A stored evidence document, its text put back together from its passages."""
+
+    id: int
+    collection: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    claim: str | None = Field(default=None, description="fact-checks: the claim as the fact-checker worded it")
+    rating: str | None = None
+    publisher: str | None = None
+    name: str | None = Field(default=None, description="the file (and record) it came from, without server paths")
+    text: str = Field(description="what was stored: the passages at their offsets (white space between them "
+                      "as single spaces or line breaks)")  # fmt: skip
 
 
 class ReportPage(BaseModel):

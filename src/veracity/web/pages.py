@@ -1,7 +1,8 @@
 """The web pages: server-rendered Jinja2 templates (autoescaped) over the same store and job queue as the API.
 
-Forms post back here and are answered with a redirect (post/redirect/get); a job page refreshes itself until the
-report is ready. The only script (static/app.js) adds keyboard shortcuts; every page works without it.
+Forms post back here and are answered with a redirect (post/redirect/get); a form with an error comes back as it
+was filled in. A job page follows its job (static/app.js polls the job API, backing off; without scripts the page
+refreshes itself every few seconds). The script also adds keyboard shortcuts; every page works without it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -18,12 +20,16 @@ from fastapi.templating import Jinja2Templates
 from veracity.errors import VeracityError
 from veracity.render.view import safe_url
 from veracity.web.api import add_to_corpus, evidence_store, load_report, rate_limit, search, submit
-from veracity.web.models import Options
+from veracity.web.errors import web_words
+from veracity.web.form import AnalyzeForm
+from veracity.web.models import JobOut
 from veracity.web.security import same_origin
 
 HERE = Path(__file__).parent
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
+VERDICT_FILTERS = {"supported": "supported", "refuted": "refuted", "disputed": "disputed",
+                   "not_enough_evidence": "not enough evidence", "unchecked": "nothing checked"}  # fmt: skip
 
 
 @cache
@@ -38,6 +44,8 @@ def templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters["safe_url"] = safe_url
+    env.filters["web_words"] = web_words  # stored reports' command-line advice, in the web app's words
+    env.filters["plural"] = lambda n, noun: f"{n} {noun if n == 1 else noun + 's'}"
     return Jinja2Templates(env=env)
 
 
@@ -51,7 +59,15 @@ def mount_static(app: FastAPI) -> None:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    return page(request, "index.html.j2", error=None, corpora=_collections(request))
+    return form_page(request, AnalyzeForm())
+
+
+def form_page(request: Request, form: AnalyzeForm, error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    """The analyze form, filled in as `form` says; evidence corpora and fact-check collections offered apart."""
+    collections = _collections(request)
+    return page(request, "index.html.j2", status_code, error=error, form=form,
+                corpora=[c for c in collections if c.kind != "factchecks"],
+                factcheck_sets=[c for c in collections if c.kind == "factchecks"])  # fmt: skip
 
 
 @router.post("/analyze", dependencies=[Depends(rate_limit), Depends(same_origin)])
@@ -63,21 +79,25 @@ async def analyze_form(
     file: Annotated[UploadFile | None, File()] = None,
     persuasion: Annotated[bool, Form()] = False,
     corpora: Annotated[list[str] | None, Form()] = None,
+    factchecks: Annotated[list[str] | None, Form()] = None,
+    claim_threshold: Annotated[str, Form()] = "",
+    claim_budget: Annotated[str, Form()] = "",
+    all_claims: Annotated[bool, Form()] = False,
+    published: Annotated[str, Form()] = "",
 ):
-    """The form: a file, else a URL, else the pasted text. Errors show on the form again (422)."""
+    """The form: pasted text, an address or a file (one of them). Errors show on the form again, as it was filled
+    in (422)."""
+    form = AnalyzeForm(text=text, url=url, original_url=original_url, persuasion=persuasion,
+                       corpora=[c for c in corpora or [] if c], factchecks=[c for c in factchecks or [] if c],
+                       claim_threshold=claim_threshold, claim_budget=claim_budget, all_claims=all_claims,
+                       published=published, filename=file.filename if file is not None and file.filename else "")
     try:
-        options = Options(persuasion=persuasion, corpora=[c for c in corpora or [] if c],
-                          original_url=original_url.strip() or None)  # fmt: skip
-        data = await file.read() if file is not None and file.filename else b""
-        if data:
-            job = submit(request, kind="upload", data=data, options=options)
-        elif url.strip():
-            job = submit(request, kind="url", text=url.strip(), options=options)
-        else:
-            job = submit(request, kind="text", text=text, options=options)
+        data = await file.read() if form.filename and file is not None else b""
+        kind, source, data = form.source(data)
+        job = submit(request, kind=kind, text=source, data=data, options=form.options())
     except (VeracityError, ValueError) as exc:
         message = str(exc) if isinstance(exc, VeracityError) else "check the options: " + str(exc).splitlines()[0]
-        return page(request, "index.html.j2", 422, error=message, corpora=_collections(request))
+        return form_page(request, form, web_words(message), 422)
     return RedirectResponse(request.url_for("job_page", job_id=job.id), status.HTTP_303_SEE_OTHER)
 
 
@@ -88,14 +108,25 @@ def job_page(request: Request, job_id: str):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job {job_id}")
     if job.status == "done":
         return RedirectResponse(request.url_for("report_page", report_id=job.report_id), status.HTTP_303_SEE_OTHER)
-    return page(request, "job.html.j2", job=job)
+    out = JobOut.of(job, request.app.state.workers.progress.get(job_id))
+    return page(request, "job.html.j2", job=out, error=web_words(job.error or ""))
 
 
 @router.get("/reports", response_class=HTMLResponse)
-def history(request: Request, page_number: Annotated[int, Query(alias="page", ge=1)] = 1) -> HTMLResponse:
-    total, rows = request.app.state.store.list(offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+def history(
+    request: Request,
+    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    q: Annotated[str, Query(max_length=200)] = "",
+    verdict: Annotated[str, Query(max_length=30)] = "",
+) -> HTMLResponse:
+    """Stored reports, newest first; `q` searches titles and addresses, `verdict` keeps reports with such a claim."""
+    verdict = verdict if verdict in VERDICT_FILTERS else ""
+    total, rows = request.app.state.store.list(offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE, q=q,
+                                               verdict=verdict or None)  # fmt: skip
     pages = max(1, -(-total // PAGE_SIZE))
-    return page(request, "history.html.j2", rows=rows, total=total, page=page_number, pages=pages)
+    query = urlencode({k: v for k, v in (("q", q), ("verdict", verdict)) if v})
+    return page(request, "history.html.j2", rows=rows, total=total, page=page_number, pages=pages, q=q,
+                verdict=verdict, verdicts=VERDICT_FILTERS, query=f"&{query}" if query else "")  # fmt: skip
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)

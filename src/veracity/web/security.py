@@ -45,6 +45,9 @@ class Settings:
     header_timeout: float = 10.0  # seconds a client has to send a request's headers (then the connection closes)
     body_timeout: float = 60.0  # seconds a client has to send a request's body (then 408)
     publisher: str = DEFAULT_PUBLISHER  # the ClaimReview author
+    # Where users reach the server (https://checks.example.org, behind a proxy): ClaimReview `url`s and the links in
+    # exported reports use it; None: the address each request came to.
+    public_url: str | None = None
     home: Path | None = None
     db_url: str | None = None
     extra_hosts: tuple[str, ...] = field(default_factory=tuple)  # Host header values accepted besides the bind host

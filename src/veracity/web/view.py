@@ -1,8 +1,9 @@
 """The report page's view model: the article text cut into pieces that carry their claim and technique marks.
 
 Built on the shared view model (render/view.py: claims, verdicts, evidence links, outlet rating, assessment) and
-adds what only the interactive page shows: where each claim and technique span sits in the article. Text stays
-raw; the template autoescapes it.
+adds what only the interactive page shows: where each claim and technique span sits in the article, who says each
+sentence (shown, not only on hover), and the two charts (web/charts.py). Claims carry the one numbering every
+format shows (reading order). Text stays raw; the template autoescapes it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from veracity.persuasion.data import TECHNIQUES
-from veracity.render.view import ClaimView, ReportView, build_view, words
+from veracity.render.view import ClaimView, ReportView, build_view, claim_numbers, words
 from veracity.schema import Claim, Report
+from veracity.web.charts import Strip, VerdictMix, checkworthiness_strip, verdict_mix
 
 VERDICT_MARK = {"supported": "✓", "refuted": "✗", "disputed": "≠", "not_enough_evidence": "?"}
 
@@ -34,6 +36,7 @@ class Panel:
     mark: str  # a symbol beside the colour, so the verdict does not rest on colour alone
     claim: ClaimView
     tentative: bool = False  # a verdict below the confident level, or withheld with a leaning: drawn dashed
+    cue: str = ""  # who says it and how, its hedges: shown in the panel
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class PageView:
     article: list[SentencePiece]
     panels: list[Panel]  # reading order
     legend: list[Legend]
+    mix: VerdictMix
+    strip: Strip
 
 
 def technique_css(technique: str) -> str:
@@ -67,21 +72,24 @@ def technique_css(technique: str) -> str:
 def build_page(report: Report) -> PageView:
     text = report.document.text
     spans = _non_overlapping(report)
-    view = build_view(report)
+    view = build_view(report, documents_url="")  # evidence links to this server's document pages
     claim_views = {c.sentence_i: c for c in view.claims}
     claims: dict[int, Claim] = {c.sentence_i: c for c in report.claims}
+    numbers = claim_numbers(report)
+    cues = {s.i: _cue(s) for s in report.sentences}
     panels: dict[int, Panel] = {}
-    for number, i in enumerate(sorted(claims), 1):
+    for i in sorted(claims):
         claim = claims[i]
         verdict = claim.verdict.label if claim.verdict else "unchecked"
         tentative = bool(claim.verdict and claim.verdict.tentative)
         mark = VERDICT_MARK.get(verdict, "•") + ("~" if tentative else "")
-        panels[i] = Panel(f"claim-{claim.id}", number, verdict, mark, claim_views[i], tentative)
+        panels[i] = Panel(f"claim-{claim.id}", numbers[claim.id], verdict, mark, claim_views[i], tentative,
+                          cues.get(i, ""))  # fmt: skip
     article, at = [], 0
     for s in report.sentences:
         if s.start > at:
             article.append(SentencePiece(_pieces(text, at, s.start, spans)))
-        article.append(SentencePiece(_pieces(text, s.start, s.end, spans), panels.get(s.i), _cue(s)))
+        article.append(SentencePiece(_pieces(text, s.start, s.end, spans), panels.get(s.i), cues[s.i]))
         at = max(at, s.end)
     if at < len(text):
         article.append(SentencePiece(_pieces(text, at, len(text), spans)))
@@ -89,7 +97,10 @@ def build_page(report: Report) -> PageView:
     for span in report.spans:
         counts[span.technique] = counts.get(span.technique, 0) + 1
     legend = [Legend(words(t), technique_css(t), n) for t, n in sorted(counts.items(), key=lambda x: -x[1])]
-    return PageView(view, article, [panels[i] for i in sorted(panels)], legend)
+    ordered = [panels[i] for i in sorted(panels)]
+    mix = verdict_mix([p.verdict for p in ordered])
+    strip = checkworthiness_strip(report, {i: (p.verdict, p.anchor, p.number) for i, p in panels.items()})
+    return PageView(view, article, ordered, legend, mix, strip)
 
 
 def _non_overlapping(report: Report) -> list[tuple[int, int, str, float]]:
