@@ -8,12 +8,19 @@ import json
 import random
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from veracity.verify.datasets import NliPair, hash_bucket, part, read_pairs
 
-if TYPE_CHECKING:
-    from veracity.verify.train_nli import NliConfig
+
+class GenerationConfig(Protocol):
+    """What the pair generators read of the training configuration (train_nli.NliConfig)."""
+
+    seed: int
+    max_news_texts: int
+    generated_per_sentence: int
+    unrelated_pairs: int
+    honest_per_sentence: int
 
 SOURCES = {"snli": "snli/snli_dev_test.jsonl", "fever-rte": "fever-rte/dev.jsonl", "fm2": "fm2/dev.jsonl",
            "healthver": "healthver/healthver_dev.csv", "climate-fever": "climate-fever/dev.jsonl"}  # fmt: skip
@@ -38,7 +45,7 @@ def read_covidfact(path: Path) -> list[NliPair]:
     return out
 
 
-def generated_pairs(news: list[Path], config: NliConfig, log=print) -> list[NliPair]:
+def generated_pairs(news: list[Path], config: GenerationConfig, log=print) -> list[NliPair]:
     """Edited news sentences (perturb.py) and unrelated-sentence neutrals, keyed by article for the split."""
     from veracity.errors import VeracityError
     from veracity.evidence.readers import iter_files, read_file
@@ -75,7 +82,7 @@ def generated_pairs(news: list[Path], config: NliConfig, log=print) -> list[NliP
     return out
 
 
-def collect_pairs(data_dir: Path, news: list[Path], config: NliConfig, log=print) -> list[NliPair]:
+def collect_pairs(data_dir: Path, news: list[Path], config: GenerationConfig, log=print) -> list[NliPair]:
     pairs: list[NliPair] = []
     for source, rel in SOURCES.items():
         got = read_pairs(data_dir / rel, source)
