@@ -174,7 +174,9 @@ def _thresholds(lr, Xs, y, sources, folds, temperature: float) -> tuple[dict[str
             chosen[label] = 1.0
             continue
         ok = [r for r in rows if r[1] >= target]
-        cut, precision, n, recall, _ = ok[0] if ok else max(rows, key=lambda r: (r[4], r[0]))
+        cut, precision, n, recall, f05 = ok[0] if ok else max(rows, key=lambda r: (r[4], r[0]))
+        if not ok and f05 == 0:  # never right on validation: never given
+            cut = 1.0
         chosen[label] = cut
         report[label] = {"threshold": cut, "precision": round(precision, 4), "recall": round(recall, 4),
                          "given": n, "target": target, "reached": bool(ok)}  # fmt: skip
