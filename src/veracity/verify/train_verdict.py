@@ -150,7 +150,9 @@ PRECISION_TARGETS = {"refuted": 0.85, "supported": 0.8, "disputed": 0.5}
 def _thresholds(lr, Xs, y, sources, folds, temperature: float) -> tuple[dict[str, float], dict]:
     """Per verdict, the lowest probability at which the cross-validated verdicts on real claims reach the precision
     target (at least 5 such verdicts); where no cut reaches it, the cut with the best F0.5 (precision weighted
-    twice as much as recall) — withholding every verdict would be precise and useless. Also the 'confident' level:
+    twice as much as recall). On validation that keeps macro-F1 within 0.014 of no thresholds and calls a quarter
+    fewer true claims refuted (37 vs 50 of 192); the most precise cut that still gives a fifth of the verdicts
+    called 16 refuted but cost 0.11 of macro-F1 (0.362) — mostly "not enough evidence". Also the 'confident' level:
     the probability above which 80 % of verdicts are right."""
     from sklearn.model_selection import cross_val_predict
 
@@ -174,8 +176,8 @@ def _thresholds(lr, Xs, y, sources, folds, temperature: float) -> tuple[dict[str
             chosen[label] = 1.0
             continue
         ok = [r for r in rows if r[1] >= target]
-        cut, precision, n, recall, f05 = ok[0] if ok else max(rows, key=lambda r: (r[4], r[0]))
-        if not ok and f05 == 0:  # never right on validation: never given
+        cut, precision, n, recall, _ = ok[0] if ok else max(rows, key=lambda r: (r[4], r[0]))
+        if precision == 0:  # never right on validation: never given
             cut = 1.0
         chosen[label] = cut
         report[label] = {"threshold": cut, "precision": round(precision, 4), "recall": round(recall, 4),
