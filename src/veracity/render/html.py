@@ -7,26 +7,9 @@ other style, no request anywhere. The web app sends the same policy as a header 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-from functools import cache
-from importlib.resources import files
-
+from veracity.render.style import report_csp, report_css  # noqa: F401 (re-exported for the web app)
 from veracity.render.view import render_template
 from veracity.schema import Report
-
-
-@cache
-def report_css() -> str:
-    return files("veracity.render").joinpath("templates/report.css").read_text(encoding="utf-8")
-
-
-def report_csp(*, header: bool = False) -> str:
-    """The page's policy: its inline stylesheet by hash, nothing else. `header` adds what a <meta>
-    policy cannot say (frame-ancestors)."""
-    digest = base64.b64encode(hashlib.sha256(report_css().encode("utf-8")).digest()).decode("ascii")
-    policy = f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
-    return policy + ("; frame-ancestors 'none'" if header else "")
 
 
 def to_html(report: Report, *, documents_url: str | None = None) -> str:

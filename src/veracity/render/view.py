@@ -370,7 +370,7 @@ def render_template(name: str, report: Report, *, documents_url: str | None = No
     if html:  # the inline stylesheet and the policy that allows it by its hash
         from markupsafe import Markup
 
-        from veracity.render.html import report_csp, report_css
+        from veracity.render.style import report_csp, report_css
 
         extra = {"css": Markup(report_css()), "csp": report_csp()}
     return environment(html=html).get_template(name).render(view=view, **extra)

@@ -3,7 +3,6 @@ error answers OpenAPI documents, and messages in the web app's own words (no com
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from veracity.errors import FetchError, NetworkError
 from veracity.web.models import ErrorOut
+from veracity.web.templating import page, web_words
 
 
 def address_not_found(exc: NetworkError, url: str) -> FetchError:
@@ -35,24 +35,6 @@ SUBMIT = {413: _error("the request body is over the server's size limit"),
 NOT_FOUND = {404: _error("no such job, report, collection or document")}
 
 # Command-line advice that older reports and some library messages carry, in the web app's words.
-_CLI_HINTS = [
-    (re.compile(r"\s*\((?:see:? )?(?:--[\w-]+|veracity [^)]*)\)"), ""),
-    (re.compile(r";?\s*see --[\w-]+"), ""),
-    (re.compile(r"\s*\(add a corpus or fact-checks: veracity analyze[^)]*\)"),
-     " (choose evidence collections or fact-checks to get verdicts)"),
-    (re.compile(r"give the article's address with --url"), "give the article's original address to rate its outlet"),
-    (re.compile(r"give --format \(([^)]*)\)"), r"choose its format (\1)"),
-    (re.compile(r"--url\b"), "the article's address"),
-]
-
-
-def web_words(message: str) -> str:
-    """A message without command-line flags or commands ('see --max-mb', '(see: veracity corpus list)')."""
-    for pattern, replacement in _CLI_HINTS:
-        message = pattern.sub(replacement, message)
-    return message
-
-
 def wants_html(request: Request) -> bool:
     """A page (not the API, not the docs) asked for by a browser."""
     path = request.url.path
@@ -77,8 +59,6 @@ _TITLES = {404: "Not found", 405: "Not allowed", 409: "Conflict", 413: "Too larg
 
 
 def error_page(request: Request, status: int, detail: str, headers: dict | None = None) -> Response:
-    from veracity.web.pages import page
-
     title = _TITLES.get(status, "Something went wrong")
     response = page(request, "error.html.j2", status, title=title, detail=web_words(detail), status=status)
     for key, value in (headers or {}).items():

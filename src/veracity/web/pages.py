@@ -7,7 +7,6 @@ refreshes itself every few seconds). The script also adds keyboard shortcuts; ev
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -15,42 +14,19 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from veracity.errors import VeracityError
-from veracity.render.view import safe_url
 from veracity.web.api import add_to_corpus, evidence_store, load_report, rate_limit, search, submit
-from veracity.web.errors import web_words
 from veracity.web.form import AnalyzeForm
 from veracity.web.models import JobOut
 from veracity.web.security import same_origin
+from veracity.web.templating import page, web_words
 
 HERE = Path(__file__).parent
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
 VERDICT_FILTERS = {"supported": "supported", "refuted": "refuted", "disputed": "disputed",
                    "not_enough_evidence": "not enough evidence", "unchecked": "nothing checked"}  # fmt: skip
-
-
-@cache
-def templates() -> Jinja2Templates:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=True,  # every template is HTML: everything from an article or a user is escaped
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["safe_url"] = safe_url
-    env.filters["web_words"] = web_words  # stored reports' command-line advice, in the web app's words
-    env.filters["plural"] = lambda n, noun: f"{n} {noun if n == 1 else noun + 's'}"
-    return Jinja2Templates(env=env)
-
-
-def page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
-    return templates().TemplateResponse(request, name, context, status_code=status_code)
 
 
 def mount_static(app: FastAPI) -> None:

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from veracity.errors import VeracityError
 from veracity.web.api import evidence_store
-from veracity.web.errors import web_words
 from veracity.web.manage import FactCheckFormat, import_factchecks, remove_corpus
 from veracity.web.pages import _collections, page
 from veracity.web.security import same_origin
+from veracity.web.templating import web_words
 
 router = APIRouter(include_in_schema=False)
 Guarded = [Depends(same_origin)]
