@@ -123,7 +123,8 @@ def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregat
             core[read] = _predict(nli, [(u[0].text, sents[k]) for k in read])
         fixed = np.array([s.probs for s in signals], dtype=np.float32).reshape(-1, 3)
         probs = [np.vstack([core, fixed])] + [np.tile(NEUTRAL, (len(core) + len(fixed), 1)) for _ in u[1:]]
-        order = [k for k in by_relatedness(core) if k in set(read)]
+        was_read = set(read)
+        order = [k for k in by_relatedness(core) if k in was_read]
         checked.append(order[:TOP_FOR_CHECKS])
         # Parts read the sentences most related to the core, and only related ones: an unrelated sentence says
         # nothing about a part either (and reading it is most of the verdict stage's time). The attribution reads

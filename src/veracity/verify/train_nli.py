@@ -39,8 +39,9 @@ from veracity.training import (
 from veracity.verify.datasets import NLI_LABELS, PARTIAL_LABELS, NliPair
 from veracity.verify.nli import MAX_TOKENS, NLI_NAME
 from veracity.verify.nli_data import cap_sources, collect_pairs, cross_claim_neutrals, split_of
+from veracity.verify.train_student import UNLABELLED
 
-ALLOWED = {**{k: (k,) for k in NLI_LABELS}, **PARTIAL_LABELS, "unlabelled": NLI_LABELS}
+ALLOWED = {**{k: (k,) for k in NLI_LABELS}, **PARTIAL_LABELS, UNLABELLED: NLI_LABELS}
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
     allowed = torch.tensor(_targets(fit))
     soft = None
     if config.teacher:  # the teacher labels the unlabelled pairs; labelled ones keep their gold labels
-        unlabelled = [i for i, p in enumerate(fit) if p.label == "unlabelled"]
+        unlabelled = [i for i, p in enumerate(fit) if p.label == UNLABELLED]
         probs = np.zeros((len(fit), len(NLI_LABELS)), dtype=np.float32)
         probs[unlabelled] = teacher_probs([fit[i] for i in unlabelled], config, work_dir, log)
         soft = torch.tensor(probs)
