@@ -213,8 +213,9 @@ def test_grouped_cross_validation_pools_folds_and_resumes(tmp_path, monkeypatch)
     (tmp_path / "dev.tsv").write_text("\n".join("\t".join(r) for r in [rows[0], *rows[30:]]) + "\n")
     calls = []
 
-    def fake_fold(torch, tok, fit, held_out, config, work_dir, log):
+    def fake_fold(torch, tok, fit, held_out, config, work_dir, log, teacher, unlabelled):
         calls.append(work_dir.name)
+        assert teacher is None and unlabelled == []
         assert not set(fit.ids) & set(held_out.ids)
         # perfect on folds 1-2, everything "Yes" on fold 3
         proba = held_out.labels.astype(float) if work_dir.name != "fold3" else np.ones(len(held_out.ids))

