@@ -94,11 +94,12 @@ def load_tokenizer(max_tokens: int = MAX_TOKENS, tokenizer_path: Path | None = N
 
 
 @cache
-def raw_tokenizer():
-    """The MiniLM tokenizer without padding or truncation (callers cut their own windows)."""
+def raw_tokenizer(tokenizer_path: Path | None = None):
+    """The MiniLM tokenizer (or the one at `tokenizer_path`) without padding or truncation (callers cut their own
+    windows)."""
     from tokenizers import Tokenizer
 
-    tok = Tokenizer.from_file(str(model_path(TOKENIZER_FILE)))
+    tok = Tokenizer.from_file(str(tokenizer_path or model_path(TOKENIZER_FILE)))
     tok.no_padding()
     tok.no_truncation()
     return tok

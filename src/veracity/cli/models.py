@@ -102,7 +102,13 @@ def train_persuasion_cmd(
     ] = None,
     unlabelled: Annotated[
         list[Path] | None,
-        typer.Option(help="Unlabelled news (files or folders) for self-training, labelled by the shipped tagger."),
+        typer.Option(help="Unlabelled news (files or folders) for self-training, labelled by the shipped tagger "
+                     "or --teacher."),  # fmt: skip
+    ] = None,
+    base: Annotated[str, typer.Option(help="Encoder: minilm (shipped) or mpnet (the teacher).")] = "minilm",
+    freeze_layers: Annotated[int, typer.Option(min=0, help="Lowest encoder layers kept fixed.")] = 0,
+    teacher: Annotated[
+        Path | None, typer.Option(help="Distil: the teacher tagger's folder (ONNX and card); it labels --unlabelled.")
     ] = None,
 ) -> None:
     """Train the propaganda span tagger (needs `make train-env`), then the technique classifier."""
@@ -112,17 +118,10 @@ def train_persuasion_cmd(
         from veracity.persuasion.train import TaggerConfig, read_selection_card, train_persuasion
 
         selection = run(lambda: read_selection_card(refit_from)) if refit_from else None
-        card = run(
-            lambda: train_persuasion(
-                data_dir,
-                out_dir,
-                cache_dir,
-                TaggerConfig(epochs=epochs),
-                log=typer.echo,
-                refit_from=selection,
-                unlabelled=unlabelled,
-            )
-        )
+        config = TaggerConfig(epochs=epochs, base=base, freeze_layers=freeze_layers)
+        work_dir = cache_dir / ("student" if teacher else base)  # each recipe its own checkpoints
+        card = run(lambda: train_persuasion(data_dir, out_dir, work_dir, config, log=typer.echo, refit_from=selection,
+                                            unlabelled=unlabelled, teacher=teacher))  # fmt: skip
         typer.echo(f"tagger: held-out si_f1={card['test']['si_f1']:.3f}")
     model = run(lambda: train_techniques(data_dir, out_dir, log=typer.echo))
     typer.echo(f"tc_f1={model.card['test_tc_f1']:.3f}")

@@ -9,20 +9,20 @@ import numpy as np
 
 from veracity.persuasion.data import TECHNIQUES, LabelledSpan
 from veracity.persuasion.units import MAX_TOKENS, SpanRule, Unit, make_units, spans_from_tokens
-from veracity.runtime import SMALL_BATCH, length_sorted, model_card, model_path, raw_tokenizer, sigmoid
+from veracity.runtime import SMALL_BATCH, length_sorted, models_dir, raw_tokenizer, sigmoid
 
 TAGGER_NAME = "persuasion-minilm-tagger"
 
 
 class OnnxPersuasionTagger:
-    def __init__(
-        self, onnx_path: Path, *, rule: SpanRule | None = None, max_tokens: int = MAX_TOKENS, threads: int = 2
-    ) -> None:
+    def __init__(self, onnx_path: Path, *, rule: SpanRule | None = None, max_tokens: int = MAX_TOKENS, threads: int = 2,
+                 tokenizer_path: Path | None = None) -> None:  # fmt: skip
         from veracity.runtime import onnx_session
 
         self.session = onnx_session(onnx_path, threads)
         self.rule = rule or SpanRule()
         self.max_tokens = max_tokens
+        self.tokenizer = raw_tokenizer(tokenizer_path)  # None: the shipped MiniLM's
 
     def token_probs(self, units: list[Unit], batch_size: int = SMALL_BATCH) -> list[np.ndarray]:
         out: list[np.ndarray] = [np.empty(0)] * len(units)
@@ -43,7 +43,7 @@ class OnnxPersuasionTagger:
         return predict_spans(self, "", text)
 
     def score_articles(self, articles: dict[str, str]) -> list[tuple[Unit, np.ndarray]]:
-        units = [u for a, text in articles.items() for u in make_units(a, text, raw_tokenizer(), self.max_tokens)]
+        units = [u for a, text in articles.items() for u in make_units(a, text, self.tokenizer, self.max_tokens)]
         return list(zip(units, self.token_probs(units), strict=True))
 
     def spans(
@@ -78,16 +78,25 @@ class OnnxPersuasionTagger:
         return out
 
 
-@cache
-def get_tagger() -> OnnxPersuasionTagger:
+def load_tagger(folder: Path, name: str = TAGGER_NAME) -> OnnxPersuasionTagger:
+    """The tagger `name` in `folder` with its card's span rule (and its own tokenizer when it has one: MPNet)."""
+    import json
+
     from veracity.errors import ModelUnavailable
 
-    meta = model_card(TAGGER_NAME)
-    if meta is None:
-        raise ModelUnavailable(f"persuasion model {TAGGER_NAME} not shipped (train it: veracity train persuasion)")
-    rule = SpanRule(**meta["span_rule"])
-    return OnnxPersuasionTagger(model_path(f"{TAGGER_NAME}.onnx"), rule=rule,
-                                max_tokens=meta.get("max_tokens", MAX_TOKENS))  # fmt: skip
+    card = folder / f"{name}.json"
+    if not card.is_file():
+        raise ModelUnavailable(f"persuasion model {name} not found in {folder} (train it: veracity train persuasion)")
+    meta = json.loads(card.read_text(encoding="utf-8"))
+    own = folder / f"{name}.tokenizer.json"
+    return OnnxPersuasionTagger(folder / f"{name}.onnx", rule=SpanRule(**meta["span_rule"]),
+                                max_tokens=meta.get("max_tokens", MAX_TOKENS),
+                                tokenizer_path=own if own.is_file() else None)  # fmt: skip
+
+
+@cache
+def get_tagger() -> OnnxPersuasionTagger:
+    return load_tagger(models_dir())
 
 
 def predict_spans(tagger: OnnxPersuasionTagger, article_id: str, text: str) -> list[LabelledSpan]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import time
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -19,11 +20,18 @@ import numpy as np
 
 from veracity.errors import DataFormatError
 from veracity.persuasion.data import TECHNIQUES, LabelledSpan, read_articles, read_labels, split_articles
-from veracity.persuasion.predict import TAGGER_NAME, OnnxPersuasionTagger, predict_spans
+from veracity.persuasion.predict import TAGGER_NAME, OnnxPersuasionTagger, load_tagger, predict_spans
 from veracity.persuasion.scoring import si_scores, tc_scores
 from veracity.persuasion.units import SpanRule, make_units, token_labels
 from veracity.runtime import raw_tokenizer
-from veracity.training import build_encoder_head, require_torch, train_step, warmup_linear_schedule
+from veracity.training import (
+    ENCODERS,
+    build_encoder_head,
+    encoder_dir,
+    require_torch,
+    train_step,
+    warmup_linear_schedule,
+)
 
 # Span rules tried on the validation articles after each epoch (and once more for the int8 export).
 RULE_GRID = [
@@ -60,6 +68,20 @@ class TaggerConfig:
     seed: int = 13
     threads: int = 2
     si_pos_weight: float = 2.0
+    # "minilm" (the shipped tagger) or "mpnet" (MPNet-base, the teacher), its lowest layers kept fixed
+    base: str = "minilm"
+    freeze_layers: int = 0
+    checkpoint_every: int = 200  # steps between mid-epoch checkpoints
+
+
+def tagger_name(config: TaggerConfig) -> str:
+    return TAGGER_NAME if config.base == "minilm" else f"persuasion-{config.base}-tagger"
+
+
+def tokenizer_file(config: TaggerConfig) -> Path | None:
+    """The base encoder's tokenizer (None: the shipped MiniLM's)."""
+    folder = encoder_dir(config.base)
+    return folder / "tokenizer.json" if folder else None
 
 
 def _pad(torch, units, labels=None):
@@ -84,11 +106,13 @@ def train_persuasion(
     *,
     refit_from: dict | None = None,
     unlabelled: list[Path] | None = None,
+    teacher: Path | None = None,
 ) -> dict:
     """Selection run (default): fit on the fit split, pick the epoch and span rule on validation. Refit run
     (`refit_from` = the selection run's model card): same configuration, its best epoch count and span rule, fitted
     on fit + validation. Either way the shipped int8 model is scored once on the held-out test split. With
-    `unlabelled` news files, the shipped tagger labels them (soft "inside" targets) as extra training data."""
+    `unlabelled` news files, a tagger labels them (soft "inside" targets) as extra training data: the shipped one,
+    or the teacher's (`teacher`: a folder with its ONNX and card, e.g. the MPNet tagger) — distillation."""
     torch = require_torch()
     if refit_from is not None:
         config = TaggerConfig(**{**refit_from["config"], "epochs": refit_from["best_epoch"]})
@@ -104,7 +128,8 @@ def train_persuasion(
     if refit_from is not None:
         fit_ids, val_ids = rest, []
     log(f"articles: fit {len(fit_ids)}, validation {len(val_ids)}, held-out test {len(test_ids)}")
-    tok = raw_tokenizer()
+    tok_file = tokenizer_file(config)
+    tok = raw_tokenizer(tok_file)
     by_article: dict[str, list] = {}
     for span in tc:
         by_article.setdefault(span.article_id, []).append(span)
@@ -112,28 +137,48 @@ def train_persuasion(
     labels = [token_labels(u, by_article.get(u.article_id, [])) for u in units]
     n_gold = len(units)
     if unlabelled:
-        silver, silver_labels = silver_units(unlabelled, config.max_tokens, log)
+        silver, silver_labels = silver_units(unlabelled, config.max_tokens, log, tokenizer=tok, teacher=teacher)
         units, labels = units + silver, labels + silver_labels
     log(f"{len(units)} training units, {sum(len(u.ids) for u in units)} tokens")
-    net = build_encoder_head(torch, 1 + len(TECHNIQUES), pool=False)
+    net = build_encoder_head(torch, 1 + len(TECHNIQUES), pool=False, base_dir=encoder_dir(config.base),
+                             freeze_layers=config.freeze_layers)  # fmt: skip
     steps = -(-len(units) // config.batch_size) * config.epochs
-    optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=0.01)
+    trainable = [p for p in net.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=0.01)
     scheduler = warmup_linear_schedule(torch, optimizer, steps, config.warmup)
     pos_weight = torch.tensor(config.si_pos_weight)
     val_articles = {a: articles[a] for a in val_ids}
     si_val = [s for s in si if s.article_id in val_ids]
     work_dir.mkdir(parents=True, exist_ok=True)
-    history, best_f1 = [], -1.0
+    state = {"epoch": 0, "step": 0, "running": 0.0, "seconds": 0.0, "history": [], "best_f1": -1.0}
+    ckpt = work_dir / "checkpoint.pt"
+    if ckpt.is_file():  # resume (a checkpoint of another configuration is ignored)
+        saved = torch.load(ckpt, weights_only=False)
+        if saved["config"] == asdict(config) and saved["units"] == len(units):
+            net.load_state_dict(saved["net"])
+            optimizer.load_state_dict(saved["optimizer"])
+            scheduler.load_state_dict(saved["scheduler"])
+            state = saved["state"]
+            log(f"resumed at epoch {state['epoch'] + 1} step {state['step']}")
+
+    def save() -> None:
+        torch.save({"net": net.state_dict(), "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(), "state": state, "config": asdict(config),
+                    "units": len(units)}, work_dir / "checkpoint.tmp")  # fmt: skip
+        (work_dir / "checkpoint.tmp").replace(ckpt)
+
     started = time.perf_counter()
-    for epoch in range(config.epochs):
+    while state["epoch"] < config.epochs:
+        epoch = state["epoch"]
         net.train()
         order = list(range(len(units)))
         random.Random(config.seed + epoch).shuffle(order)
         chunks = [sorted(order[k : k + 800], key=lambda i: len(units[i].ids)) for k in range(0, len(order), 800)]
         batches = [c[k : k + config.batch_size] for c in chunks for k in range(0, len(c), config.batch_size)]
         random.Random(config.seed - epoch).shuffle(batches)
-        t0, running = time.perf_counter(), 0.0
-        for step, idx in enumerate(batches, 1):
+        t0 = time.perf_counter() - state["seconds"]
+        for step in range(state["step"], len(batches)):
+            idx = batches[step]
             ids, mask, y = _pad(torch, [units[i] for i in idx], [labels[i] for i in idx])
             out = net(ids, mask)
             valid = mask.bool()
@@ -147,30 +192,38 @@ def train_persuasion(
                 if inside.any()
                 else out.sum() * 0
             )
-            loss = si_loss + tc_loss
-            running += train_step(torch, net, loss, optimizer, scheduler)
-            if step % 100 == 0:
-                log(
-                    f"epoch {epoch + 1} step {step}/{len(batches)} loss {running / step:.4f} "
-                    f"({time.perf_counter() - t0:.0f} s)"
-                )
+            state["running"] += train_step(torch, net, si_loss + tc_loss, optimizer, scheduler)
+            state["step"] = step + 1
+            if state["step"] % 100 == 0:
+                log(f"epoch {epoch + 1} step {state['step']}/{len(batches)} loss "
+                    f"{state['running'] / state['step']:.4f} ({time.perf_counter() - t0:.0f} s)")  # fmt: skip
+            if state["step"] % config.checkpoint_every == 0 and state["step"] < len(batches):
+                state["seconds"] = time.perf_counter() - t0
+                save()
         record = {"epoch": epoch + 1, "seconds": round(time.perf_counter() - t0, 1)}
         if val_articles:
             export_onnx(torch, net, units[:2], work_dir / "epoch.onnx", quantize=False)
-            epoch_tagger = OnnxPersuasionTagger(work_dir / "epoch.onnx", max_tokens=config.max_tokens)
+            epoch_tagger = OnnxPersuasionTagger(work_dir / "epoch.onnx", max_tokens=config.max_tokens,
+                                                tokenizer_path=tok_file)  # fmt: skip
             rule, si_f1 = tune_rule(epoch_tagger, val_articles, si_val)
             record |= {"validation_si_f1": round(si_f1, 4), "span_rule": asdict(rule)}
             log(f"epoch {epoch + 1}: validation SI f1={si_f1:.4f} with {rule}")
-        history.append(record)
-        if record.get("validation_si_f1", 0.0) > best_f1 or not val_articles:
-            best_f1 = record.get("validation_si_f1", 0.0)
+        state["history"].append(record)
+        if record.get("validation_si_f1", 0.0) > state["best_f1"] or not val_articles:
+            state["best_f1"] = record.get("validation_si_f1", 0.0)
             torch.save(net.state_dict(), work_dir / "best.pt")
+        state.update(epoch=epoch + 1, step=0, running=0.0, seconds=0.0)
+        save()
+    history = state["history"]
     net.load_state_dict(torch.load(work_dir / "best.pt"))
     best = max(history, key=lambda h: h.get("validation_si_f1", h["epoch"]))
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{TAGGER_NAME}.onnx"
+    name = tagger_name(config)
+    target = out_dir / f"{name}.onnx"
     export_onnx(torch, net, units[:2], target, quantize=True)
-    tagger = OnnxPersuasionTagger(target, max_tokens=config.max_tokens)
+    if tok_file is not None:  # a tagger on another encoder ships with its own tokenizer
+        shutil.copyfile(tok_file, out_dir / f"{name}.tokenizer.json")
+    tagger = OnnxPersuasionTagger(target, max_tokens=config.max_tokens, tokenizer_path=tok_file)
     if val_articles:
         tagger.rule, val_f1 = tune_rule(tagger, val_articles, si_val)  # re-tuned for the int8 weights we ship
         log(f"int8: validation SI f1={val_f1:.4f} with {tagger.rule}")
@@ -183,8 +236,9 @@ def train_persuasion(
     si_result = si_scores(predicted, si_test)
     tc_result = tc_scores(tagger.classify_spans(test_articles, tc_test), tc_test)
     card = {
-        "name": TAGGER_NAME,
+        "name": name,
         "task": "SemEval-2020 task 11: propaganda span identification and technique classification",
+        "base": ENCODERS[config.base] + ", one linear layer per token",
         "span_rule": asdict(tagger.rule),
         "max_tokens": config.max_tokens,
         "best_epoch": best["epoch"],
@@ -203,26 +257,33 @@ def train_persuasion(
             "si_f1": round(si_result.f1, 4),
             "tc_micro_f1": round(tc_result.f1, 4),
         },
-        "train_seconds": round(time.perf_counter() - started, 1),
+        "train_seconds": round(sum(h["seconds"] for h in history), 1),
+        "wall_seconds_this_run": round(time.perf_counter() - started, 1),
         "trained_on": date.today().isoformat(),
         "command": f"veracity train persuasion --data-dir {data_dir} --epochs {config.epochs}"
         + ("" if refit_from is None else " --refit-from SELECTION_CARD.json")
-        + "".join(f" --unlabelled {path}" for path in unlabelled or []),
+        + "".join(f" --unlabelled {path}" for path in unlabelled or [])
+        + (f" --base {config.base} --freeze-layers {config.freeze_layers}" if config.base != "minilm" else "")
+        + (f" --teacher {teacher}" if teacher else ""),
         "config": asdict(config),
         "self_training": None
         if not unlabelled
-        else {"unlabelled": [str(p) for p in unlabelled], "silver_units": len(units) - n_gold, "teacher": TAGGER_NAME},
+        else {"unlabelled": [str(p) for p in unlabelled], "silver_units": len(units) - n_gold,
+              "teacher": str(teacher) if teacher else TAGGER_NAME},
         "size_bytes": target.stat().st_size,
         "data_licence": "PTC (Da San Martino et al. 2020), research use",
     }
-    (out_dir / f"{TAGGER_NAME}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    (out_dir / f"{name}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     log(f"held-out test: si_f1={si_result.f1:.4f} tc_f1={tc_result.f1:.4f}")
     return card
 
 
-def silver_units(paths: list[Path], max_tokens: int, log=print) -> tuple[list, list[np.ndarray]]:
-    """Self-training data: units of unlabelled news articles, their "inside" targets the shipped tagger's token
-    probabilities (technique columns stay empty: the technique loss reads gold spans only)."""
+def silver_units(paths: list[Path], max_tokens: int, log=print, *, tokenizer=None, teacher: Path | None = None,
+                 ) -> tuple[list, list[np.ndarray]]:  # fmt: skip
+    """Self-training / distillation data: units of unlabelled news articles (cut by `tokenizer`, default the
+    shipped MiniLM's), their "inside" targets a tagger's token probabilities — the shipped tagger's, or the
+    teacher's in folder `teacher`. The teacher reads its own tokens; probabilities pass through the characters
+    (`char_transfer`), so it may use another tokenizer. Technique columns stay empty: that loss reads gold spans."""
     from veracity.errors import VeracityError
     from veracity.evidence.readers import iter_files, read_file
     from veracity.persuasion.predict import get_tagger
@@ -233,14 +294,35 @@ def silver_units(paths: list[Path], max_tokens: int, log=print) -> tuple[list, l
             texts |= {f"{path}#{k}": doc.text for k, doc in enumerate(read_file(path)) if doc.text.strip()}
         except VeracityError as exc:
             log(f"skipped {path}: {exc}")
-    units = [u for key, text in texts.items() for u in make_units(key, text, raw_tokenizer(), max_tokens)]
+    tokenizer = tokenizer or raw_tokenizer()
+    units = [u for key, text in texts.items() for u in make_units(key, text, tokenizer, max_tokens)]
+    if teacher is None:
+        tagger, name = get_tagger(), TAGGER_NAME
+    else:
+        name = next((p.stem for p in Path(teacher).glob("persuasion-*-tagger.json")), "")
+        tagger = load_tagger(Path(teacher), name)
+    inside = char_transfer(tagger.score_articles(texts), texts, units)
     labels = []
-    for unit, probs in zip(units, get_tagger().token_probs(units), strict=True):
+    for unit, probs in zip(units, inside, strict=True):
         y = np.zeros((len(unit.ids), 1 + len(TECHNIQUES)), dtype=np.float32)
-        y[:, 0] = probs[:, 0] * np.array([e > s for s, e in unit.offsets])  # nothing on [CLS]/[SEP]
+        y[:, 0] = probs
         labels.append(y)
-    log(f"self-training: {len(texts)} unlabelled texts, {len(units)} units labelled by {TAGGER_NAME}")
+    log(f"self-training: {len(texts)} unlabelled texts, {len(units)} units labelled by {name}")
     return units, labels
+
+
+def char_transfer(scored: list, texts: dict[str, str], units: list) -> list[np.ndarray]:
+    """Token "inside" probabilities of one tokenisation (`scored`: (unit, probs) pairs) onto the tokens of
+    another (`units`): each character takes the probability of the token covering it, each target token the mean
+    over its characters; special tokens get 0."""
+    chars = {key: np.zeros(len(text), dtype=np.float32) for key, text in texts.items()}
+    for unit, probs in scored:
+        row = chars[unit.article_id]
+        for (s, e), p in zip(unit.offsets, probs[:, 0], strict=True):
+            if e > s:
+                row[s:e] = p
+    return [np.array([chars[u.article_id][s:e].mean() if e > s else 0.0 for s, e in u.offsets], dtype=np.float32)
+            for u in units]  # fmt: skip
 
 
 def read_selection_card(path: Path) -> dict:

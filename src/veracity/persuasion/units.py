@@ -21,10 +21,18 @@ class Unit:
     offsets: list[tuple[int, int]]  # absolute character offsets; (0, 0) for [CLS]/[SEP]
 
 
+def special_ids(tokenizer) -> tuple[int, int]:
+    """The ids the tokenizer's own template puts around a text: [CLS]/[SEP] for MiniLM, <s>/</s> for MPNet (whose
+    vocabulary also has an ordinary "[CLS]" token, so looking the names up would pick the wrong ids)."""
+    enc = tokenizer.encode("", add_special_tokens=True)
+    first, last = [i for i, m in zip(enc.ids, enc.attention_mask, strict=True) if m]
+    return first, last
+
+
 def make_units(article_id: str, text: str, tokenizer, max_tokens: int = MAX_TOKENS) -> list[Unit]:
     """Paragraphs (lines) of `text`, each cut into windows of at most `max_tokens` wordpieces."""
     units = []
-    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    cls_id, sep_id = special_ids(tokenizer)
     for match in re.finditer(r"[^\n]+", text):
         if not match.group().strip():
             continue
