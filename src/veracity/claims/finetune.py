@@ -319,7 +319,10 @@ def export_and_calibrate(
         "validation_scores": BinaryScores.of(dev.labels, proba >= threshold).as_dict(),
         "trained_on": date.today().isoformat(),
         "command": "veracity train checkworthiness --finetune --data-dir ../shared/data/checkworthiness/ct24"
-        + (f" --base {config.base} --freeze-layers {config.freeze_layers}" if config.base != "minilm" else ""),
+        + (f" --base {config.base} --freeze-layers {config.freeze_layers}" if config.base != "minilm" else "")
+        + (f" --teacher {config.teacher} --unlabelled {config.unlabelled} --distil-weight {config.distil_weight}"
+           if config.teacher else "")
+        + f" --epochs {config.epochs} --lr {config.lr}",
         "data_licence": "CheckThat! lab 2024 data, research use",
         "size_bytes": target.stat().st_size,
     }
