@@ -239,7 +239,19 @@ def test_grouped_cross_validation_pools_folds_and_resumes(tmp_path, monkeypatch)
     assert summary["pooled"]["fp"] == 12 and summary["pooled"]["fn"] == 0
     assert summary["roc_auc"] < 1.0
     assert json.loads((tmp_path / "cv" / "grouped_cv.json").read_text())["folds"] == 3
+    drift = summary["calibration"]
+    assert len(drift["per_fold"]) == 3 and drift["per_fold"][0]["ece"] == 0.0  # fold 1: perfect 0/1 scores
+    assert drift["per_fold"][2]["predicted_rate"] == 1.0 and drift["per_fold"][2]["oracle_f1"] == 0.5
     calls.clear()
     (tmp_path / "cv" / "fold2" / "result.json").unlink()
     again = finetune_cv.cross_validate_finetune(tmp_path, tmp_path / "cv", folds=3, log=lambda m: None)
     assert calls == ["fold2"] and again["pooled"] == summary["pooled"]  # finished folds are not rerun
+
+
+def test_calibration_of_a_fold_and_its_threshold_drift():
+    from veracity.claims.finetune_cv import calibration
+
+    got = calibration(np.array([True, False, True, False]), np.array([0.9, 0.1, 0.6, 0.4]), threshold=0.7)
+    assert got["ece"] == 0.25 and got["brier"] == 0.085
+    assert got["predicted_rate"] == 0.5 and got["true_rate"] == 0.5
+    assert got["oracle_f1"] == 1.0 and 0.4 < got["oracle_threshold"] <= 0.6  # 0.7 on validation misses 0.6

@@ -114,6 +114,23 @@ def _run_fold(torch, tok, fit: LabelledSentences, held_out: LabelledSentences, c
     }
 
 
+def calibration(gold: np.ndarray, proba: np.ndarray, threshold: float, bins: int = 10) -> dict:
+    """How a fold's probabilities and chosen threshold carry over to it: the binary expected calibration error
+    (10 equal-width bins of P(yes)), the Brier score, the mean predicted vs the true rate of "yes", and the
+    threshold that would have been best on the fold itself against the one chosen on validation (the drift)."""
+    from sklearn.metrics import brier_score_loss
+
+    y, p = np.asarray(gold, dtype=float), np.asarray(proba, dtype=float)
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    ece = sum(abs(p[which == b].mean() - y[which == b].mean()) * np.mean(which == b)
+              for b in range(bins) if np.any(which == b))  # fmt: skip
+    oracle = best_threshold(gold, p)
+    return {"ece": round(float(ece), 4), "brier": round(float(brier_score_loss(y, p)), 4),
+            "predicted_rate": round(float(p.mean()), 4), "true_rate": round(float(y.mean()), 4),
+            "threshold": threshold, "oracle_threshold": oracle,
+            "oracle_f1": round(BinaryScores.of(gold, p >= oracle).f1, 4)}  # fmt: skip
+
+
 def cross_validate_finetune(
     data_dir: Path, work_dir: Path, folds: int = 5, config: FinetuneConfig | None = None, log=print,
     shared: Path | None = None,
@@ -155,6 +172,8 @@ def cross_validate_finetune(
     proba = np.concatenate([r["proba"] for r in results])
     decided = np.concatenate([np.asarray(r["proba"]) >= r["threshold"] for r in results])
     f1s = np.array([r["scores"]["f1"] for r in results])
+    fold_gold = np.split(gold, np.cumsum([len(r["proba"]) for r in results])[:-1])
+    calibrated = [calibration(g, r["proba"], r["threshold"]) for g, r in zip(fold_gold, results, strict=True)]
     summary = {
         "folds": folds,
         "grouping": "contiguous Sentence_id runs of CT24 train + dev, cut at the widest id gap near each quantile",
@@ -168,6 +187,11 @@ def cross_validate_finetune(
         "pooled": BinaryScores.of(gold, decided).as_dict(),
         "roc_auc": round(float(roc_auc_score(gold, proba)), 4),
         "average_precision": round(float(average_precision_score(gold, proba)), 4),
+        # calibration across folds: does a threshold and temperature chosen on earlier debates hold on later ones
+        "calibration": {"per_fold": calibrated,
+                        "ece_mean": round(float(np.mean([c["ece"] for c in calibrated])), 4),
+                        "threshold_drift_max": round(max(abs(c["threshold"] - c["oracle_threshold"])
+                                                         for c in calibrated), 4)},  # fmt: skip
         "config": asdict(config),
         "seconds_this_run": round(time.perf_counter() - started, 1),
     }

@@ -176,6 +176,10 @@ def train_checkworthiness_cmd(
             f"f1 {pooled['f1']:.3f}; roc_auc {summary['roc_auc']:.3f} average_precision "
             f"{summary['average_precision']:.3f}; per fold sd {summary['f1_sd']:.3f}"
         )
+        drift = summary["calibration"]
+        pairs = ", ".join("{threshold:.2f}/{oracle_threshold:.2f}".format(**c) for c in drift["per_fold"])
+        typer.echo(f"calibration across folds: ECE mean {drift['ece_mean']:.3f}; threshold chosen on validation / "
+                   f"best on the fold: {pairs}")  # fmt: skip
         typer.echo(f"f1={summary['f1_mean']:.3f}")
         return
     if finetune:
