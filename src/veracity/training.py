@@ -98,6 +98,33 @@ def last_hidden_module(torch):
     return LastHidden()
 
 
+class Checkpoint:
+    """A resumable run in one file: weights, optimizer, schedule and the loop's own `state` dict, written
+    atomically. A file written under another `key` (e.g. another configuration) is not resumed from."""
+
+    def __init__(self, torch, path: Path, key=None) -> None:
+        self.torch, self.path, self.key = torch, Path(path), key
+
+    def restore(self, net, optimizer, scheduler) -> dict | None:
+        """Load the saved weights and schedule into the given objects and return the saved state (None: no
+        usable checkpoint)."""
+        if not self.path.is_file():
+            return None
+        saved = self.torch.load(self.path, weights_only=False)
+        if saved.get("key") != self.key or "state" not in saved:
+            return None
+        net.load_state_dict(saved["net"])
+        optimizer.load_state_dict(saved["optimizer"])
+        scheduler.load_state_dict(saved["scheduler"])
+        return saved["state"]
+
+    def save(self, net, optimizer, scheduler, state: dict) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        self.torch.save({"net": net.state_dict(), "optimizer": optimizer.state_dict(),
+                         "scheduler": scheduler.state_dict(), "state": state, "key": self.key}, tmp)  # fmt: skip
+        tmp.replace(self.path)
+
+
 def warmup_linear_schedule(torch, optimizer, total_steps: int, warmup_share: float):
     """Linear warm-up over `warmup_share` of the steps, then linear decay to 0."""
     warm = int(total_steps * warmup_share)

@@ -31,6 +31,7 @@ from veracity.claims.evaluate import BinaryScores, best_threshold
 from veracity.runtime import sigmoid
 from veracity.training import (
     ENCODERS,
+    Checkpoint,
     bucketed_batches,
     build_encoder_head,
     encoder_dir,
@@ -191,21 +192,13 @@ def fit_epochs(
     scheduler = warmup_linear_schedule(torch, optimizer, steps_per_epoch * config.epochs, config.warmup)
     # epoch: the one in progress; step: its batches done; seconds/running: its time and summed loss so far
     state = {"epoch": 0, "step": 0, "seconds": 0.0, "running": 0.0, "history": []}
-    ckpt = work_dir / "last.pt"
-    if ckpt.is_file():  # resume
-        saved = torch.load(ckpt, weights_only=False)
-        if saved["config"] == asdict(config) and "state" in saved:
-            net.load_state_dict(saved["model"])
-            optimizer.load_state_dict(saved["optimizer"])
-            scheduler.load_state_dict(saved["scheduler"])
-            state = saved["state"]
-            log(f"resuming at epoch {state['epoch'] + 1} step {state['step']}")
+    checkpoint = Checkpoint(torch, work_dir / "last.pt", key=asdict(config))
+    if (saved := checkpoint.restore(net, optimizer, scheduler)) is not None:
+        state = saved
+        log(f"resuming at epoch {state['epoch'] + 1} step {state['step']}")
 
     def save() -> None:
-        torch.save({"model": net.state_dict(), "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict(), "state": state, "config": asdict(config)},
-                   work_dir / "last.tmp")  # fmt: skip
-        (work_dir / "last.tmp").replace(ckpt)
+        checkpoint.save(net, optimizer, scheduler, state)
 
     loss_fn = torch.nn.BCEWithLogitsLoss()
     targets = torch.tensor(labels, dtype=torch.float32)

@@ -26,6 +26,7 @@ from veracity.persuasion.units import SpanRule, make_units, token_labels
 from veracity.runtime import raw_tokenizer
 from veracity.training import (
     ENCODERS,
+    Checkpoint,
     build_encoder_head,
     encoder_dir,
     require_torch,
@@ -151,21 +152,14 @@ def train_persuasion(
     si_val = [s for s in si if s.article_id in val_ids]
     work_dir.mkdir(parents=True, exist_ok=True)
     state = {"epoch": 0, "step": 0, "running": 0.0, "seconds": 0.0, "history": [], "best_f1": -1.0}
-    ckpt = work_dir / "checkpoint.pt"
-    if ckpt.is_file():  # resume (a checkpoint of another configuration is ignored)
-        saved = torch.load(ckpt, weights_only=False)
-        if saved["config"] == asdict(config) and saved["units"] == len(units):
-            net.load_state_dict(saved["net"])
-            optimizer.load_state_dict(saved["optimizer"])
-            scheduler.load_state_dict(saved["scheduler"])
-            state = saved["state"]
-            log(f"resumed at epoch {state['epoch'] + 1} step {state['step']}")
+    # a checkpoint of another configuration or other training units is not resumed from
+    checkpoint = Checkpoint(torch, work_dir / "checkpoint.pt", key={"config": asdict(config), "units": len(units)})
+    if (saved := checkpoint.restore(net, optimizer, scheduler)) is not None:
+        state = saved
+        log(f"resumed at epoch {state['epoch'] + 1} step {state['step']}")
 
     def save() -> None:
-        torch.save({"net": net.state_dict(), "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict(), "state": state, "config": asdict(config),
-                    "units": len(units)}, work_dir / "checkpoint.tmp")  # fmt: skip
-        (work_dir / "checkpoint.tmp").replace(ckpt)
+        checkpoint.save(net, optimizer, scheduler, state)
 
     started = time.perf_counter()
     while state["epoch"] < config.epochs:

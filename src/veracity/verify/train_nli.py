@@ -27,6 +27,7 @@ import numpy as np
 from veracity.runtime import softmax
 from veracity.training import (
     ENCODERS,
+    Checkpoint,
     bucketed_batches,
     build_encoder_head,
     encoder_dir,
@@ -261,20 +262,14 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
     optimizer = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=0.01)
     scheduler = warmup_linear_schedule(torch, optimizer, steps_per_epoch * config.epochs, config.warmup)
     state = {"epoch": 0, "step": 0, "history": [], "best": -1.0, "seconds": 0.0}
-    ckpt = work_dir / "checkpoint.pt"
-    if ckpt.is_file():
-        saved = torch.load(ckpt, weights_only=False)
-        net.load_state_dict(saved["net"])
-        optimizer.load_state_dict(saved["optimizer"])
-        scheduler.load_state_dict(saved["scheduler"])
-        state = saved["state"]
+    checkpoint = Checkpoint(torch, work_dir / "checkpoint.pt")
+    if (saved := checkpoint.restore(net, optimizer, scheduler)) is not None:
+        state = saved
         log(f"resumed at epoch {state['epoch'] + 1} step {state['step']}")
 
     def save() -> None:
         state["seconds"] += time.perf_counter() - t_mark
-        torch.save({"net": net.state_dict(), "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict(), "state": state}, work_dir / "checkpoint.tmp")  # fmt: skip
-        (work_dir / "checkpoint.tmp").replace(ckpt)
+        checkpoint.save(net, optimizer, scheduler, state)
 
     t_mark = time.perf_counter()
     while state["epoch"] < config.epochs:
