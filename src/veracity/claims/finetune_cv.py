@@ -96,10 +96,12 @@ def _run_fold(torch, tok, fit: LabelledSentences, held_out: LabelledSentences, c
     val_logits = _logits(torch, net, val_ids)
     temperature = fit_temperature(val_logits, validation.labels)
     threshold = best_threshold(validation.labels, sigmoid(val_logits / temperature))
-    proba = sigmoid(_logits(torch, net, _encode(tok, held_out.texts)) / temperature)
+    # a teacher also scores its training rows and the unlabelled sentences, in the same pass as the held-out ones
+    extra = [*fit.texts, *unlabelled] if teacher is None else []
+    scored = sigmoid(_logits(torch, net, _encode(tok, [*held_out.texts, *extra])) / temperature)
+    proba = scored[: len(held_out.texts)]
     if teacher is None:
         rows = [*held_out.ids, *fit.ids]
-        scored = sigmoid(_logits(torch, net, _encode(tok, [*held_out.texts, *fit.texts, *unlabelled])) / temperature)
         TeacherLabels(dict(zip(rows, scored[: len(rows)].tolist(), strict=True)),
                       scored[len(rows):]).save(work_dir / TEACHER_FILE)  # fmt: skip
     scores = BinaryScores.of(held_out.labels, proba >= threshold)
