@@ -72,7 +72,7 @@ def stage_config(options: AnalyzeOptions) -> dict[str, dict[str, Any]]:
     if options.evidence:
         config["evidence"] = {"corpora": list(options.corpora), "factchecks": list(options.factchecks),
                               "home": options.home}  # fmt: skip
-        config["verdict"] = {"verifier": options.verifier}
+        config["verdict"] = {"verifier": options.verifier, "home": options.home}
         if (llm := options.llm) is not None:
             config["decompose"] = {"llm": llm}
             config["verdict"]["llm"] = llm if "verdict" in llm.uses else None

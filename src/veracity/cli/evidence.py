@@ -44,7 +44,8 @@ def _with_progress(fn):
 
         def advance(phase: str, n: int, total: int | None) -> None:
             if phase not in tasks:
-                tasks[phase] = bar.add_task({"read": "reading", "embed": "embedding"}[phase], total=total)
+                label = {"read": "reading", "embed": "embedding", "sentences": "sentence vectors"}[phase]
+                tasks[phase] = bar.add_task(label, total=total)
             bar.update(tasks[phase], advance=n, total=total)
 
         return fn(advance)

@@ -128,13 +128,15 @@ def _import_factchecks(store: Store, name: str, path: Path, fmt: str, progress: 
 
 
 def _sync(store: Store, name: str, result: AddResult, progress: Progress | None, encoder=None) -> None:
-    from veracity.evidence.search import get_retrieval_encoder
+    from veracity.evidence.search import get_retrieval_encoder, sentence_encoder_for
 
     t0 = time.perf_counter()
     index = CollectionIndex(store, store.collection(name))
     pending = store.info(name).passages
     result.passages_embedded = index.sync(
-        encoder or get_retrieval_encoder(), (lambda n: progress("embed", n, pending)) if progress else None
+        encoder or get_retrieval_encoder(), (lambda n: progress("embed", n, pending)) if progress else None,
+        sentence_encoder=sentence_encoder_for(index.collection.kind),
+        sentence_progress=(lambda n, total: progress("sentences", n, total)) if progress else None,
     )
     result.index_seconds = time.perf_counter() - t0
 

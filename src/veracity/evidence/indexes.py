@@ -2,7 +2,8 @@
 
     <home>/indexes/<collection>/bm25/           bm25s index over the passages, rows in `passage_ids.npy` order
     <home>/indexes/<collection>/dense.usearch   MiniLM int8 embeddings, keyed by passage id (cosine)
-    <home>/indexes/<collection>/state.json      the collection revision both were built from, and the encoder
+    <home>/indexes/<collection>/sentences.usearch  shared-encoder vectors of the passages' sentences (sentences.py)
+    <home>/indexes/<collection>/state.json      the collection revision they were built from, and the encoders
 
 `sync` brings them up to the database: new passages are embedded and added, deleted ones removed (only the
 difference is encoded, so re-adding a folder costs nothing), and BM25 is rebuilt from the stored texts (seconds
@@ -19,10 +20,12 @@ import logging
 import shutil
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
 from veracity.errors import StoreError
+from veracity.evidence import sentences as sentence_file
 from veracity.evidence.locks import LOCK_WAIT_S, READ_WAIT_S, check_name, collection_lock, replace_atomically
 from veracity.evidence.store import CollectionRow, Store
 
@@ -47,37 +50,49 @@ def bm25_tokens(texts: list[str]):
     return bm25s.tokenize(texts, stopwords="en", stemmer=english_stemmer(), show_progress=False)
 
 
+def index_folder(home: Path, collection: str) -> Path:
+    return home / "indexes" / check_name(collection)
+
+
+def read_state(folder: Path) -> dict:
+    """An index folder's state.json; {} when missing or unreadable."""
+    try:
+        state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
 class CollectionIndex:
     def __init__(self, store: Store, collection: CollectionRow) -> None:
         self.store, self.collection = store, collection
-        self.dir = store.home / "indexes" / check_name(collection.name)
+        self.dir = index_folder(store.home, collection.name)
         self._bm25 = self._bm25_ids = self._dense = None
-        self._encoder = None  # the last one `sync` used: a damaged index is rebuilt with it
+        self._encoder = self._sentence_encoder = None  # the last ones `sync` used: a damaged index is rebuilt with them
 
     # -- building -------------------------------------------------------------------------------------------
     def state(self) -> dict:
         """What the indexes were built from; {} (rebuild everything) when missing or unreadable."""
-        try:
-            state = json.loads((self.dir / "state.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return state if isinstance(state, dict) else {}
+        return read_state(self.dir)
 
     def built_revision(self) -> int | None:
         return self.state().get("revision")
 
-    def sync(self, encoder, progress: Callable[[int], None] | None = None, *, wait_s: float = LOCK_WAIT_S) -> int:
-        """Update both indexes to the collection's current passages; returns how many passages were embedded.
-        `encoder` has `.encode(texts)` and `.name`; vectors from another encoder are all recomputed. Waits up to
-        `wait_s` for another command working on the collection (then CollectionBusy)."""
-        self._encoder = encoder
+    def sync(self, encoder, progress: Callable[[int], None] | None = None, *, sentence_encoder=None,
+             sentence_progress: Callable[[int, int], None] | None = None,
+             wait_s: float = LOCK_WAIT_S) -> int:  # fmt: skip
+        """Update the indexes to the collection's current passages; returns how many passages were embedded.
+        `encoder` has `.encode(texts)` and `.name`; vectors from another encoder are all recomputed. With a
+        `sentence_encoder` (the shared one the verdict stage's relatedness gate uses), the passages' sentences
+        get vectors too. Waits up to `wait_s` for another command working on the collection (then CollectionBusy)."""
+        self._encoder, self._sentence_encoder = encoder, sentence_encoder
         with collection_lock(self.store.home, self.collection.name, wait_s=wait_s):
             try:
-                return self._sync(encoder, progress)
+                return self._sync(encoder, progress, sentence_encoder, sentence_progress)
             except OSError as exc:
                 raise StoreError(f"cannot write the index of {self.collection.name!r}: {exc.strerror or exc}") from None
 
-    def _sync(self, encoder, progress: Callable[[int], None] | None) -> int:
+    def _sync(self, encoder, progress, sentence_encoder, sentence_progress) -> int:
         from usearch.index import Index
 
         collection = self.store.collection(self.collection.name)
@@ -86,7 +101,11 @@ class CollectionIndex:
         if not state and (self.dir / "state.json").exists():
             log.warning("the index state of %r was unreadable; rebuilding the index", self.collection.name)
         same_encoder = state.get("encoder", FIRST_ENCODER) == name
-        if state.get("revision") == collection.revision and same_encoder:
+        sentences = state.get("sentences") if isinstance(state.get("sentences"), dict) else {}
+        sentence_name = getattr(sentence_encoder, "name", None)
+        sentences_done = sentence_encoder is None or sentences == {"encoder": sentence_name,
+                                                                    "revision": collection.revision}  # fmt: skip
+        if state.get("revision") == collection.revision and same_encoder and sentences_done:
             return 0
         self.dir.mkdir(parents=True, exist_ok=True)
         ids = np.array(sorted(self.store.passage_ids(collection)), dtype=np.uint64)
@@ -110,19 +129,25 @@ class CollectionIndex:
             if progress:
                 progress(len(chunk))
         replace_atomically(dense_path, lambda tmp: dense.save(str(tmp)))
-        self._write_bm25(ids)
-        state = json.dumps({"revision": collection.revision, "passages": len(ids), "encoder": name})
+        texts = self.store.passage_texts(int(i) for i in ids)
+        if sentence_encoder is not None:
+            wanted = sentence_file.sentences_by_key(texts.values())
+            sentence_file.update(self.dir, wanted, sentence_encoder, reuse=sentences.get("encoder") == sentence_name,
+                                 progress=sentence_progress)  # fmt: skip
+            sentences = {"encoder": sentence_name, "revision": collection.revision}
+        self._write_bm25(ids, texts)
+        state = json.dumps({"revision": collection.revision, "passages": len(ids), "encoder": name,
+                            "sentences": sentences})  # fmt: skip
         replace_atomically(self.dir / "state.json", lambda tmp: tmp.write_text(state, encoding="utf-8"))
         self._bm25 = self._bm25_ids = self._dense = None  # reloaded on the next query
         return len(new)
 
-    def _write_bm25(self, ids: np.ndarray) -> None:
+    def _write_bm25(self, ids: np.ndarray, texts: dict[int, str]) -> None:
         import bm25s
 
         target = self.dir / "bm25"
         tmp = self.dir / "bm25.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        texts = self.store.passage_texts(int(i) for i in ids)
         tokens = bm25_tokens([texts[int(i)] for i in ids]) if len(ids) else None
         if tokens is not None and any(len(t) for t in tokens.ids):
             retriever = bm25s.BM25()
@@ -162,7 +187,7 @@ class CollectionIndex:
                 for name in ("state.json", "dense.usearch"):
                     (self.dir / name).unlink(missing_ok=True)
                 shutil.rmtree(self.dir / "bm25", ignore_errors=True)
-            self.sync(self._encoder, wait_s=READ_WAIT_S)
+            self.sync(self._encoder, sentence_encoder=self._sentence_encoder, wait_s=READ_WAIT_S)
             self._open()
 
     def _open(self) -> None:
@@ -203,3 +228,26 @@ class CollectionIndex:
         vectors = np.asarray(self._dense.get(np.array(ids, dtype=np.uint64)), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(vector)), 1e-12)
         return {i: float(v @ vector / max(n, 1e-12)) for i, v, n in zip(ids, vectors, norms, strict=True)}
+
+
+class StoredSentences:
+    """The sentence vectors an index folder holds, read without the database (the verdict stage needs no more)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._vectors: sentence_file.SentenceVectors | None = None
+
+    def get(self, sentences: list[str], encoder_name: str) -> dict[str, np.ndarray]:
+        """{sentence: vector} of those `sentences` whose vectors are stored, made by the encoder named; {} when
+        the vectors are missing, from another encoder, or behind the collection's passages (then the caller
+        encodes: slower, the same verdicts)."""
+        state = read_state(self.folder)
+        if state.get("sentences") != {"encoder": encoder_name, "revision": state.get("revision")}:
+            return {}
+        if self._vectors is None:
+            try:
+                self._vectors = sentence_file.SentenceVectors(self.folder)
+            except Exception:  # noqa: BLE001 (usearch raises many kinds on a damaged file)
+                log.warning("the sentence vectors in %s do not load; encoding sentences instead", self.folder)
+                return {}
+        return self._vectors.get(sentences)

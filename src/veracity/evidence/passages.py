@@ -61,3 +61,17 @@ def passages(text: str, *, window: int = 2, stride: int = 1, max_words: int = 80
             break
         k = max(k + 1, min(k + stride, end_k))
     return out
+
+
+MIN_SENTENCE_WORDS = 3  # shorter pieces ("Reuters.", "(AP)") are not evidence a verifier can read
+
+
+def passage_sentences(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of the sentences of a passage that the verdict stage reads, offsets into `text`; the
+    collection index stores a vector for each of them (evidence/sentences.py), so both must cut alike."""
+    out = []
+    for a, b in sentence_spans(text) or [(0, len(text))]:
+        piece = text[a:b].strip()
+        if len(piece.split()) >= MIN_SENTENCE_WORDS:
+            out.append((a, b, piece))
+    return out

@@ -61,6 +61,16 @@ def get_retrieval_encoder():
     return SentenceEncoder(onnx_path=path) if path.is_file() else get_encoder()
 
 
+def sentence_encoder_for(kind: str, given=None):
+    """What encodes a collection's sentences for the verdict stage: nothing for fact-checks (they are matched as
+    fact-checks, never read sentence by sentence), else the shared encoder the relatedness gate uses."""
+    if kind == "factchecks":
+        return None
+    from veracity.runtime import get_encoder
+
+    return given or get_encoder()
+
+
 def clean_query(text: str) -> str:
     """Links carry no words to match; drop them."""
     return " ".join(_NOISE.sub(" ", text).split())
@@ -69,10 +79,12 @@ def clean_query(text: str) -> str:
 class Searcher:
     """Search one or more collections. Build once and reuse: indexes and the encoder stay loaded."""
 
-    def __init__(self, store: Store, *, bm25_weight: float = BM25_WEIGHT, encoder=None, reranker=None) -> None:
+    def __init__(self, store: Store, *, bm25_weight: float = BM25_WEIGHT, encoder=None, reranker=None,
+                 sentence_encoder=None) -> None:  # fmt: skip
         self.store = store
         self.bm25_weight = bm25_weight
         self.encoder = encoder or get_retrieval_encoder()
+        self.sentence_encoder = sentence_encoder  # default: the shared encoder, loaded when a corpus is synced
         self.reranker = reranker
         self._indexes: dict[str, CollectionIndex] = {}
 
@@ -84,7 +96,9 @@ class Searcher:
             index = CollectionIndex(self.store, self.store.collection(name))
             built = index.built_revision() is not None
             try:
-                index.sync(self.encoder, wait_s=STALE_WAIT_S if built else READ_WAIT_S)
+                index.sync(self.encoder, sentence_encoder=sentence_encoder_for(index.collection.kind,
+                                                                               self.sentence_encoder),
+                           wait_s=STALE_WAIT_S if built else READ_WAIT_S)  # fmt: skip
             except CollectionBusy:
                 if not built:
                     raise

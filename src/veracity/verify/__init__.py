@@ -12,7 +12,9 @@ then the LLM judges each sub-claim from the most related sentences (verify/judge
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from veracity.errors import InputError
 from veracity.llm import LLMClient, LLMConfig
 from veracity.registry import stage
 from veracity.schema import Claim, ContentVerdict, EvidenceSentence, Report, Subclaim, Verdict
@@ -31,7 +33,7 @@ def _norm_url(url: str | None) -> str:
 def candidate_sentences(claim: Claim, report: Report) -> list[tuple[int, int, int, str]]:
     """(evidence index, start, end, text) of every distinct sentence in the claim's passages, in retrieval order.
     Offsets index the passage's document when its position is stored, else the passage."""
-    from veracity.evidence.passages import sentence_spans
+    from veracity.evidence.passages import passage_sentences
 
     article, article_url = _norm(report.document.text), _norm_url(report.document.url)
     seen, out = set(), []
@@ -42,10 +44,9 @@ def candidate_sentences(claim: Claim, report: Report) -> list[tuple[int, int, in
         if len(body) >= MIN_SELF_COPY and body in article:
             continue
         base = ev.start or 0
-        for a, b in sentence_spans(ev.text) or [(0, len(ev.text))]:
-            text = ev.text[a:b].strip()
+        for a, b, text in passage_sentences(ev.text):
             key = (ev.document_id, base + a) if ev.document_id is not None else _norm(text)
-            if len(text.split()) >= 3 and key not in seen:
+            if key not in seen:
                 seen.add(key)
                 out.append((i, base + a, base + b, text))
     return out
@@ -56,9 +57,33 @@ class VerdictStage:
     requires = frozenset({"claims[].evidence", "claims[].factchecks"})
     assigns = frozenset({"claims[].verdict", "llm"})
 
-    def __init__(self, *, llm: LLMConfig | None = None, verifier: str = "fast") -> None:
+    def __init__(self, *, llm: LLMConfig | None = None, verifier: str = "fast", home: Path | None = None) -> None:
         self.client = LLMClient(llm) if llm is not None else None
         self.verifier = verifier
+        self.home = home  # where the evidence collections' indexes keep their sentence vectors
+        self._stored: dict[str, object] = {}
+
+    def stored_vectors(self, claims: list[Claim], candidates) -> dict:
+        """{sentence: vector} of the candidate sentences whose shared-encoder vectors the collection indexes hold
+        (evidence/sentences.py): the relatedness gate then encodes only the claims and what is missing."""
+        from veracity.evidence.indexes import StoredSentences, index_folder
+        from veracity.options import veracity_home
+        from veracity.runtime import get_encoder
+
+        wanted: dict[str, list[str]] = {}
+        for claim, (sents, _) in zip(claims, candidates, strict=True):
+            for i, _, _, text in sents:
+                wanted.setdefault(claim.evidence[i].collection, []).append(text)
+        out, name = {}, get_encoder().name
+        for collection, texts in wanted.items():
+            if collection not in self._stored:
+                try:
+                    self._stored[collection] = StoredSentences(index_folder(veracity_home(self.home), collection))
+                except InputError:  # not a collection name an index could have
+                    self._stored[collection] = None
+            if (stored := self._stored[collection]) is not None:
+                out.update(stored.get(list(dict.fromkeys(texts)), name))
+        return out
 
     def __call__(self, report: Report) -> Report:
         from veracity.verify.aggregate import get_aggregator
@@ -83,7 +108,8 @@ class VerdictStage:
             todo.append(claim)
             candidates.append((sents, signals))
             items.append((claim.text, [s[3] for s in sents], signals))
-        checks = check_claims(items, get_nli_model(self.verifier), get_aggregator(self.verifier)) if items else []
+        checks = check_claims(items, get_nli_model(self.verifier), get_aggregator(self.verifier),
+                              known_vectors=self.stored_vectors(todo, candidates)) if items else []  # fmt: skip
         for claim, (sents, signals), check in zip(todo, candidates, checks, strict=True):
             claim.verdict = _verdict(check, sents, signals)
         if self.client is not None and todo:

@@ -97,10 +97,12 @@ class ClaimCheck:
 
 
 def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregator: Aggregator,
-                 mismatches=None, gate: RelatednessGate | None = None, encoder=None) -> list[ClaimCheck]:  # fmt: skip
+                 mismatches=None, gate: RelatednessGate | None = None, encoder=None,
+                 known_vectors: dict[str, np.ndarray] | None = None) -> list[ClaimCheck]:  # fmt: skip
     """One ClaimCheck per (claim, evidence sentences, signals). `nli` has `predict(pairs) -> [n, 3]`;
     `mismatches(claim, sentence) -> list` of consistency conflicts (default: verify.consistency); `gate` and
-    `encoder` decide which sentences are related enough to be read (default: the shipped ones)."""
+    `encoder` decide which sentences are related enough to be read (default: the shipped ones);
+    `known_vectors`: sentence vectors by that encoder already at hand (the collection index stores them)."""
     spacy_checks = mismatches is None
     if mismatches is None:
         from veracity.verify.consistency import find_mismatches as mismatches
@@ -114,7 +116,7 @@ def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregat
         encoder = get_encoder()
     parse_many(" ".join(claim.split()) for claim, _, _ in items)
     units = [_units(claim) for claim, _, _ in items]
-    similarity = cosines(encoder, [u[0].text for u in units], [sents for _, sents, _ in items])
+    similarity = cosines(encoder, [u[0].text for u in units], [sents for _, sents, _ in items], known_vectors)
     # Each claim's pairs go through the verifier on their own: int8 activations are scaled per batch, so pairs
     # batched with other claims' sentences would make a claim's verdict depend on the rest of the article.
     unit_probs, checked, reads = [], [], []  # checked: the sentences the consistency checks compare with each core

@@ -56,14 +56,15 @@ class RelatednessGate:
         return cls(float(data["high"]), float(data["low"]), {k: v for k, v in data.items() if k not in ("high", "low")})
 
 
-def cosines(encoder, claims: list[str], sentences: list[list[str]]) -> list[np.ndarray]:
-    """Cosine of each claim with each of its sentences; every distinct text is encoded once."""
-    texts = list(dict.fromkeys([*claims, *(s for group in sentences for s in group)]))
-    if not texts:
-        return [np.zeros(0, dtype=np.float32) for _ in claims]
-    vectors = encoder.encode(texts)
-    row = {t: i for i, t in enumerate(texts)}
-    return [np.array([float(vectors[row[c]] @ vectors[row[s]]) for s in group], dtype=np.float32)
+def cosines(encoder, claims: list[str], sentences: list[list[str]],
+            known: dict[str, np.ndarray] | None = None) -> list[np.ndarray]:  # fmt: skip
+    """Cosine of each claim with each of its sentences; every distinct text is encoded once, except those whose
+    vectors are `known` (stored with the collection's index by the same encoder)."""
+    known = known or {}
+    texts = [t for t in dict.fromkeys([*claims, *(s for group in sentences for s in group)]) if t not in known]
+    vector = dict(zip(texts, encoder.encode(texts), strict=True)) if texts else {}
+    vector.update(known)
+    return [np.array([float(vector[c] @ vector[s]) for s in group], dtype=np.float32)
             for c, group in zip(claims, sentences, strict=True)]  # fmt: skip
 
 
