@@ -60,7 +60,9 @@ def build_collection(store, data: Path, target: int) -> tuple[int, int]:
             doc.passages = passages(doc.text)
             store.put(collection, doc)
             n_passages += len(doc.passages)
-    CollectionIndex(store, collection).sync(get_retrieval_encoder())
+    from veracity.runtime import get_encoder
+
+    CollectionIndex(store, collection).sync(get_retrieval_encoder(), sentence_encoder=get_encoder())
     print(f"collection: {n_passages} passages from {n_docs} documents + the demo corpus, built and indexed in "
           f"{time.perf_counter() - t0:.0f} s")  # fmt: skip
     return n_docs, n_passages

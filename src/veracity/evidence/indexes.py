@@ -93,20 +93,25 @@ class CollectionIndex:
                 raise StoreError(f"cannot write the index of {self.collection.name!r}: {exc.strerror or exc}") from None
 
     def _sync(self, encoder, progress, sentence_encoder, sentence_progress) -> int:
-        from usearch.index import Index
-
         collection = self.store.collection(self.collection.name)
-        name = getattr(encoder, "name", FIRST_ENCODER)
         state = self.state()
         if not state and (self.dir / "state.json").exists():
             log.warning("the index state of %r was unreadable; rebuilding the index", self.collection.name)
+        name = getattr(encoder, "name", FIRST_ENCODER)
         same_encoder = state.get("encoder", FIRST_ENCODER) == name
-        sentences = state.get("sentences") if isinstance(state.get("sentences"), dict) else {}
-        sentence_name = getattr(sentence_encoder, "name", None)
-        sentences_done = sentence_encoder is None or sentences == {"encoder": sentence_name,
-                                                                    "revision": collection.revision}  # fmt: skip
-        if state.get("revision") == collection.revision and same_encoder and sentences_done:
-            return 0
+        embedded, texts = 0, None
+        if state.get("revision") != collection.revision or not same_encoder:
+            embedded, texts = self._sync_passages(collection, encoder, same_encoder, progress, state)
+        # Second, and written separately: the collection is searchable before its sentence vectors are made, and a
+        # crash while making them loses nothing but the speed-up.
+        if sentence_encoder is not None:
+            self._sync_sentences(collection, sentence_encoder, sentence_progress, texts)
+        return embedded
+
+    def _sync_passages(self, collection, encoder, same_encoder: bool, progress, state: dict):
+        """Dense and BM25 indexes up to the collection's passages; (passages embedded, {id: text})."""
+        from usearch.index import Index
+
         self.dir.mkdir(parents=True, exist_ok=True)
         ids = np.array(sorted(self.store.passage_ids(collection)), dtype=np.uint64)
         dense_path = self.dir / "dense.usearch"
@@ -130,17 +135,29 @@ class CollectionIndex:
                 progress(len(chunk))
         replace_atomically(dense_path, lambda tmp: dense.save(str(tmp)))
         texts = self.store.passage_texts(int(i) for i in ids)
-        if sentence_encoder is not None:
-            wanted = sentence_file.sentences_by_key(texts.values())
-            sentence_file.update(self.dir, wanted, sentence_encoder, reuse=sentences.get("encoder") == sentence_name,
-                                 progress=sentence_progress)  # fmt: skip
-            sentences = {"encoder": sentence_name, "revision": collection.revision}
         self._write_bm25(ids, texts)
-        state = json.dumps({"revision": collection.revision, "passages": len(ids), "encoder": name,
-                            "sentences": sentences})  # fmt: skip
-        replace_atomically(self.dir / "state.json", lambda tmp: tmp.write_text(state, encoding="utf-8"))
+        sentences = state.get("sentences") if isinstance(state.get("sentences"), dict) else None
+        self._write_state({"revision": collection.revision, "passages": len(ids),
+                           "encoder": getattr(encoder, "name", FIRST_ENCODER), "sentences": sentences})  # fmt: skip
         self._bm25 = self._bm25_ids = self._dense = None  # reloaded on the next query
-        return len(new)
+        return len(new), texts
+
+    def _sync_sentences(self, collection, encoder, progress, texts: dict[int, str] | None) -> None:
+        """The sentence vectors (sentences.py) up to the passages, unless they are already."""
+        state = self.state()
+        built = state.get("sentences") if isinstance(state.get("sentences"), dict) else {}
+        done = {"encoder": encoder.name, "revision": collection.revision}
+        if built == done:
+            return
+        if texts is None:
+            texts = self.store.passage_texts(self.store.passage_ids(collection))
+        wanted = sentence_file.sentences_by_key(texts.values())
+        sentence_file.update(self.dir, wanted, encoder, reuse=built.get("encoder") == encoder.name, progress=progress)
+        self._write_state(state | {"sentences": done})
+
+    def _write_state(self, state: dict) -> None:
+        text = json.dumps(state)
+        replace_atomically(self.dir / "state.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     def _write_bm25(self, ids: np.ndarray, texts: dict[int, str]) -> None:
         import bm25s
