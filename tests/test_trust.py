@@ -21,7 +21,7 @@ class FixedEncoder:
 
     TOPICS = ("trainers", "doughnut", "weather")
 
-    def encode(self, texts):
+    def encode(self, texts, batch_size=None):
         out = np.zeros((len(texts), len(self.TOPICS) + 1), dtype=np.float32)
         for i, t in enumerate(texts):
             hits = [k for k, w in enumerate(self.TOPICS) if w in t.lower()]
@@ -223,3 +223,22 @@ def test_a_precision_target_needs_enough_verdicts_to_be_believed():
     assert 0.55 < wilson_lower(10, 12) < 0.65
     assert wilson_lower(190, 200) > 0.9
     assert wilson_lower(0, 0) == 0.0 and wilson_lower(5, 5) < 1.0
+
+
+def test_a_verdict_does_not_depend_on_what_else_is_read_with_it():
+    """int8 activations are scaled per batch: the verifier and the gate read one text (pair) per run, so a pair's
+    probabilities and a claim's cosines are the same alone and among others."""
+    from veracity.runtime import get_encoder
+    from veracity.verify.nli import get_nli_model
+    from veracity.verify.relatedness import cosines
+
+    pair = ("Canada decided to send 70 instructors and six military aircraft to Iraq.",
+            "Canada initially committed 70 trainers as well as six jets.")  # fmt: skip
+    crowd = [pair, ("The Liberals did not promise to end all military involvement in Iraq.", "It rained. " * 40),
+             ("Snow is expected in Ottawa.", "Forecasters said 30 cm could fall by Sunday.")]  # fmt: skip
+    nli = get_nli_model()
+    assert np.array_equal(nli.predict([pair])[0], nli.predict(crowd)[0])
+    claim, sentences = pair[0], [pair[1], crowd[1][1]]
+    alone = cosines(get_encoder(), [claim], [sentences])[0]
+    among = cosines(get_encoder(), [claim, crowd[1][0], crowd[2][0]], [sentences, [crowd[2][1]], sentences])[0]
+    assert np.array_equal(alone, among)

@@ -146,13 +146,14 @@ class CollectionIndex:
         """The sentence vectors (sentences.py) up to the passages, unless they are already."""
         state = self.state()
         built = state.get("sentences") if isinstance(state.get("sentences"), dict) else {}
-        done = {"encoder": encoder.name, "revision": collection.revision}
+        done = {"encoder": encoder.name, "revision": collection.revision, "version": sentence_file.VERSION}
         if built == done:
             return
         if texts is None:
             texts = self.store.passage_texts(self.store.passage_ids(collection))
         wanted = sentence_file.sentences_by_key(texts.values())
-        sentence_file.update(self.dir, wanted, encoder, reuse=built.get("encoder") == encoder.name, progress=progress)
+        same = (built.get("encoder"), built.get("version")) == (encoder.name, sentence_file.VERSION)
+        sentence_file.update(self.dir, wanted, encoder, reuse=same, progress=progress)
         self._write_state(state | {"sentences": done})
 
     def _write_state(self, state: dict) -> None:
@@ -259,7 +260,8 @@ class StoredSentences:
         the vectors are missing, from another encoder, or behind the collection's passages (then the caller
         encodes: slower, the same verdicts)."""
         state = read_state(self.folder)
-        if state.get("sentences") != {"encoder": encoder_name, "revision": state.get("revision")}:
+        made = {"encoder": encoder_name, "revision": state.get("revision"), "version": sentence_file.VERSION}
+        if state.get("sentences") != made:
             return {}
         if self._vectors is None:
             try:

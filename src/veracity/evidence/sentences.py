@@ -28,6 +28,9 @@ from veracity.evidence.passages import passage_sentences
 log = logging.getLogger(__name__)
 
 FILE = "sentences.usearch"
+# What state.json records with the vectors; a change to how they are made (2: one sentence per encoder run, as the
+# gate encodes) recomputes them all on the next sync.
+VERSION = 2
 DIM = 384
 CHUNK = 512  # sentences encoded per step: memory stays flat on a large collection
 
@@ -73,7 +76,7 @@ def update(folder: Path, wanted: dict[int, str], encoder, *, reuse: bool,
     new = np.setdiff1d(keys, have)
     for k in range(0, len(new), CHUNK):
         chunk = new[k : k + CHUNK]
-        index.add(chunk, encoder.encode([wanted[int(key)] for key in chunk]))
+        index.add(chunk, encoder.encode([wanted[int(key)] for key in chunk], batch_size=1))  # as the gate encodes
         if progress:
             progress(len(chunk), len(new))
     replace_atomically(path, lambda tmp: index.save(str(tmp)))

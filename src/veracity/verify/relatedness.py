@@ -62,7 +62,9 @@ def cosines(encoder, claims: list[str], sentences: list[list[str]],
     vectors are `known` (stored with the collection's index by the same encoder)."""
     known = known or {}
     texts = [t for t in dict.fromkeys([*claims, *(s for group in sentences for s in group)]) if t not in known]
-    vector = dict(zip(texts, encoder.encode(texts), strict=True)) if texts else {}
+    # One text per run, as the index encodes its sentences: int8 activations are scaled per batch, and a claim's
+    # cosines must not depend on the article's other claims (see verify/nli.py BATCH_SIZE).
+    vector = dict(zip(texts, encoder.encode(texts, batch_size=1), strict=True)) if texts else {}
     vector.update(known)
     return [np.array([float(vector[c] @ vector[s]) for s in group], dtype=np.float32)
             for c, group in zip(claims, sentences, strict=True)]  # fmt: skip
