@@ -20,8 +20,8 @@ VERIFIERS = {"fast": NLI_NAME, "accurate": "nli-mpnet"}
 LABELS = ("entailment", "neutral", "contradiction")
 MAX_TOKENS = 128
 # One pair per run. Activations are quantised dynamically, with one scale over the whole batch, so pairs batched
-# together moved each other's probabilities (by 0.02 on average and up to 0.30 on 886 validation pairs; the label
-# changed for 2-9 %): a claim's verdict depended on which other sentences were read with it. Alone, a pair's
+# together moved each other's probabilities (by ~0.02 on average on 886 validation pairs, up to 0.30 on the demo's;
+# the label changed for 2-9 %): a claim's verdict depended on which other sentences were read with it. Alone, a pair's
 # probabilities are a function of the pair; validation accuracy is the same either way, the verifier ~25 % slower.
 BATCH_SIZE = 1
 
