@@ -242,3 +242,16 @@ def test_a_verdict_does_not_depend_on_what_else_is_read_with_it():
     alone = cosines(get_encoder(), [claim], [sentences])[0]
     among = cosines(get_encoder(), [claim, crowd[1][0], crowd[2][0]], [sentences, [crowd[2][1]], sentences])[0]
     assert np.array_equal(alone, among)
+
+
+def test_pairs_shared_between_lanes_come_back_in_order_with_the_same_numbers():
+    from veracity.verify.nli import NliModel
+
+    pairs = [("Canada sent 70 instructors to Iraq.", "Canada initially committed 70 trainers as well as six jets."),
+             ("Snow is expected in Ottawa.", "Forecasters said 30 cm could fall by Sunday in Ottawa, the capital."),
+             ("The Liberals promised to end the mission.", "The Liberals did not promise to end it."),
+             ("Ten.", "A much longer sentence about something else entirely, which sorts first of these.")]  # fmt: skip
+    one, two = NliModel(threads=1), NliModel(threads=2)
+    assert len(one.lanes) == 1 and len(two.lanes) == 2
+    assert np.array_equal(one.predict(pairs), two.predict(pairs))
+    assert np.array_equal(two.predict(pairs[2:3])[0], two.predict(pairs)[2])

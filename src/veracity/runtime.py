@@ -69,12 +69,17 @@ def onnxruntime():
     return ort
 
 
+def onnx_threads(threads: int) -> int:
+    """`threads`, within the process-wide limit (batch workers set one per worker)."""
+    return threads if _onnx_thread_limit is None else min(threads, _onnx_thread_limit)
+
+
 def onnx_session(path: Path | str, threads: int = 2):
     ort = onnxruntime()
     if not Path(path).is_file():
         raise ModelUnavailable(f"ONNX model not found: {path}")
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads if _onnx_thread_limit is None else min(threads, _onnx_thread_limit)
+    options.intra_op_num_threads = onnx_threads(threads)
     options.inter_op_num_threads = 1
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
