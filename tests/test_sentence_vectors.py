@@ -177,3 +177,22 @@ def test_vectors_made_another_way_are_not_used_and_are_remade(tmp_path, corpus):
     enc.name = get_encoder().name  # the same encoder's name, vectors made the old way: all remade
     index.sync(retrieval(), sentence_encoder=enc)
     assert sorted(enc.seen) == sentences
+
+
+def test_a_search_never_makes_sentence_vectors_an_add_does(tmp_path, corpus):
+    """Making them takes minutes for a large collection: too long inside a search or an analysis with a deadline."""
+    from veracity.evidence.readers import iter_files, read_file
+    from veracity.evidence.search import Searcher
+
+    store = Store(tmp_path / "home")
+    collection = store.collection("news", create=True)
+    for path in iter_files([corpus]):  # stored the way an older version left it: passages, no index yet
+        for doc in read_file(path):
+            doc.passages = passages(doc.text)
+            store.put(collection, doc)
+    assert Searcher(store).search("troops in Iraq", ["news"], k=1)
+    index = CollectionIndex(store, store.collection("news"))
+    assert index.state()["revision"] == store.info("news").revision and not index.state().get("sentences")
+    assert not (index.dir / FILE).exists()
+    add_documents(store, "news", [corpus])  # nothing new to read; the sentence vectors are made
+    assert len(StoredSentences(index.dir).get(sorted(_all_sentences(store, "news")), get_encoder().name)) == 6

@@ -128,14 +128,17 @@ def _import_factchecks(store: Store, name: str, path: Path, fmt: str, progress: 
 
 
 def _sync(store: Store, name: str, result: AddResult, progress: Progress | None, encoder=None) -> None:
-    from veracity.evidence.search import get_retrieval_encoder, sentence_encoder_for
+    from veracity.evidence.search import get_retrieval_encoder
+    from veracity.runtime import get_encoder
 
     t0 = time.perf_counter()
     index = CollectionIndex(store, store.collection(name))
     pending = store.info(name).passages
+    # A corpus's sentences get the vectors the verdict stage's relatedness gate reads (evidence/sentences.py); a
+    # fact-check collection none: it is matched as fact-checks, never read sentence by sentence.
     result.passages_embedded = index.sync(
         encoder or get_retrieval_encoder(), (lambda n: progress("embed", n, pending)) if progress else None,
-        sentence_encoder=sentence_encoder_for(index.collection.kind),
+        sentence_encoder=None if index.collection.kind == "factchecks" else get_encoder(),
         sentence_progress=(lambda n, total: progress("sentences", n, total)) if progress else None,
     )
     result.index_seconds = time.perf_counter() - t0

@@ -61,16 +61,6 @@ def get_retrieval_encoder():
     return SentenceEncoder(onnx_path=path) if path.is_file() else get_encoder()
 
 
-def sentence_encoder_for(kind: str, given=None):
-    """What encodes a collection's sentences for the verdict stage: nothing for fact-checks (they are matched as
-    fact-checks, never read sentence by sentence), else the shared encoder the relatedness gate uses."""
-    if kind == "factchecks":
-        return None
-    from veracity.runtime import get_encoder
-
-    return given or get_encoder()
-
-
 def clean_query(text: str) -> str:
     """Links carry no words to match; drop them."""
     return " ".join(_NOISE.sub(" ", text).split())
@@ -79,12 +69,10 @@ def clean_query(text: str) -> str:
 class Searcher:
     """Search one or more collections. Build once and reuse: indexes and the encoder stay loaded."""
 
-    def __init__(self, store: Store, *, bm25_weight: float = BM25_WEIGHT, encoder=None, reranker=None,
-                 sentence_encoder=None) -> None:  # fmt: skip
+    def __init__(self, store: Store, *, bm25_weight: float = BM25_WEIGHT, encoder=None, reranker=None) -> None:
         self.store = store
         self.bm25_weight = bm25_weight
         self.encoder = encoder or get_retrieval_encoder()
-        self.sentence_encoder = sentence_encoder  # default: the shared encoder, loaded when a corpus is synced
         self.reranker = reranker
         self._indexes: dict[str, CollectionIndex] = {}
 
@@ -96,9 +84,9 @@ class Searcher:
             index = CollectionIndex(self.store, self.store.collection(name))
             built = index.built_revision() is not None
             try:
-                index.sync(self.encoder, sentence_encoder=sentence_encoder_for(index.collection.kind,
-                                                                               self.sentence_encoder),
-                           wait_s=STALE_WAIT_S if built else READ_WAIT_S)  # fmt: skip
+                # Passages only: sentence vectors are made by `corpus add` (minutes for a large collection, too long
+                # for a search or an analysis under a deadline); without them the verdict stage encodes sentences.
+                index.sync(self.encoder, wait_s=STALE_WAIT_S if built else READ_WAIT_S)
             except CollectionBusy:
                 if not built:
                     raise
