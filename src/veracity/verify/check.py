@@ -117,8 +117,8 @@ def check_claims(items: list[tuple[str, list[str], list[Signal]]], nli, aggregat
     parse_many(" ".join(claim.split()) for claim, _, _ in items)
     units = [_units(claim) for claim, _, _ in items]
     similarity = cosines(encoder, [u[0].text for u in units], [sents for _, sents, _ in items], known_vectors)
-    # Each claim's pairs go through the verifier on their own: int8 activations are scaled per batch, so pairs
-    # batched with other claims' sentences would make a claim's verdict depend on the rest of the article.
+    # The verifier reads one pair per run (verify/nli.py): a pair's probabilities never depend on the other pairs of
+    # this claim or of the article.
     unit_probs, checked, reads = [], [], []  # checked: the sentences the consistency checks compare with each core
     for u, (_, sents, signals), cos in zip(units, items, similarity, strict=True):
         related = gate.related(cos, u[0].text, sents)
