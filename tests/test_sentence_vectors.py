@@ -196,3 +196,17 @@ def test_a_search_never_makes_sentence_vectors_an_add_does(tmp_path, corpus):
     assert not (index.dir / FILE).exists()
     add_documents(store, "news", [corpus])  # nothing new to read; the sentence vectors are made
     assert len(StoredSentences(index.dir).get(sorted(_all_sentences(store, "news")), get_encoder().name)) == 6
+
+
+def test_corpus_info_says_whether_the_sentence_vectors_are_there(tmp_path, corpus):
+    from typer.testing import CliRunner
+
+    from veracity.cli import app
+
+    home = tmp_path / "home"
+    add_documents(Store(home), "news", [corpus])
+    out = CliRunner().invoke(app, ["corpus", "info", "news", "--home", str(home)]).output
+    assert "sentence vectors: up to date" in out
+    (home / "indexes" / "news" / "state.json").write_text('{"revision": 0}')
+    out = CliRunner().invoke(app, ["corpus", "info", "news", "--home", str(home)]).output
+    assert "sentence vectors: missing or stale (veracity corpus add news PATH" in out

@@ -103,14 +103,22 @@ def corpus_list(home: Home = None) -> None:
 @corpus_app.command("info")
 def corpus_info(name: str, home: Home = None) -> None:
     """Counts, index state and size on disk of one collection."""
-    from veracity.evidence.indexes import CollectionIndex
+    from veracity.evidence.indexes import CollectionIndex, sentences_current
+    from veracity.runtime import ENCODER_FILE
 
     store = run(lambda: _store(home, name))
     info = run(lambda: store.info(name))
     index = CollectionIndex(store, store.collection(name))
     state = "up to date" if index.built_revision() == info.revision else "stale (rebuilt on next search)"
+    if info.kind == "factchecks":
+        sentences = "none (fact-checks are matched, not read sentence by sentence)"
+    elif sentences_current(index.state(), ENCODER_FILE):
+        sentences = "up to date"
+    else:
+        sentences = f"missing or stale (veracity corpus add {name} PATH… makes them; verdicts are slower without)"
     typer.echo(f"name: {info.name}\nkind: {info.kind}\ncreated: {info.created_at:%Y-%m-%d %H:%M}")
     typer.echo(f"documents: {info.documents}\npassages: {info.passages}\nindexes: {state}")
+    typer.echo(f"sentence vectors: {sentences}")
     typer.echo(f"index size: {index.size_bytes() / 1e6:.1f} MB\nstore: {store.engine.url.render_as_string()}")
 
 

@@ -63,6 +63,12 @@ def read_state(folder: Path) -> dict:
     return state if isinstance(state, dict) else {}
 
 
+def sentences_current(state: dict, encoder_name: str) -> bool:
+    """Does an index state say its sentence vectors are whole, made by this encoder, the current way?"""
+    made = {"encoder": encoder_name, "revision": state.get("revision"), "version": sentence_file.VERSION}
+    return state.get("sentences") == made
+
+
 class CollectionIndex:
     def __init__(self, store: Store, collection: CollectionRow) -> None:
         self.store, self.collection = store, collection
@@ -259,9 +265,7 @@ class StoredSentences:
         """{sentence: vector} of those `sentences` whose vectors are stored, made by the encoder named; {} when
         the vectors are missing, from another encoder, or behind the collection's passages (then the caller
         encodes: slower, the same verdicts)."""
-        state = read_state(self.folder)
-        made = {"encoder": encoder_name, "revision": state.get("revision"), "version": sentence_file.VERSION}
-        if state.get("sentences") != made:
+        if not sentences_current(read_state(self.folder), encoder_name):
             return {}
         if self._vectors is None:
             try:
