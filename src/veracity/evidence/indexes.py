@@ -107,14 +107,14 @@ class CollectionIndex:
         same_encoder = state.get("encoder", FIRST_ENCODER) == name
         embedded, texts = 0, None
         if state.get("revision") != collection.revision or not same_encoder:
-            embedded, texts = self._sync_passages(collection, encoder, same_encoder, progress, state)
+            embedded, texts = self._sync_passages(collection, encoder, name, same_encoder, progress, state)
         # Second, and written separately: the collection is searchable before its sentence vectors are made, and a
         # crash while making them loses nothing but the speed-up.
         if sentence_encoder is not None:
             self._sync_sentences(collection, sentence_encoder, sentence_progress, texts)
         return embedded
 
-    def _sync_passages(self, collection, encoder, same_encoder: bool, progress, state: dict):
+    def _sync_passages(self, collection, encoder, name: str, same_encoder: bool, progress, state: dict):
         """Dense and BM25 indexes up to the collection's passages; (passages embedded, {id: text})."""
         from usearch.index import Index
 
@@ -142,24 +142,23 @@ class CollectionIndex:
         replace_atomically(dense_path, lambda tmp: dense.save(str(tmp)))
         texts = self.store.passage_texts(int(i) for i in ids)
         self._write_bm25(ids, texts)
-        sentences = state.get("sentences") if isinstance(state.get("sentences"), dict) else None
-        self._write_state({"revision": collection.revision, "passages": len(ids),
-                           "encoder": getattr(encoder, "name", FIRST_ENCODER), "sentences": sentences})  # fmt: skip
+        self._write_state({"revision": collection.revision, "passages": len(ids), "encoder": name,
+                           "sentences": state.get("sentences")})  # fmt: skip
         self._bm25 = self._bm25_ids = self._dense = None  # reloaded on the next query
         return len(new), texts
 
     def _sync_sentences(self, collection, encoder, progress, texts: dict[int, str] | None) -> None:
         """The sentence vectors (sentences.py) up to the passages, unless they are already."""
-        state = self.state()
-        built = state.get("sentences") if isinstance(state.get("sentences"), dict) else {}
-        done = {"encoder": encoder.name, "revision": collection.revision, "version": sentence_file.VERSION}
-        if built == done:
+        state = self.state()  # its revision is the collection's: the passages were synced first
+        if sentences_current(state, encoder.name):
             return
         if texts is None:
             texts = self.store.passage_texts(self.store.passage_ids(collection))
         wanted = sentence_file.sentences_by_key(texts.values())
+        built = state.get("sentences") if isinstance(state.get("sentences"), dict) else {}
         same = (built.get("encoder"), built.get("version")) == (encoder.name, sentence_file.VERSION)
         sentence_file.update(self.dir, wanted, encoder, reuse=same, progress=progress)
+        done = {"encoder": encoder.name, "revision": collection.revision, "version": sentence_file.VERSION}
         self._write_state(state | {"sentences": done})
 
     def _write_state(self, state: dict) -> None:
