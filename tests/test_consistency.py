@@ -597,3 +597,29 @@ def test_a_reason_is_one_line_even_when_the_evidence_breaks_lines():
 def test_a_date_reason_spells_out_the_months_of_a_season_but_not_of_a_month():
     [m] = find_mismatches("The unit deployed in the summer of 2016.", "The unit deployed in December 2016.")
     assert m.reason == "the claim says the summer of 2016 (about June to August 2016), the evidence says December 2016"
+
+
+# Found on the verdict aggregation's validation claims (Climate-FEVER, FM2): denials the checks reported wrongly.
+@pytest.mark.parametrize(
+    ("claim", "evidence", "expected"),
+    [
+        # "no longer" negates like "not": both texts deny it
+        ("The orginial stone for the structure is not available for the restoration.",
+         "The original pale stone is no longer available in sufficient quantity.", []),
+        ("The stone is available.", "The stone is no longer available.", [("is available", "is no longer available")]),
+        # under a negated verb that is not a denial, a clause is neither asserted nor denied
+        ("Dr Browman said he was not saying that ocean acidification posed no threat.",
+         "Ocean acidification poses a severe threat to the earth.", []),
+        ("Carbon dioxide is not a primary contributor to the global warming that we see.",
+         "Pruitt stated that he would not agree that carbon dioxide is a primary contributor to global warming.", []),
+    ],
+)  # fmt: skip
+def test_what_negates_and_what_leaves_a_clause_open(claim, evidence, expected):
+    assert phrases(claim, evidence, "negation") == expected
+
+
+def test_two_counts_of_different_things_do_not_go_opposite_ways():
+    claim = "The number of record low temperature events in the United States has been decreasing since 1950."
+    evidence = "In Australia, the annual number of hot days has increased significantly since 1950."
+    assert phrases(claim, evidence, "direction") == []
+    assert phrases("The number of soldiers rose.", "The number of soldiers fell.", "direction") == [("rose", "fell")]

@@ -255,3 +255,26 @@ def test_pairs_shared_between_lanes_come_back_in_order_with_the_same_numbers():
     assert len(one.lanes) == 1 and len(two.lanes) == 2
     assert np.array_equal(one.predict(pairs), two.predict(pairs))
     assert np.array_equal(two.predict(pairs[2:3])[0], two.predict(pairs)[2])
+
+
+def test_a_sentence_that_says_the_opposite_is_a_denial_not_a_detail():
+    """ "did not promise" against "a promise" feeds the `denial` feature (which may only weigh toward refuted); a date
+    that differs feeds `mismatch` (which may mean the sources disagree)."""
+    from veracity.verify.aggregate import FEATURES
+
+    claim = "The Liberals' campaign included a promise to put an end to all military involvement in Iraq."
+    denied = check_claims([(claim, ["The Liberals did not promise to end all military involvement in Iraq."], [])],
+                          KeywordNli(), toy_aggregator(), gate=RelatednessGate(-1, -1), encoder=FixedEncoder())[0]
+    f = dict(zip(FEATURES, denied.features, strict=True))
+    assert f["denial"] > 0 and f["mismatch"] == 0
+    dated = check_claims([("Canada sent trainers to Iraq in 2015.", ["Canada sent trainers to Iraq in 2014."], [])],
+                         KeywordNli(), toy_aggregator(), gate=RelatednessGate(-1, -1), encoder=FixedEncoder())[0]
+    f = dict(zip(FEATURES, dated.features, strict=True))
+    assert f["mismatch"] > 0 and f["denial"] == 0
+
+
+def test_the_aggregation_keeps_a_denial_weighing_toward_refuted():
+    from veracity.verify.aggregate import FEATURES, VERDICTS, get_aggregator
+
+    w = get_aggregator().weights[:, FEATURES.index("denial")]
+    assert w[VERDICTS.index("refuted")] == w.max() and w[VERDICTS.index("supported")] == w.min()

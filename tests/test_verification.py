@@ -165,6 +165,8 @@ def test_claim_features_take_the_weakest_part_and_the_strongest_contradiction():
     assert f["core_entail"] == pytest.approx(0.9) and f["core_contradict"] == pytest.approx(0.8)
     assert f["weakest_part_entail"] == pytest.approx(0.2) and f["both_ways"] == pytest.approx(0.8)
     assert f["mismatch"] == pytest.approx(0.6) and f["n_contradict"] == pytest.approx(np.log1p(1))
+    assert f["denial"] == 0.0
+    assert dict(zip(FEATURES, claim_features([core], 0.0, 0.7), strict=True))["denial"] == pytest.approx(0.7)
     assert not claim_features([UnitScores("core", np.zeros((0, 3)))], 0.0).any()
 
 
@@ -173,7 +175,7 @@ def toy_aggregator(*_) -> Aggregator:
     w = np.zeros((len(VERDICTS), len(FEATURES)))
     col = {f: i for i, f in enumerate(FEATURES)}
     w[0, col["core_entail"]], w[0, col["weakest_part_entail"]] = 6, 4
-    w[1, col["core_contradict"]], w[1, col["mismatch"]] = 8, 8
+    w[1, col["core_contradict"]], w[1, col["mismatch"]], w[1, col["denial"]] = 8, 8, 8
     w[2, col["both_ways"]] = 14
     return Aggregator(np.zeros(len(FEATURES)), np.ones(len(FEATURES)), w, np.array([-5.0, -5.0, -8.0, 0.0]))
 

@@ -2,11 +2,11 @@
 
 Each claim is summarised by a few numbers (`claim_features`) over its units (the core and its parts, see
 subclaims.py) × the evidence sentences: the strongest entailment and contradiction of the core, the weakest-
-supported part and the most-contradicted part, how many sentences entail or contradict, both-ways evidence, and
-whether a related sentence disagrees on a detail (consistency.py). A multinomial logistic regression maps them
-to supported / refuted / disputed / not_enough_evidence; its probabilities are the confidence. It is fitted by
-`veracity train verdict` on material the verifier never trained on (verify/train_verdict.py) and stored as
-plain numbers in models/verdict-aggregator.json.
+supported part and the most-contradicted part, how many sentences entail or contradict, both-ways evidence,
+whether a related sentence disagrees on a detail, and whether one says the opposite (consistency.py). A
+multinomial logistic regression maps them to supported / refuted / disputed / not_enough_evidence; its
+probabilities are the confidence. It is fitted by `veracity train verdict` on material the verifier never trained
+on (verify/train_verdict.py) and stored as plain numbers in models/verdict-aggregator.json.
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ AGGREGATOR_NAME = "verdict-aggregator"
 RELATED = 0.3  # a sentence with P(entail) + P(contradict) at least this is "about" the claim
 FEATURES = (
     "core_entail", "core_contradict", "core_entail_top3", "core_contradict_top3", "weakest_part_entail",
-    "strongest_part_contradict", "n_entail", "n_contradict", "both_ways", "mismatch",
+    "strongest_part_contradict", "n_entail", "n_contradict", "both_ways", "mismatch", "denial",
 )  # fmt: skip
+# A detail that differs (a date, a number, a name) may mean the sources disagree; a sentence that says the opposite
+# ("did not promise" against "a promise") denies the claim: two features, so the second can weigh toward "refuted".
+DENIALS = ("negation", "direction")
 # No feature counts the sentences read: a verdict must not drift with how much unrelated text retrieval brings.
 
 
@@ -43,9 +46,10 @@ def _top_mean(values: np.ndarray, k: int = 3) -> float:
     return float(np.sort(values)[::-1][:k].mean()) if len(values) else 0.0
 
 
-def claim_features(units: list[UnitScores], mismatch_weight: float) -> np.ndarray:
+def claim_features(units: list[UnitScores], mismatch_weight: float, denial_weight: float = 0.0) -> np.ndarray:
     """The feature vector (FEATURES order) of one claim. `units[0]` is the core; `mismatch_weight` is the
-    relatedness of the most related sentence that disagrees with the claim on a detail (0 when none does)."""
+    relatedness of the most related sentence that disagrees with the claim on a detail, `denial_weight` of the most
+    related one that says the opposite (0 when none does)."""
     core = units[0].probs
     if len(core) == 0:
         return np.zeros(len(FEATURES), dtype=np.float32)
@@ -57,7 +61,7 @@ def claim_features(units: list[UnitScores], mismatch_weight: float) -> np.ndarra
             min(p[:, 0].max() for p in parts), max(p[:, 2].max() for p in parts),
             np.log1p((e > 0.5).sum()), np.log1p((c > 0.5).sum()),
             min(e.max(), max(p[:, 2].max() for p in parts + [core])),
-            mismatch_weight,
+            mismatch_weight, denial_weight,
         ],
         dtype=np.float32,
     )  # fmt: skip

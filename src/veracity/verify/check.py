@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from veracity.verify.aggregate import RELATED, VERDICTS, Aggregator, UnitScores, claim_features
+from veracity.verify.aggregate import DENIALS, RELATED, VERDICTS, Aggregator, UnitScores, claim_features
 from veracity.verify.parsing import parse_many
 from veracity.verify.relatedness import RelatednessGate, cosines
 from veracity.verify.reported import names_a_speaker, reports_speech
@@ -174,14 +174,17 @@ def _decide(claim, sents, signals, units: list[Part], unit_probs: list[np.ndarra
             aggregator: Aggregator, mismatches) -> ClaimCheck:  # fmt: skip
     core = unit_probs[0]
     results = [SentenceResult(k, core[k]) for k in range(len(core))]
-    weight = 0.0
+    weight = {"mismatch": 0.0, "denial": 0.0}
     for k in checked:
         found = [m for m in mismatches(units[0].text, sents[k]) if m.kind != "modality"]
         if found:
             results[k].mismatches = [m.reason for m in found]
-            weight = max(weight, 0.25, float(1 - core[k, 1]))
+        for feature, kinds in (("mismatch", [m for m in found if m.kind not in DENIALS]),
+                               ("denial", [m for m in found if m.kind in DENIALS])):  # fmt: skip
+            if kinds:
+                weight[feature] = max(weight[feature], 0.25, float(1 - core[k, 1]))
     scores = [UnitScores(p.role, pr) for p, pr in zip(units, unit_probs, strict=True)]
-    features = claim_features(scores, weight)
+    features = claim_features(scores, weight["mismatch"], weight["denial"])
     content = judge(aggregator, features, core, results)
     parts, said = [], None
     for part, pr in zip(units[1:], unit_probs[1:], strict=True):

@@ -40,11 +40,25 @@ def same_verb(lemma: str) -> str:
     return SAME_VERB.get(lemma, lemma)
 
 
+# "The number of hot days" is about days: two texts that both count something are not about the same thing.
+_MEASURES = {"number", "amount", "rate", "level", "share", "percentage", "proportion", "count", "total", "majority"}
+
+
+def _measured(head: Token) -> Token:
+    """What a measure noun measures ("days" in "the number of hot days"); any other noun is itself."""
+    if head.lemma_.lower() in _MEASURES:
+        of = [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        if of:
+            return of[0]
+    return head
+
+
 def phrase_lemmas(heads: list[Token]) -> frozenset[str]:
     """Nouns of each head's own phrase ("coal" and "power" in "coal-fired power", not a possessor or a relative
-    clause); pronouns are left out because "it" in two texts need not be the same thing."""
+    clause; "days" for "the number of hot days"); pronouns are left out because "it" in two texts need not be the
+    same thing."""
     out: set[str] = set()
-    for head in heads:
+    for head in map(_measured, heads):
         for tok in head.subtree:
             up = tok
             while up != head and up.dep_ in ("compound", "amod", "npadvmod", "nmod"):

@@ -1,6 +1,7 @@
 """A multinomial logistic regression whose verdicts move the right way: more contradiction never makes
 "refuted" less likely or "supported" more likely, more entailment the reverse, evidence both ways never makes
-"disputed" less likely, and a detail that disagrees never makes "supported" more likely.
+"disputed" less likely, a detail that disagrees never makes "supported" more likely, and a sentence that says the
+opposite makes "refuted" the likeliest of the four to grow.
 
 Why: fitted without constraints, the aggregation learned from its training mix (real claims whose refutations the
 verifier reads only weakly, generated conflicts that are all strong contradictions) that a *stronger* contradiction
@@ -32,6 +33,8 @@ ORDERS: tuple[tuple[int, int, str], ...] = (
     *[(FEATURES.index(f), _R, "min") for f in _ENTAILMENT],
     (FEATURES.index("both_ways"), _D, "max"),
     (FEATURES.index("mismatch"), _S, "min"),
+    (FEATURES.index("denial"), _R, "max"),
+    (FEATURES.index("denial"), _S, "min"),
 )
 _PENALTY = 1e3
 

@@ -41,6 +41,7 @@ class _Predicate:
     never: bool = False  # negated by "never"
     frequency: str = ""  # "twice" in "has sent troops twice"
     when: frozenset[str] = frozenset()  # the dates on it: "in 2015"
+    asserted: bool = True  # False under a negated verb that is not a denial: "did not say that ..."
 
 
 def _clause_head(pred: Token) -> Token:
@@ -65,25 +66,29 @@ def _predicate(pred: Token) -> _Predicate:
     kids = list(head.children)
     shown = [pred, head, *(c for c in kids if c.dep_ in ("aux", "auxpass", "neg", "prt"))]
     no_det = [g for c in kids if c.dep_ in ("nsubj", "nsubjpass", "dobj") for g in c.children if g.lower_ == "no"]
+    no_det += [g for c in kids if c.dep_ == "advmod" for g in c.children if g.dep_ == "neg"]  # "is no longer"
     negated = any(c.dep_ == "neg" for c in kids) or bool(no_det)  # "did not send", "never sent", "no troops were sent"
     never = any(c.dep_ == "neg" and c.lower_ == "never" for c in kids)
     hedged = any(c.dep_ == "aux" and c.lower_ in _MODALS for c in kids)
     objects = [c for c in kids if c.dep_ in ("dobj", "nsubjpass", "attr") and c != pred]
     shown += no_det
     # Walk up governing clauses: "denied that Canada sent", "is expected to send", "plans to send".
-    tok = head
+    tok, asserted = head, True
     while tok.dep_ in ("ccomp", "xcomp", "pcomp", "conj") and tok.head != tok:
         dep, tok = tok.dep_, tok.head
         if dep == "conj":
             continue  # a coordinated verb is a sibling, not a governor
         if tok.lemma_ in _NEGATING:
             negated, shown = not negated, [*shown, tok]
+        elif any(c.dep_ == "neg" for c in tok.children):
+            asserted = False  # "he was not saying that X", "would not agree that X": X is neither said nor denied
         elif dep == "xcomp" and tok.lemma_ in _HEDGING:
             hedged, shown = True, [*shown, tok, *(c for c in tok.children if c.dep_ in ("aux", "auxpass"))]
     start, end = min(t.i for t in shown), max(t.i for t in shown)
     return _Predicate(
         pred.lemma_.lower(), pred.doc[start : end + 1].text, negated, hedged, phrase_lemmas(subject_of(head)),
         phrase_lemmas(objects), _content(head), never=never, frequency=_frequency(head), when=_dates_on(head),
+        asserted=asserted,
     )  # fmt: skip
 
 
@@ -125,8 +130,8 @@ def _predicates(doc: Doc) -> list[_Predicate]:
         infinitive = t.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
         if conditional or infinitive:
             continue
-        if verb or copular:
-            out.append(_predicate(t))
+        if (verb or copular) and (predicate := _predicate(t)).asserted:
+            out.append(predicate)
         if t.pos_ == "NOUN" and (nominal := _nominal(t)):
             out.append(nominal)
     return out
