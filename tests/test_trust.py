@@ -179,6 +179,28 @@ def test_the_paraphrase_of_the_real_case_is_not_refuted(tmp_path):
     assert claim.verdict.label != "refuted", claim.verdict.reasons
 
 
+def test_the_false_promise_of_the_real_case_is_refuted_with_its_sentence(tmp_path):
+    """The demo's claim that the Liberals' campaign promised to end all military involvement, against a source that
+    says they did not: refuted, and the denying sentence is among the decisive ones (acceptance of issue 26)."""
+    from conftest import EXAMPLE
+    from veracity import AnalyzeOptions, analyze
+    from veracity.evidence.collections import add_documents
+    from veracity.evidence.store import Store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "promise.md").write_text(
+        "# Trudeau changes the mission\n\nDuring the 2015 election campaign the Liberal Party promised to end "
+        "Canada's combat air mission against ISIS and to focus on training local forces. The Liberals did not "
+        "promise to end all military involvement in Iraq.\n", encoding="utf-8")  # fmt: skip
+    add_documents(Store(tmp_path / "home"), "promise", [corpus])
+    report = analyze(EXAMPLE, options=AnalyzeOptions(corpora=("promise",), home=tmp_path / "home"))
+    claim = next(c for c in report.claims if "promise to put an end" in c.text)
+    assert claim.verdict is not None and claim.verdict.label == "refuted", claim.verdict.reasons
+    decisive = [s.text for s in claim.verdict.sentences if s.role == "decisive"]
+    assert "The Liberals did not promise to end all military involvement in Iraq." in decisive
+
+
 def test_every_renderer_sets_tentative_and_reported_speech_verdicts_apart():
     from veracity.render import Format, render
     from veracity.schema import (
