@@ -179,9 +179,9 @@ def _decide(claim, sents, signals, units: list[Part], unit_probs: list[np.ndarra
         found = [m for m in mismatches(units[0].text, sents[k]) if m.kind != "modality"]
         if found:
             results[k].mismatches = [m.reason for m in found]
-        for feature, kinds in (("mismatch", [m for m in found if m.kind not in DENIALS]),
-                               ("denial", [m for m in found if m.kind in DENIALS])):  # fmt: skip
-            if kinds:
+        for feature, hit in (("mismatch", any(m.kind not in DENIALS for m in found)),
+                             ("denial", any(m.kind in DENIALS for m in found))):  # fmt: skip
+            if hit:  # weighted by how related the sentence is (at least 0.25: the checks compared it)
                 weight[feature] = max(weight[feature], 0.25, float(1 - core[k, 1]))
     scores = [UnitScores(p.role, pr) for p, pr in zip(units, unit_probs, strict=True)]
     features = claim_features(scores, weight["mismatch"], weight["denial"])
