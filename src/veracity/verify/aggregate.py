@@ -28,9 +28,8 @@ FEATURES = (
     "core_entail", "core_contradict", "core_entail_top3", "core_contradict_top3", "weakest_part_entail",
     "strongest_part_contradict", "n_entail", "n_contradict", "both_ways", "mismatch", "denial",
 )  # fmt: skip
-# A detail that differs (a date, a number, a name) may mean the sources disagree; a sentence that says the opposite
-# ("did not promise" against "a promise") denies the claim: two features, so the second can weigh toward "refuted".
-DENIALS = ("negation", "direction")
+# `mismatch`: a related sentence differs on a detail (may mean the sources disagree); `denial`: one says the opposite
+# (mismatch.DENIALS), a feature of its own so that it can weigh toward "refuted".
 # No feature counts the sentences read: a verdict must not drift with how much unrelated text retrieval brings.
 
 

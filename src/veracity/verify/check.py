@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from veracity.verify.aggregate import DENIALS, RELATED, VERDICTS, Aggregator, UnitScores, claim_features
+from veracity.verify.aggregate import RELATED, VERDICTS, Aggregator, UnitScores, claim_features
+from veracity.verify.mismatch import DENIALS
 from veracity.verify.parsing import parse_many
 from veracity.verify.relatedness import RelatednessGate, cosines
 from veracity.verify.reported import names_a_speaker, reports_speech

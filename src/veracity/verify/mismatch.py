@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 MismatchKind = Literal[
     "number", "increment", "unit", "date", "entity", "negation", "modality", "direction", "scope"
 ]  # fmt: skip
+# The kinds that deny the claim ("did not promise" against "a promise", "fell" against "rose"), not a detail.
+DENIALS: tuple[MismatchKind, ...] = ("negation", "direction")
 
 
 @dataclass(frozen=True)

@@ -65,13 +65,14 @@ def _predicate(pred: Token) -> _Predicate:
     head = _clause_head(pred)
     kids = list(head.children)
     shown = [pred, head, *(c for c in kids if c.dep_ in ("aux", "auxpass", "neg", "prt"))]
-    no_det = [g for c in kids if c.dep_ in ("nsubj", "nsubjpass", "dobj") for g in c.children if g.lower_ == "no"]
-    no_det += [g for c in kids if c.dep_ == "advmod" for g in c.children if g.dep_ == "neg"]  # "is no longer"
-    negated = any(c.dep_ == "neg" for c in kids) or bool(no_det)  # "did not send", "never sent", "no troops were sent"
+    # "no troops were sent", "is no longer available": a "no" below the predicate's own words negates it too
+    no_words = [g for c in kids if c.dep_ in ("nsubj", "nsubjpass", "dobj") for g in c.children if g.lower_ == "no"]
+    no_words += [g for c in kids if c.dep_ == "advmod" for g in c.children if g.dep_ == "neg"]
+    negated = any(c.dep_ == "neg" for c in kids) or bool(no_words)  # "did not send", "never sent"
     never = any(c.dep_ == "neg" and c.lower_ == "never" for c in kids)
     hedged = any(c.dep_ == "aux" and c.lower_ in _MODALS for c in kids)
     objects = [c for c in kids if c.dep_ in ("dobj", "nsubjpass", "attr") and c != pred]
-    shown += no_det
+    shown += no_words
     # Walk up governing clauses: "denied that Canada sent", "is expected to send", "plans to send".
     tok, asserted = head, True
     while tok.dep_ in ("ccomp", "xcomp", "pcomp", "conj") and tok.head != tok:
