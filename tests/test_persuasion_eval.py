@@ -59,3 +59,69 @@ def test_eval_rejects_malformed_labels(ptc):
             "--tc-labels", str(ptc / "tc")]  # fmt: skip
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "expected 4 tab-separated columns" in result.stderr
+
+
+class EveryArticleTagger(StandInTagger):
+    def spans(self, scored, texts, rule=None):
+        return [LabelledSpan(a, 4, 18, "Loaded_Language", 0.9) for a in scored]
+
+
+def test_eval_part_scores_only_that_part_of_the_training_split(ptc, monkeypatch):
+    from veracity.persuasion.data import ptc_parts
+
+    monkeypatch.setattr(predict, "get_tagger", lambda: EveryArticleTagger())
+    ids = [str(n) for n in range(1, 41)]
+    for a in ids[1:]:
+        (ptc / "a" / f"article{a}.txt").write_text(ARTICLE, encoding="utf-8")
+    out = ptc / "pred"
+    args = ["eval", "persuasion", "--articles", str(ptc / "a"), "--si-labels", str(ptc / "si"),
+            "--tc-labels", str(ptc / "tc"), "--part", "validation", "--predictions-out", str(out)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    scored = {line.split("\t")[0] for line in (out / "si-predictions.txt").read_text().splitlines()}
+    assert scored == set(ptc_parts(ids)["validation"]) and 0 < len(scored) < 10
+
+
+@pytest.mark.parametrize("cards", [[], ["persuasion-a-tagger", "persuasion-b-tagger"]])
+def test_eval_model_dir_needs_exactly_one_tagger(ptc, cards):
+    folder = ptc / "models"
+    folder.mkdir()
+    for name in cards:
+        (folder / f"{name}.json").write_text("{}")
+    args = ["eval", "persuasion", "--articles", str(ptc / "a"), "--si-labels", str(ptc / "si"),
+            "--tc-labels", str(ptc / "tc"), "--model-dir", str(folder)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "expected one persuasion-*-tagger card" in result.stderr
+
+
+def test_eval_unknown_part_is_a_clear_error(ptc):
+    args = ["eval", "persuasion", "--articles", str(ptc / "a"), "--si-labels", str(ptc / "si"),
+            "--tc-labels", str(ptc / "tc"), "--part", "dev"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "unknown part 'dev'" in result.stderr
+
+
+def test_eval_model_dir_runs_the_folders_tagger_with_its_rule(tmp_path):
+    """A tagger under another name in its own folder (as a teacher's --out-dir holds it) is the one scored, with
+    its card's span rule."""
+    import json
+    import shutil
+
+    from veracity.persuasion.evaluate import evaluate_folders, load_models
+    from veracity.persuasion.units import SpanRule
+    from veracity.runtime import models_dir
+
+    for d in ("a", "si", "tc", "m"):
+        (tmp_path / d).mkdir()
+    (tmp_path / "a" / "article1.txt").write_text(ARTICLE * 3, encoding="utf-8")
+    (tmp_path / "si" / "article1.labels").write_text("1\t4\t18\n")
+    (tmp_path / "tc" / "article1.labels").write_text("1\tName_Calling,Labeling\t4\t18\n")
+    shipped = models_dir() / predict.TAGGER_NAME
+    shutil.copyfile(shipped.with_suffix(".onnx"), tmp_path / "m" / "persuasion-copy-tagger.onnx")
+    rule = {"span_rule": {"low": 0.9, "high": 0.99, "max_gap": 1}}
+    card = json.loads(shipped.with_suffix(".json").read_text()) | rule
+    (tmp_path / "m" / "persuasion-copy-tagger.json").write_text(json.dumps(card))
+    tagger, _ = load_models(tmp_path / "m")
+    assert tagger.rule == SpanRule(0.9, 0.99, 1) != predict.get_tagger().rule
+    si, tc = evaluate_folders(tmp_path / "a", tmp_path / "si", tmp_path / "tc", model_dir=tmp_path / "m")
+    assert 0.0 <= si.f1 <= 1.0 and 0.0 <= tc.f1 <= 1.0

@@ -77,11 +77,20 @@ def eval_persuasion(
     si_labels: Annotated[Path, typer.Option(help="Folder of SI .labels files (ID start end).")],
     tc_labels: Annotated[Path, typer.Option(help="Folder of TC .labels files (ID technique start end).")],
     predictions_out: Annotated[Path | None, typer.Option(help="Write predictions in the task's formats.")] = None,
+    part: Annotated[
+        str,
+        typer.Option(help="all, or the training's fit / validation / test articles (for PTC's train folder)."),
+    ] = "all",
+    model_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder with one persuasion-*-tagger (e.g. a teacher's --out-dir); default: shipped."),
+    ] = None,
 ) -> None:
     """SI precision/recall/F1 (partial-overlap credit) and TC micro-F1; last line si_f1=... tc_f1=..."""
     from veracity.persuasion.evaluate import evaluate_folders
 
-    si, tc = run(lambda: evaluate_folders(articles, si_labels, tc_labels, predictions_out))
+    si, tc = run(lambda: evaluate_folders(articles, si_labels, tc_labels, predictions_out, part=part,
+                                          model_dir=model_dir))  # fmt: skip
     typer.echo(f"SI precision={si.precision:.3f} recall={si.recall:.3f} f1={si.f1:.3f}")
     typer.echo(f"TC micro precision={tc.precision:.3f} recall={tc.recall:.3f} f1={tc.f1:.3f}")
     typer.echo(f"si_f1={si.f1:.3f} tc_f1={tc.f1:.3f}")

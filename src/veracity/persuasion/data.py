@@ -94,3 +94,14 @@ def split_articles(ids: list[str], *, dev_share: float = 0.2, seed: str = "verac
 
     dev = sorted(i for i in ids if bucket(i) < dev_share)
     return sorted(set(ids) - set(dev)), dev
+
+
+PARTS = ("fit", "validation", "test")
+
+
+def ptc_parts(ids: list[str]) -> dict[str, list[str]]:
+    """The training's split of PTC's train articles: 20 % held-out test (hash of "veracity:<id>"); of the rest, 15 %
+    validation (hash of "validation:<id>") for epochs, span rule and C; the remainder fit. Keyed by `PARTS`."""
+    rest, test = split_articles(list(ids))
+    fit, validation = split_articles(rest, dev_share=0.15, seed="validation")
+    return {"fit": fit, "validation": validation, "test": test}

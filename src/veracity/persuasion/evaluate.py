@@ -1,4 +1,5 @@
-"""`veracity eval persuasion`: SI and TC scores of the shipped tagger on PTC-format folders."""
+"""`veracity eval persuasion`: SI and TC scores of a tagger and technique classifier (the shipped ones, or those
+in a model folder, e.g. a teacher's) on PTC-format folders, or on one part of the training's article split."""
 
 from __future__ import annotations
 
@@ -6,28 +7,59 @@ from pathlib import Path
 
 from veracity.errors import InputError
 from veracity.metrics import PRF
-from veracity.persuasion.data import LabelledSpan, read_articles, read_labels
+from veracity.persuasion.data import PARTS, LabelledSpan, ptc_parts, read_articles, read_labels
 from veracity.persuasion.scoring import si_scores, tc_scores
 
 
 def evaluate_folders(
-    articles_dir: Path, si_dir: Path, tc_dir: Path, predictions_out: Path | None = None
+    articles_dir: Path,
+    si_dir: Path,
+    tc_dir: Path,
+    predictions_out: Path | None = None,
+    *,
+    part: str = "all",
+    model_dir: Path | None = None,
 ) -> tuple[PRF, PRF]:
-    from veracity.persuasion.predict import get_tagger
-    from veracity.persuasion.technique import get_technique_classifier
-
+    """SI and TC scores over the articles of `articles_dir` — all, or one of `PARTS` of the training's split
+    (`ptc_parts`; for PTC's train folder). `model_dir`: a folder with one `persuasion-*-tagger` (and optionally
+    its own technique classifier); default the shipped models."""
+    if part != "all" and part not in PARTS:
+        raise InputError(f"unknown part {part!r}: choose all, {', '.join(PARTS)}")
     if predictions_out is not None:
         _check_writable(predictions_out)  # before minutes of tagging, not after
     articles = read_articles(articles_dir)
     si_gold = read_labels(si_dir, with_technique=False, articles=articles)
     tc_gold = read_labels(tc_dir, with_technique=True, articles=articles)
-    tagger = get_tagger()
-    classifier = get_technique_classifier()
+    if part != "all":
+        keep = set(ptc_parts(list(articles))[part])
+        articles = {a: text for a, text in articles.items() if a in keep}
+        si_gold = [s for s in si_gold if s.article_id in keep]
+        tc_gold = [s for s in tc_gold if s.article_id in keep]
+    tagger, classifier = load_models(model_dir)
     predicted = classifier.label(articles, tagger.spans(tagger.score_articles(articles), articles))
     classified = classifier.label(articles, tc_gold)
     if predictions_out is not None:
         write_predictions(predictions_out, predicted, classified)
     return si_scores(predicted, si_gold), tc_scores(classified, tc_gold)
+
+
+def load_models(model_dir: Path | None = None):
+    """(tagger, technique classifier): the shipped ones, or the folder's tagger (exactly one `persuasion-*-tagger`)
+    with the folder's technique classifier when it has one, else the shipped classifier."""
+    from veracity.persuasion.predict import get_tagger, load_tagger
+    from veracity.persuasion.technique import MODEL_NAME, TechniqueClassifier, get_technique_classifier
+
+    if model_dir is None:
+        return get_tagger(), get_technique_classifier()
+    if not Path(model_dir).is_dir():
+        raise InputError(f"no such model folder: {model_dir}")
+    names = sorted(p.stem for p in Path(model_dir).glob("persuasion-*-tagger.json"))
+    if len(names) != 1:
+        found = ", ".join(names) or "none"
+        raise InputError(f"{model_dir}: expected one persuasion-*-tagger card, found {found}")
+    tagger = load_tagger(Path(model_dir), names[0])
+    own = (Path(model_dir) / f"{MODEL_NAME}.json").is_file()
+    return tagger, TechniqueClassifier.load(Path(model_dir)) if own else get_technique_classifier()
 
 
 def _check_writable(directory: Path) -> None:

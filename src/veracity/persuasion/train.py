@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from veracity.errors import DataFormatError
-from veracity.persuasion.data import TECHNIQUES, LabelledSpan, read_articles, read_labels, split_articles
+from veracity.persuasion.data import TECHNIQUES, LabelledSpan, ptc_parts, read_articles, read_labels
 from veracity.persuasion.predict import TAGGER_NAME, OnnxPersuasionTagger, load_tagger, predict_spans
 from veracity.persuasion.scoring import si_scores, tc_scores
 from veracity.persuasion.units import SpanRule, make_units, token_labels
@@ -124,10 +124,10 @@ def train_persuasion(
     articles = read_articles(data_dir / "train-articles")
     si = read_labels(data_dir / "train-labels-si", with_technique=False, articles=articles)
     tc = read_labels(data_dir / "train-labels-tc", with_technique=True, articles=articles)
-    rest, test_ids = split_articles(list(articles))
-    fit_ids, val_ids = split_articles(rest, dev_share=0.15, seed="validation")
+    parts = ptc_parts(list(articles))
+    fit_ids, val_ids, test_ids = parts["fit"], parts["validation"], parts["test"]
     if refit_from is not None:
-        fit_ids, val_ids = rest, []
+        fit_ids, val_ids = sorted(fit_ids + val_ids), []
     log(f"articles: fit {len(fit_ids)}, validation {len(val_ids)}, held-out test {len(test_ids)}")
     tok_file = tokenizer_file(config)
     tok = raw_tokenizer(tok_file)

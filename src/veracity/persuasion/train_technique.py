@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from veracity.persuasion.data import TECHNIQUES, read_articles, read_labels, split_articles
+from veracity.persuasion.data import TECHNIQUES, ptc_parts, read_articles, read_labels
 from veracity.persuasion.technique import C_GRID, MODEL_NAME, TechniqueClassifier, span_features
 
 
@@ -20,8 +20,8 @@ def train_techniques(data_dir: Path, out_dir: Path, log=print) -> TechniqueClass
     started = time.perf_counter()
     articles = read_articles(data_dir / "train-articles")
     spans = read_labels(data_dir / "train-labels-tc", with_technique=True, articles=articles)
-    rest, test_ids = split_articles(list(articles))
-    fit_ids, val_ids = split_articles(rest, dev_share=0.15, seed="validation")
+    parts = ptc_parts(list(articles))
+    fit_ids, val_ids = parts["fit"], parts["validation"]
     X = span_features(articles, spans)
     y = np.array([TECHNIQUES.index(s.technique) for s in spans])
     part = np.array([0 if s.article_id in fit_ids else 1 if s.article_id in val_ids else 2 for s in spans])
