@@ -119,6 +119,7 @@ def train_persuasion_cmd(
     teacher: Annotated[
         Path | None, typer.Option(help="Distil: the teacher tagger's folder (ONNX and card); it labels --unlabelled.")
     ] = None,
+    lr: Annotated[float, typer.Option(min=0, help="Peak learning rate.")] = 6e-5,
 ) -> None:
     """Train the propaganda span tagger (needs `make train-env`), then the technique classifier."""
     from veracity.persuasion.train_technique import train_techniques
@@ -127,7 +128,7 @@ def train_persuasion_cmd(
         from veracity.persuasion.train import TaggerConfig, read_selection_card, train_persuasion
 
         selection = run(lambda: read_selection_card(refit_from)) if refit_from else None
-        config = TaggerConfig(epochs=epochs, base=base, freeze_layers=freeze_layers)
+        config = TaggerConfig(epochs=epochs, base=base, freeze_layers=freeze_layers, lr=lr)
         work_dir = cache_dir / ("student" if teacher else base)  # each recipe its own checkpoints
         card = run(lambda: train_persuasion(data_dir, out_dir, work_dir, config, log=typer.echo, refit_from=selection,
                                             unlabelled=unlabelled, teacher=teacher))  # fmt: skip

@@ -258,6 +258,7 @@ def train_persuasion(
         + ("" if refit_from is None else " --refit-from SELECTION_CARD.json")
         + "".join(f" --unlabelled {path}" for path in unlabelled or [])
         + (f" --base {config.base} --freeze-layers {config.freeze_layers}" if config.base != "minilm" else "")
+        + (f" --lr {config.lr}" if config.lr != TaggerConfig.lr else "")
         + (f" --teacher {teacher}" if teacher else ""),
         "config": asdict(config),
         "self_training": None
