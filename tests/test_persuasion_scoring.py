@@ -115,3 +115,38 @@ def test_technique_features_read_the_span_in_its_sentence(monkeypatch):
     assert features.shape == (2, 3 * 384 + 6 + len(technique.CUES) + 4) and np.isfinite(features).all()
     # the span's own embedding differs from its tokens read in context
     assert abs(float(features[0, :384] @ features[0, 384:768])) < 0.99
+
+
+def test_a_technique_classifier_on_another_encoder_reads_it_from_its_folder(tmp_path):
+    """A teacher's classifier (features of another encoder) loads that encoder from beside it; a missing encoder
+    is a clear error, not the shipped MiniLM's features under the teacher's weights."""
+    import json
+    import shutil
+
+    import numpy as np
+    import pytest
+
+    from veracity.errors import ModelUnavailable
+    from veracity.persuasion import technique
+    from veracity.runtime import ENCODER_FILE, TOKENIZER_FILE, model_path
+
+    text = "The traitors lied again! Nobody was surprised."
+    spans = [LabelledSpan("1", 4, 12), LabelledSpan("1", 25, 45)]
+    shipped = technique.span_features({"1": text}, spans)
+    rng = np.random.default_rng(0)
+    model = technique.TechniqueClassifier(coef_=rng.normal(size=(14, shipped.shape[1])).astype(np.float32),
+                                          intercept_=np.zeros(14, dtype=np.float32))  # fmt: skip
+    model.save(tmp_path)
+    card = tmp_path / f"{technique.MODEL_NAME}.json"
+    card.write_text(json.dumps(json.loads(card.read_text()) | {"encoder": technique.ENCODER_FILE}))
+    with pytest.raises(ModelUnavailable, match="needs its encoder"):
+        technique.TechniqueClassifier.load(tmp_path)
+    # the folder's encoder (here a copy of the MiniLM) gives the features and the labels
+    shutil.copyfile(model_path(ENCODER_FILE), tmp_path / technique.ENCODER_FILE)
+    shutil.copyfile(model_path(TOKENIZER_FILE), tmp_path / technique.ENCODER_TOKENIZER)
+    loaded = technique.TechniqueClassifier.load(tmp_path)
+    assert loaded.encoder is not None and loaded.encoder.width == 384
+    np.testing.assert_allclose(technique.span_features({"1": text}, spans, loaded.encoder), shipped, atol=1e-5)
+    assert [s.technique for s in loaded.label({"1": text}, spans)] == [
+        technique.TECHNIQUES[k] for k in model.predict(shipped)
+    ]

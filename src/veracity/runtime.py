@@ -152,16 +152,19 @@ def default_onnx_path() -> Path:
 
 
 class SentenceEncoder:
-    """Encode sentences to L2-normalised 384-d vectors. One instance per process (see `get_encoder`)."""
+    """Encode sentences to L2-normalised vectors (384-d: the shipped MiniLM; any mean-pooled encoder exported the
+    same way, e.g. MPNet's 768-d). One instance per process (see `get_encoder`)."""
 
     def __init__(self, *, onnx_path: Path | None = None, tokenizer_path: Path | None = None, threads: int = 2) -> None:
         self.tokenizer = load_tokenizer(MAX_TOKENS, tokenizer_path)
         path = Path(onnx_path or default_onnx_path())
         self.name = path.name  # indexes record which encoder made their vectors
         self.session = onnx_session(path, threads)
+        width = self.session.get_outputs()[0].shape[-1]
+        self.width = width if isinstance(width, int) else 384  # 384: MiniLM; 768: MPNet-base
 
     def token_states(self, texts: list[str], batch_size: int = BATCH_SIZE) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per text: the last layer's token vectors [n, 384] and each token's (start, end) characters in the text
+        """Per text: the last layer's token vectors [n, width] and each token's (start, end) characters in the text
         ((0, 0) for [CLS]/[SEP]); for pooling over a part of a text in its context."""
         out: list[tuple[np.ndarray, np.ndarray]] = [(np.empty(0), np.empty(0))] * len(texts)
         for idx, feeds, mask in tokenized_batches(self.tokenizer, self.session, texts, batch_size):
@@ -173,7 +176,7 @@ class SentenceEncoder:
         return out
 
     def encode(self, texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
-        out = np.zeros((len(texts), 384), dtype=np.float32)
+        out = np.zeros((len(texts), self.width), dtype=np.float32)
         for idx, feeds, mask in tokenized_batches(self.tokenizer, self.session, texts, batch_size):
             hidden = self.session.run(None, feeds)[0]
             summed = (hidden * mask[..., None]).sum(axis=1)

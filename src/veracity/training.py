@@ -82,15 +82,15 @@ def build_encoder_head(torch, n_outputs: int, *, pool: bool, base_dir: Path | No
     return EncoderHead()
 
 
-def last_hidden_module(torch):
-    """The MiniLM encoder as a module returning its last layer's token vectors (pooling is the caller's); the
-    underlying transformers model is its `.encoder`."""
+def last_hidden_module(torch, base_dir: Path | None = None):
+    """The MiniLM encoder (or the one in `base_dir`, e.g. MPNet-base) as a module returning its last layer's token
+    vectors (pooling is the caller's); the underlying transformers model is its `.encoder`."""
     from transformers import AutoModel
 
     class LastHidden(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(base_model_dir()))
+            self.encoder = AutoModel.from_pretrained(str(base_dir or base_model_dir()))
 
         def forward(self, input_ids, attention_mask):
             return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state

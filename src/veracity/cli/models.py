@@ -133,7 +133,7 @@ def train_persuasion_cmd(
         card = run(lambda: train_persuasion(data_dir, out_dir, work_dir, config, log=typer.echo, refit_from=selection,
                                             unlabelled=unlabelled, teacher=teacher))  # fmt: skip
         typer.echo(f"tagger: held-out si_f1={card['test']['si_f1']:.3f}")
-    model = run(lambda: train_techniques(data_dir, out_dir, log=typer.echo))
+    model = run(lambda: train_techniques(data_dir, out_dir, log=typer.echo, base=base))
     typer.echo(f"tc_f1={model.card['test_tc_f1']:.3f}")
 
 

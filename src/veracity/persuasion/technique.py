@@ -52,12 +52,13 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right.end() if right else line_end
 
 
-def span_features(articles: dict[str, str], spans: list[LabelledSpan]) -> np.ndarray:
+def span_features(articles: dict[str, str], spans: list[LabelledSpan], encoder=None) -> np.ndarray:
     """Per span: its own embedding, the mean of its tokens read in its sentence, the sentence's embedding (one
-    encoder pass per distinct sentence and per distinct span text), then length, repetition and cue features."""
+    encoder pass per distinct sentence and per distinct span text), then length, repetition and cue features.
+    `encoder`: a `SentenceEncoder`, default the shipped MiniLM."""
     from veracity.runtime import SMALL_BATCH, get_encoder
 
-    encoder = get_encoder()
+    encoder = encoder or get_encoder()
     texts = [articles[s.article_id][s.start : s.end] for s in spans]
     bounds = [_sentence_bounds(articles[s.article_id], s.start, s.end) for s in spans]
     contexts = [articles[s.article_id][a:b] for s, (a, b) in zip(spans, bounds, strict=True)]
@@ -101,12 +102,18 @@ def _encode_unique(encoder, texts: list[str], batch_size: int) -> np.ndarray:
     return vectors[[row[t] for t in texts]]
 
 
+# A classifier on another encoder's features (the MPNet teacher's) ships that encoder beside it, under these names.
+ENCODER_FILE = f"{MODEL_NAME}.encoder.onnx"
+ENCODER_TOKENIZER = f"{MODEL_NAME}.encoder.tokenizer.json"
+
+
 @dataclass
 class TechniqueClassifier:
     C: float = 1.0
     card: dict = field(default_factory=dict)
     coef_: np.ndarray | None = None
     intercept_: np.ndarray | None = None
+    encoder: object = None  # a SentenceEncoder for the features; None: the shipped MiniLM
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> TechniqueClassifier:
         from sklearn.linear_model import LogisticRegression
@@ -130,7 +137,7 @@ class TechniqueClassifier:
     def label(self, articles: dict[str, str], spans: list[LabelledSpan]) -> list[LabelledSpan]:
         if not spans:
             return []
-        predicted = self.predict(span_features(articles, spans))
+        predicted = self.predict(span_features(articles, spans, self.encoder))
         return [
             LabelledSpan(s.article_id, s.start, s.end, TECHNIQUES[k], s.score)
             for s, k in zip(spans, predicted, strict=True)
@@ -148,7 +155,14 @@ class TechniqueClassifier:
         with np.load(directory / f"{MODEL_NAME}.npz") as z:
             coef, intercept = z["coef"], z["intercept"]
         card = json.loads(card_path.read_text())
-        return cls(C=card["C"], card=card, coef_=coef, intercept_=intercept)
+        encoder = None
+        if card.get("encoder"):  # features of another encoder, kept beside the classifier
+            from veracity.runtime import SentenceEncoder
+
+            if not (directory / ENCODER_FILE).is_file():
+                raise ModelUnavailable(f"technique classifier in {directory} needs its encoder {ENCODER_FILE}")
+            encoder = SentenceEncoder(onnx_path=directory / ENCODER_FILE, tokenizer_path=directory / ENCODER_TOKENIZER)
+        return cls(C=card["C"], card=card, coef_=coef, intercept_=intercept, encoder=encoder)
 
 
 @cache
