@@ -242,6 +242,9 @@ def test_grouped_cross_validation_pools_folds_and_resumes(tmp_path, monkeypatch)
     drift = summary["calibration"]
     assert len(drift["per_fold"]) == 3 and drift["per_fold"][0]["ece"] == 0.0  # fold 1: perfect 0/1 scores
     assert drift["per_fold"][2]["predicted_rate"] == 1.0 and drift["per_fold"][2]["oracle_f1"] == 0.5
+    # thresholds from the other folds: folds 1-2 learn from fold 3's all-"yes" scores and fold 2 / fold 1
+    others = summary["other_folds_threshold"]
+    assert len(others["per_fold"]) == 3 and others["per_fold"][2]["f1"] == 0.5 and 0 < summary["pooled_threshold"] <= 1
     calls.clear()
     (tmp_path / "cv" / "fold2" / "result.json").unlink()
     again = finetune_cv.cross_validate_finetune(tmp_path, tmp_path / "cv", folds=3, log=lambda m: None)
@@ -255,3 +258,31 @@ def test_calibration_of_a_fold_and_its_threshold_drift():
     assert got["ece"] == 0.25 and got["brier"] == 0.085
     assert got["predicted_rate"] == 0.5 and got["true_rate"] == 0.5
     assert got["oracle_f1"] == 1.0 and 0.4 < got["oracle_threshold"] <= 0.6  # 0.7 on validation misses 0.6
+
+
+def test_each_folds_threshold_comes_from_the_other_folds_only():
+    from veracity.claims.finetune_cv import other_folds_thresholds
+
+    # folds 1 and 2 separate at 0.3 (yes: 0.4, no: 0.2); fold 3 at 0.7. Fold 3's own labels never set its threshold.
+    gold = [np.array([True, False]), np.array([True, False]), np.array([True, False])]
+    proba = [np.array([0.4, 0.2]), np.array([0.4, 0.2]), np.array([0.8, 0.6])]
+    first, second, third = other_folds_thresholds(gold, proba)
+    assert 0.2 < third <= 0.4  # from folds 1-2: it calls fold 3's "no" (0.6) a yes
+    assert 0.2 < first <= 0.4 and 0.2 < second <= 0.4  # any cut in (0.2, 0.4] splits fold 3 all-yes: F1 2/3 < 1
+
+
+def test_cv_threshold_reads_a_finished_cross_validation(tmp_path):
+    import json
+
+    import pytest
+
+    from veracity.claims.finetune_cv import cv_threshold
+    from veracity.errors import InputError
+
+    with pytest.raises(InputError, match="no finished cross-validation"):
+        cv_threshold(tmp_path)
+    (tmp_path / "grouped_cv.json").write_text(json.dumps({"folds": 5}))  # summarised before the rule existed
+    with pytest.raises(InputError, match="run the --cv-folds command"):
+        cv_threshold(tmp_path)
+    (tmp_path / "grouped_cv.json").write_text(json.dumps({"pooled_threshold": 0.46}))
+    assert cv_threshold(tmp_path) == 0.46

@@ -111,10 +111,17 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
 
 def finetune_checkworthiness(
     data_dir: Path, out_dir: Path, work_dir: Path, config: FinetuneConfig | None = None, log=print,
-    shared: Path | None = None,
+    shared: Path | None = None, threshold_from_cv: Path | None = None,
 ) -> dict:  # fmt: skip
     """Train the shipped model; with `config.teacher`, a student learning from the mean of the teacher's fold
-    models (claims/finetune_distil.py), on CT24 and `config.unlabelled` sentences from `shared`."""
+    models (claims/finetune_distil.py), on CT24 and `config.unlabelled` sentences from `shared`. The threshold is
+    the F1-best one on the validation slice, or with `threshold_from_cv` the one the recipe's finished
+    cross-validation in that folder chose (`finetune_cv.cv_threshold`)."""
+    fixed_threshold = None
+    if threshold_from_cv is not None:
+        from veracity.claims.finetune_cv import cv_threshold
+
+        fixed_threshold = cv_threshold(threshold_from_cv)  # before the training: a missing CV fails at once
     torch = require_torch()
     config = config or FinetuneConfig()
     torch.manual_seed(config.seed)
@@ -140,7 +147,8 @@ def finetune_checkworthiness(
     history = fit_best_epoch(torch, net, train_ids, targets, dev_ids, dev.labels, config, work_dir, log)
     net.eval()
     export_started = time.perf_counter()
-    card = export_and_calibrate(torch, net, tok, dev, dev_ids, data_dir, out_dir, work_dir, config, log)
+    card = export_and_calibrate(torch, net, tok, dev, dev_ids, data_dir, out_dir, work_dir, config, log,
+                                fixed_threshold, threshold_from_cv)  # fmt: skip
     # Epoch times come from the history, so a resumed run still reports the whole training.
     train_seconds = round(sum(h["seconds"] for h in history), 1)
     card["export_seconds"] = round(time.perf_counter() - export_started, 1)
@@ -237,6 +245,8 @@ def export_and_calibrate(
     work_dir: Path,
     config: FinetuneConfig,
     log,
+    fixed_threshold: float | None = None,
+    threshold_source: Path | None = None,
 ) -> dict:
     from veracity.runtime import onnxruntime as load_onnxruntime
 
@@ -291,7 +301,7 @@ def export_and_calibrate(
     logits = scores[chosen][1]
     temperature = fit_temperature(logits, dev.labels)
     proba = sigmoid(logits / temperature)
-    threshold = best_threshold(dev.labels, proba)
+    threshold = best_threshold(dev.labels, proba) if fixed_threshold is None else fixed_threshold
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{name}.onnx"
     target.write_bytes((int8 if chosen == "int8" else fp32).read_bytes())
@@ -307,6 +317,9 @@ def export_and_calibrate(
         "onnx_max_logit_difference": drift,
         "temperature": temperature,
         "threshold": threshold,
+        "threshold_rule": "F1-best on the validation slice"
+        if fixed_threshold is None
+        else f"F1-best on the out-of-fold probabilities of the cross-validation in {threshold_source}",
         "max_tokens": config.max_tokens,
         "validation": f"held-out train ids >= {config.heldout_from_id}" if config.heldout_from_id else "dev.tsv",
         "validation_scores": BinaryScores.of(dev.labels, proba >= threshold).as_dict(),
@@ -315,7 +328,8 @@ def export_and_calibrate(
         + (f" --base {config.base} --freeze-layers {config.freeze_layers}" if config.base != "minilm" else "")
         + (f" --teacher {config.teacher} --unlabelled {config.unlabelled} --distil-weight {config.distil_weight}"
            if config.teacher else "")
-        + f" --epochs {config.epochs} --lr {config.lr}",
+        + f" --epochs {config.epochs} --lr {config.lr}"
+        + (f" --threshold-from-cv {threshold_source}" if fixed_threshold is not None else ""),
         "data_licence": "CheckThat! lab 2024 data, research use",
         "size_bytes": target.stat().st_size,
     }
@@ -325,5 +339,5 @@ def export_and_calibrate(
         if (data_dir / file).is_file():
             data = read_ct24(data_dir / file)
             card[key] = BinaryScores.of(data.labels, model.predict_proba(data.texts) >= threshold).as_dict()
-            log(f"{file}: f1={card[key]['f1']:.4f} (threshold {threshold:.2f} fixed on validation)")
+            log(f"{file}: f1={card[key]['f1']:.4f} (threshold {threshold:.2f}, {card['threshold_rule']})")
     return card

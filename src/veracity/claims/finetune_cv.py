@@ -7,7 +7,10 @@ train's: the same debates). So train and dev are pooled, the sorted ids are cut 
 cut is moved to the widest id gap near it, the likeliest debate boundary. Each fold is held out in turn and the
 shipped recipe runs on the others: the latest 8 % of their ids are its validation set (best epoch, temperature,
 threshold), the rest are fitted; the held-out fold is scored once. Reported: each fold's F1 at its own threshold,
-their mean and standard deviation, and the pooled out-of-fold F1, ROC AUC and average precision. Scores come from
+their mean and standard deviation, and the pooled out-of-fold F1, ROC AUC and average precision; then each fold's F1
+at the threshold the *other* folds' out-of-fold probabilities choose (`other_folds_thresholds`) — the rule a model
+trained on all folds follows (`--threshold-from-cv`), since a run's own validation slice of the latest debates
+chose thresholds that drifted by up to 0.4 from each fold's best. Scores come from
 the fp32 torch model (int8 cost the shipped model 0.008 validation F1). A finished fold is saved, so an interrupted
 run resumes with the next one (and within a fold, after its last finished epoch).
 """
@@ -176,6 +179,9 @@ def cross_validate_finetune(
     f1s = np.array([r["scores"]["f1"] for r in results])
     fold_gold = np.split(gold, np.cumsum([len(r["proba"]) for r in results])[:-1])
     calibrated = [calibration(g, r["proba"], r["threshold"]) for g, r in zip(fold_gold, results, strict=True)]
+    fold_proba = [np.asarray(r["proba"]) for r in results]
+    others = other_folds_thresholds(fold_gold, fold_proba)
+    other_f1s = np.array([BinaryScores.of(g, p >= t).f1 for g, p, t in zip(fold_gold, fold_proba, others, strict=True)])
     summary = {
         "folds": folds,
         "grouping": "contiguous Sentence_id runs of CT24 train + dev, cut at the widest id gap near each quantile",
@@ -194,8 +200,33 @@ def cross_validate_finetune(
                         "ece_mean": round(float(np.mean([c["ece"] for c in calibrated])), 4),
                         "threshold_drift_max": round(max(abs(c["threshold"] - c["oracle_threshold"])
                                                          for c in calibrated), 4)},  # fmt: skip
+        "other_folds_threshold": {
+            "per_fold": [{"threshold": t, "f1": round(float(f), 4)} for t, f in zip(others, other_f1s, strict=True)],
+            "f1_mean": round(float(other_f1s.mean()), 4),
+            "f1_sd": round(float(other_f1s.std(ddof=1)), 4),
+        },
+        "pooled_threshold": best_threshold(gold, proba),  # for a model trained the same way on all folds
         "config": asdict(config),
         "seconds_this_run": round(time.perf_counter() - started, 1),
     }
     (work_dir / "grouped_cv.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
+
+
+def other_folds_thresholds(fold_gold: list[np.ndarray], fold_proba: list[np.ndarray]) -> list[float]:
+    """Per held-out fold, the F1-best threshold on the other folds' out-of-fold probabilities, pooled: honest for that
+    fold (its labels never set it) and drawn from four folds of debates instead of one validation slice."""
+    k = range(len(fold_gold))
+    return [best_threshold(np.concatenate([fold_gold[j] for j in k if j != i]),
+                           np.concatenate([fold_proba[j] for j in k if j != i])) for i in k]  # fmt: skip
+
+
+def cv_threshold(cv_dir: Path) -> float:
+    """The threshold a finished cross-validation in `cv_dir` chose for a model trained the same way on all folds:
+    the F1-best one on all its out-of-fold probabilities."""
+    summary_file = Path(cv_dir) / "grouped_cv.json"
+    try:
+        return float(json.loads(summary_file.read_text(encoding="utf-8"))["pooled_threshold"])
+    except (OSError, ValueError, KeyError):
+        raise InputError(f"{summary_file}: no finished cross-validation with a pooled threshold (run the "
+                         "--cv-folds command for it again: finished folds are reused)") from None  # fmt: skip

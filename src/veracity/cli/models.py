@@ -166,6 +166,10 @@ def train_checkworthiness_cmd(
         Path | None, typer.Option(help="Distil: the folder of the teacher's --cv-folds run (its fold probabilities).")
     ] = None,
     distil_weight: Annotated[float, typer.Option(min=0, max=1, help="Distil: the teacher's share of a target.")] = 0.5,
+    threshold_from_cv: Annotated[
+        Path | None,
+        typer.Option(help="With --finetune: the threshold the recipe's finished --cv-folds run (its folder) chose."),
+    ] = None,
 ) -> None:
     """Fit the check-worthiness classifier (hyper-parameters and threshold chosen on dev); last line is dev f1."""
     if finetune:
@@ -190,13 +194,20 @@ def train_checkworthiness_cmd(
         pairs = ", ".join("{threshold:.2f}/{oracle_threshold:.2f}".format(**c) for c in drift["per_fold"])
         typer.echo(f"calibration across folds: ECE mean {drift['ece_mean']:.3f}; threshold chosen on validation / "
                    f"best on the fold: {pairs}")  # fmt: skip
-        typer.echo(f"f1={summary['f1_mean']:.3f}")
+        others = summary["other_folds_threshold"]
+        pairs = ", ".join("{threshold:.2f}/{f1:.3f}".format(**f) for f in others["per_fold"])
+        typer.echo(f"own validation threshold: f1 mean {summary['f1_mean']:.3f} ± {summary['f1_sd']:.3f}")
+        typer.echo(f"threshold from the other folds (threshold/f1 per fold): {pairs}; f1 mean {others['f1_mean']:.3f}"
+                   f" ± {others['f1_sd']:.3f}; for a model on all folds (--threshold-from-cv): "
+                   f"{summary['pooled_threshold']:.2f}")  # fmt: skip
+        typer.echo(f"f1={others['f1_mean']:.3f}")
         return
     if finetune:
         from veracity.claims.finetune import finetune_checkworthiness
 
         card = run(lambda: finetune_checkworthiness(data_dir, out_dir, cache_dir / f"finetune{tag}", config,
-                                                    log=typer.echo, shared=SHARED_DATA))  # fmt: skip
+                                                    log=typer.echo, shared=SHARED_DATA,
+                                                    threshold_from_cv=threshold_from_cv))  # fmt: skip
         typer.echo(f"f1={card['validation_scores']['f1']:.3f}")
         return
     from veracity.claims.train import train_checkworthiness
