@@ -111,17 +111,12 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
 
 def finetune_checkworthiness(
     data_dir: Path, out_dir: Path, work_dir: Path, config: FinetuneConfig | None = None, log=print,
-    shared: Path | None = None, threshold_from_cv: Path | None = None,
+    shared: Path | None = None, fixed_threshold: float | None = None, threshold_from_cv: Path | None = None,
 ) -> dict:  # fmt: skip
     """Train the shipped model; with `config.teacher`, a student learning from the mean of the teacher's fold
     models (claims/finetune_distil.py), on CT24 and `config.unlabelled` sentences from `shared`. The threshold is
-    the F1-best one on the validation slice, or with `threshold_from_cv` the one the recipe's finished
-    cross-validation in that folder chose (`finetune_cv.cv_threshold`)."""
-    fixed_threshold = None
-    if threshold_from_cv is not None:
-        from veracity.claims.finetune_cv import cv_threshold
-
-        fixed_threshold = cv_threshold(threshold_from_cv)  # before the training: a missing CV fails at once
+    the F1-best one on the validation slice, or `fixed_threshold`: the one the recipe's finished cross-validation
+    in folder `threshold_from_cv` chose (`finetune_cv.cv_threshold`)."""
     torch = require_torch()
     config = config or FinetuneConfig()
     torch.manual_seed(config.seed)
