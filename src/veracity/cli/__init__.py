@@ -4,7 +4,7 @@ lazy so `veracity --help` is instant."""
 from veracity.cli.startup import interrupts_end_quietly
 
 with interrupts_end_quietly():
-    from veracity.cli import analyze, batch, evidence, models, serve  # noqa: F401  (registers the commands)
+    from veracity.cli import analyze, batch, evaluate, evidence, serve, train  # noqa: F401  (registers the commands)
     from veracity.cli.common import app
 
 __all__ = ["app"]
