@@ -276,7 +276,7 @@ def test_cv_threshold_reads_a_finished_cross_validation(tmp_path):
 
     import pytest
 
-    from veracity.claims.finetune_cv import cv_threshold
+    from veracity.claims.finetune import cv_threshold
     from veracity.errors import InputError
 
     with pytest.raises(InputError, match="no finished cross-validation"):

@@ -28,6 +28,7 @@ import numpy as np
 
 from veracity.claims.data import LabelledSentences, read_ct24, split_by_id
 from veracity.claims.evaluate import BinaryScores, best_threshold
+from veracity.errors import InputError
 from veracity.runtime import sigmoid
 from veracity.training import (
     ENCODERS,
@@ -111,12 +112,14 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
 
 def finetune_checkworthiness(
     data_dir: Path, out_dir: Path, work_dir: Path, config: FinetuneConfig | None = None, log=print,
-    shared: Path | None = None, fixed_threshold: float | None = None, threshold_from_cv: Path | None = None,
+    shared: Path | None = None, threshold_from_cv: Path | None = None,
 ) -> dict:  # fmt: skip
     """Train the shipped model; with `config.teacher`, a student learning from the mean of the teacher's fold
     models (claims/finetune_distil.py), on CT24 and `config.unlabelled` sentences from `shared`. The threshold is
-    the F1-best one on the validation slice, or `fixed_threshold`: the one the recipe's finished cross-validation
-    in folder `threshold_from_cv` chose (`finetune_cv.cv_threshold`)."""
+    the F1-best one on the validation slice, or the one the recipe's finished cross-validation in folder
+    `threshold_from_cv` chose (`cv_threshold`)."""
+    # before the training: a missing or unfinished cross-validation fails at once
+    fixed_threshold = None if threshold_from_cv is None else cv_threshold(threshold_from_cv)
     torch = require_torch()
     config = config or FinetuneConfig()
     torch.manual_seed(config.seed)
@@ -152,6 +155,20 @@ def finetune_checkworthiness(
     (out_dir / f"{name}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     log(f"saved {out_dir / (name + '.onnx')} ({train_seconds:.0f} s of training epochs)")
     return card
+
+
+CV_SUMMARY = "grouped_cv.json"  # written by finetune_cv.cross_validate_finetune in its folder
+
+
+def cv_threshold(cv_dir: Path) -> float:
+    """The threshold a finished cross-validation in `cv_dir` chose for a model trained the same way on all folds:
+    the F1-best one on all its out-of-fold probabilities."""
+    summary_file = Path(cv_dir) / CV_SUMMARY
+    try:
+        return float(json.loads(summary_file.read_text(encoding="utf-8"))["pooled_threshold"])
+    except (OSError, ValueError, KeyError):
+        raise InputError(f"{summary_file}: no finished cross-validation with a pooled threshold (run the "
+                         "--cv-folds command for it again: finished folds are reused)") from None  # fmt: skip
 
 
 def fit_best_epoch(

@@ -28,6 +28,7 @@ import numpy as np
 from veracity.claims.data import LabelledSentences, read_ct24, split_by_id, take
 from veracity.claims.evaluate import BinaryScores, best_threshold
 from veracity.claims.finetune import (
+    CV_SUMMARY,
     FinetuneConfig,
     _encode,
     _logits,
@@ -209,7 +210,7 @@ def cross_validate_finetune(
         "config": asdict(config),
         "seconds_this_run": round(time.perf_counter() - started, 1),
     }
-    (work_dir / "grouped_cv.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    (work_dir / CV_SUMMARY).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
 
 
@@ -220,13 +221,3 @@ def other_folds_thresholds(fold_gold: list[np.ndarray], fold_proba: list[np.ndar
     return [best_threshold(np.concatenate([fold_gold[j] for j in k if j != i]),
                            np.concatenate([fold_proba[j] for j in k if j != i])) for i in k]  # fmt: skip
 
-
-def cv_threshold(cv_dir: Path) -> float:
-    """The threshold a finished cross-validation in `cv_dir` chose for a model trained the same way on all folds:
-    the F1-best one on all its out-of-fold probabilities."""
-    summary_file = Path(cv_dir) / "grouped_cv.json"
-    try:
-        return float(json.loads(summary_file.read_text(encoding="utf-8"))["pooled_threshold"])
-    except (OSError, ValueError, KeyError):
-        raise InputError(f"{summary_file}: no finished cross-validation with a pooled threshold (run the "
-                         "--cv-folds command for it again: finished folds are reused)") from None  # fmt: skip

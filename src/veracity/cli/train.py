@@ -128,12 +128,8 @@ def train_checkworthiness_cmd(
         return
     if finetune:
         from veracity.claims.finetune import finetune_checkworthiness
-        from veracity.claims.finetune_cv import cv_threshold
-
-        # before the training: a missing or unfinished CV fails at once
-        fixed = run(lambda: cv_threshold(threshold_from_cv)) if threshold_from_cv else None
         card = run(lambda: finetune_checkworthiness(data_dir, out_dir, cache_dir / f"finetune{tag}", config,
-                                                    log=typer.echo, shared=SHARED_DATA, fixed_threshold=fixed,
+                                                    log=typer.echo, shared=SHARED_DATA,
                                                     threshold_from_cv=threshold_from_cv))  # fmt: skip
         typer.echo(f"f1={card['validation_scores']['f1']:.3f}")
         return
