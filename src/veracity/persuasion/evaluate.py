@@ -46,18 +46,12 @@ def evaluate_folders(
 def load_models(model_dir: Path | None = None):
     """(tagger, technique classifier): the shipped ones, or the folder's tagger (exactly one `persuasion-*-tagger`)
     with the folder's technique classifier when it has one, else the shipped classifier."""
-    from veracity.persuasion.predict import get_tagger, load_tagger
+    from veracity.persuasion.predict import get_tagger, load_folder_tagger
     from veracity.persuasion.technique import MODEL_NAME, TechniqueClassifier, get_technique_classifier
 
     if model_dir is None:
         return get_tagger(), get_technique_classifier()
-    if not Path(model_dir).is_dir():
-        raise InputError(f"no such model folder: {model_dir}")
-    names = sorted(p.stem for p in Path(model_dir).glob("persuasion-*-tagger.json"))
-    if len(names) != 1:
-        found = ", ".join(names) or "none"
-        raise InputError(f"{model_dir}: expected one persuasion-*-tagger card, found {found}")
-    tagger = load_tagger(Path(model_dir), names[0])
+    tagger = load_folder_tagger(Path(model_dir))
     own = (Path(model_dir) / f"{MODEL_NAME}.json").is_file()
     return tagger, TechniqueClassifier.load(Path(model_dir)) if own else get_technique_classifier()
 

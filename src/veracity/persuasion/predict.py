@@ -94,6 +94,18 @@ def load_tagger(folder: Path, name: str = TAGGER_NAME) -> OnnxPersuasionTagger:
                                 tokenizer_path=own if own.is_file() else None)  # fmt: skip
 
 
+def load_folder_tagger(folder: Path) -> OnnxPersuasionTagger:
+    """The one tagger in `folder` (a teacher's or student's --out-dir): exactly one `persuasion-*-tagger` card."""
+    from veracity.errors import InputError
+
+    if not Path(folder).is_dir():
+        raise InputError(f"no such model folder: {folder}")
+    names = sorted(p.stem for p in Path(folder).glob("persuasion-*-tagger.json"))
+    if len(names) != 1:
+        raise InputError(f"{folder}: expected one persuasion-*-tagger card, found {', '.join(names) or 'none'}")
+    return load_tagger(Path(folder), names[0])
+
+
 @cache
 def get_tagger() -> OnnxPersuasionTagger:
     return load_tagger(models_dir())

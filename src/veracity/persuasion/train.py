@@ -20,7 +20,7 @@ import numpy as np
 
 from veracity.errors import DataFormatError
 from veracity.persuasion.data import TECHNIQUES, LabelledSpan, ptc_parts, read_articles, read_labels
-from veracity.persuasion.predict import TAGGER_NAME, OnnxPersuasionTagger, load_tagger, predict_spans
+from veracity.persuasion.predict import TAGGER_NAME, OnnxPersuasionTagger, predict_spans
 from veracity.persuasion.scoring import si_scores, tc_scores
 from veracity.persuasion.units import SpanRule, make_units, token_labels
 from veracity.runtime import raw_tokenizer
@@ -281,7 +281,7 @@ def silver_units(paths: list[Path], max_tokens: int, log=print, *, tokenizer=Non
     (`char_transfer`), so it may use another tokenizer. Technique columns stay empty: that loss reads gold spans."""
     from veracity.errors import VeracityError
     from veracity.evidence.readers import iter_files, read_file
-    from veracity.persuasion.predict import get_tagger
+    from veracity.persuasion.predict import get_tagger, load_folder_tagger
 
     texts: dict[str, str] = {}
     for path in iter_files(paths):
@@ -294,8 +294,7 @@ def silver_units(paths: list[Path], max_tokens: int, log=print, *, tokenizer=Non
     if teacher is None:
         tagger, name = get_tagger(), TAGGER_NAME
     else:
-        name = next((p.stem for p in Path(teacher).glob("persuasion-*-tagger.json")), "")
-        tagger = load_tagger(Path(teacher), name)
+        tagger, name = load_folder_tagger(Path(teacher)), f"the tagger in {teacher}"
     inside = char_transfer(tagger.score_articles(texts), texts, units)
     labels = []
     for unit, probs in zip(units, inside, strict=True):
