@@ -21,20 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from machine import describe, machine_line
+from timing import percentile
 
 from veracity import AnalyzeOptions, Analyzer, Report
 from veracity.errors import StageError, VeracityError
 from veracity.pipeline import Source
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..1); None for an empty list."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def rnd(value: float | None, ndigits: int = 1) -> float | None:

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from machine import machine_line
-from persuasion_speed import load_texts, percentile
+from persuasion_speed import load_texts
+from timing import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 

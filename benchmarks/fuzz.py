@@ -33,6 +33,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from machine import describe, machine_line
+from timing import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -168,13 +169,6 @@ def run(tasks: list[tuple[str, int, int]], workers: int, log, done=None) -> list
         slot.conn.send(None)
         slot.proc.join(timeout=10)
     return results
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def summarise(results: list[dict], wall_s: float) -> dict:

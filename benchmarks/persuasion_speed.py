@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from machine import machine_line
+from timing import percentile
 
 from veracity.persuasion import predict, technique
 from veracity.persuasion.data import read_articles
@@ -38,11 +39,6 @@ def load_texts(csv_path: Path | None, ptc_dir: Path | None, min_words: int, max_
     if ptc_dir and ptc_dir.is_dir():
         texts += list(read_articles(ptc_dir).values())
     return [t for t in texts if min_words <= len(t.split()) <= max_words]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:
