@@ -1,14 +1,14 @@
 """Time the persuasion stage alone on news articles of about 1,000 words (issue 5: ≤ 300 ms on 2 cores).
 
     .venv/bin/python benchmarks/persuasion_speed.py [--data CSV] [--ptc DIR] [--min-words 700] [--max-words 1300]
-        [--model-dir FOLDER]
+        [--tagger fast|accurate | --model-dir FOLDER]
 
 Articles come from the FakeNewsCorpus sample (`content` column) and, when given, a folder of PTC articles. One
 untimed analysis loads the models; each article is then analysed by `Analyzer(["persuasion"])` `--repeat` times
-(median). `--model-dir` times the tagger (and technique classifier, if it has one) in that folder, e.g. a
-teacher's, instead of the shipped ones. Prints p50/p95 ms per
-article and per 1,000 words, the tagger's and the technique classifier's shares, and last the headline
-`p50_ms_per_1000_words=NNN`.
+(median). `--tagger accurate` times the shipped MPNet-base tagger (`analyze --persuasion-tagger accurate`);
+`--model-dir` the tagger (and technique classifier, if it has one) in that folder, e.g. a teacher's. Prints
+p50/p95 ms per article and per 1,000 words, the tagger's and the technique classifier's shares, and last the
+headline `p50_ms_per_1000_words=NNN`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from machine import machine_line
 from timing import percentile
 
+from veracity.options import AnalyzeOptions
 from veracity.persuasion import predict, technique
 from veracity.persuasion.data import read_articles
 from veracity.persuasion.evaluate import load_models
@@ -49,15 +50,16 @@ def main() -> None:
     parser.add_argument("--max-words", type=int, default=1300)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--model-dir", type=Path, default=None)
+    parser.add_argument("--tagger", choices=("fast", "accurate"), default="fast")
     args = parser.parse_args()
     texts = load_texts(args.data, args.ptc, args.min_words, args.max_words)
     if not texts:
         sys.exit(f"no articles of {args.min_words}-{args.max_words} words in {args.data} or {args.ptc}")
     print(machine_line())
-    tagger, classifier = load_models(args.model_dir)
+    tagger, classifier = load_models(args.model_dir, args.tagger)
     # the persuasion stage asks these two functions for its models
-    predict.get_tagger, technique.get_technique_classifier = (lambda: tagger), (lambda: classifier)
-    analyzer = Analyzer(["persuasion"])
+    predict.get_tagger, technique.get_technique_classifier = (lambda kind="fast": tagger), (lambda: classifier)
+    analyzer = Analyzer(options=AnalyzeOptions(stages=("persuasion",), persuasion_tagger=args.tagger))
     analyzer(Document(text=texts[0]))  # load the models (untimed)
     per_article, per_1000, tagger_ms, technique_ms = [], [], [], []
     for text in texts:

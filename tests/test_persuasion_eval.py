@@ -28,7 +28,7 @@ class StandInClassifier:
 
 @pytest.fixture
 def ptc(tmp_path, monkeypatch):
-    monkeypatch.setattr(predict, "get_tagger", lambda: StandInTagger())
+    monkeypatch.setattr(predict, "get_tagger", lambda kind="fast": StandInTagger())
     monkeypatch.setattr(technique, "get_technique_classifier", lambda: StandInClassifier())
     for d in ("a", "si", "tc"):
         (tmp_path / d).mkdir()
@@ -69,7 +69,7 @@ class EveryArticleTagger(StandInTagger):
 def test_eval_part_scores_only_that_part_of_the_training_split(ptc, monkeypatch):
     from veracity.persuasion.data import ptc_parts
 
-    monkeypatch.setattr(predict, "get_tagger", lambda: EveryArticleTagger())
+    monkeypatch.setattr(predict, "get_tagger", lambda kind="fast": EveryArticleTagger())
     ids = [str(n) for n in range(1, 41)]
     for a in ids[1:]:
         (ptc / "a" / f"article{a}.txt").write_text(ARTICLE, encoding="utf-8")

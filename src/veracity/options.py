@@ -19,6 +19,7 @@ from veracity.llm import LLMConfig
 DEFAULT_MAX_MB = 10.0
 DEFAULT_BUDGET = 10.0  # claims per 1,000 words in batch and the server (one article: every claim)
 VERIFIERS = ("fast", "accurate")
+PERSUASION_TAGGERS = ("fast", "accurate")
 # Seconds one analysis may take. Generous: a 10 MB input within every bound (nlp/bounds.py) takes ~30 s on 2 cores.
 DEFAULT_TIMEOUT_S = 300.0
 
@@ -30,6 +31,8 @@ class AnalyzeOptions:
     corpora:         evidence collections to search for every claim (`veracity corpus add`)
     factchecks:      fact-check collections to match claims against (`veracity factchecks import`)
     persuasion:      mark propaganda technique spans (experimental)
+    persuasion_tagger: "fast" (the shipped MiniLM tagger) or "accurate" (the MPNet-base tagger, ~6x slower);
+                     needs persuasion
     claim_threshold: check-worthiness from which a sentence becomes a claim; None = the model's calibrated one
     claim_budget:    claims listed per 1,000 words (never fewer than this per article), most check-worthy first;
                      None (the default for one article) = every sentence over the threshold; batch and the
@@ -51,6 +54,7 @@ class AnalyzeOptions:
     corpora: tuple[str, ...] = ()
     factchecks: tuple[str, ...] = ()
     persuasion: bool = False
+    persuasion_tagger: str = "fast"
     claim_threshold: float | None = None
     claim_budget: float | None = None
     verifier: str = "fast"
@@ -87,6 +91,11 @@ class AnalyzeOptions:
             raise InputError(f"claim_budget must be 1-1000 claims per 1,000 words, not {self.claim_budget!r}")
         if self.verifier not in VERIFIERS:
             raise InputError(f"verifier must be one of {', '.join(VERIFIERS)}, not {self.verifier!r}")
+        if self.persuasion_tagger not in PERSUASION_TAGGERS:
+            raise InputError(f"persuasion_tagger must be one of {', '.join(PERSUASION_TAGGERS)}, "
+                             f"not {self.persuasion_tagger!r}")  # fmt: skip
+        if self.persuasion_tagger != "fast" and not (self.persuasion or "persuasion" in (self.stages or ())):
+            raise InputError("--persuasion-tagger chooses the model of the persuasion stage: add --persuasion")
         self._check_llm()
 
     def _check_llm(self) -> None:

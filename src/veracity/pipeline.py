@@ -77,6 +77,7 @@ def stage_config(options: AnalyzeOptions) -> dict[str, dict[str, Any]]:
             config["decompose"] = {"llm": llm}
             config["verdict"]["llm"] = llm if "verdict" in llm.uses else None
     config["claims"] = {"threshold": options.claim_threshold, "budget": options.claim_budget}
+    config["persuasion"] = {"tagger": options.persuasion_tagger}
     return config
 
 

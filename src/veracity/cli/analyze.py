@@ -17,6 +17,7 @@ from veracity.cli.common import (
     LLMTimeout,
     LLMUrl,
     LLMUse,
+    PersuasionTagger,
     Verifier,
     app,
     llm_options,
@@ -69,6 +70,7 @@ def analyze_cmd(
     persuasion: Annotated[
         bool, typer.Option(help="Mark propaganda technique spans (SemEval-2020 task 11 models; experimental).")
     ] = False,
+    persuasion_tagger: PersuasionTagger = "fast",
     claim_threshold: Annotated[
         float | None,
         typer.Option(min=0.0, max=1.0, help="Check-worthiness from which a sentence is a claim (default: the model's)"),
@@ -100,6 +102,7 @@ def analyze_cmd(
 
     def build() -> str:
         options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
+                                 persuasion_tagger=persuasion_tagger,
                                  claim_threshold=claim_threshold, claim_budget=None if all_claims else claim_budget,
                                  max_mb=max_mb, timeout=timeout, url=url, home=home, verifier=verifier,
                                  **llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache))  # fmt: skip

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from veracity.cli.common import Home, LLMCache, LLMModel, LLMTimeout, LLMUrl, LLMUse, app, llm_options, run
+from veracity.cli.common import (
+    Home,
+    LLMCache,
+    LLMModel,
+    LLMTimeout,
+    LLMUrl,
+    LLMUse,
+    PersuasionTagger,
+    app,
+    llm_options,
+    run,
+)
 from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
 from veracity.options import DEFAULT_BUDGET, DEFAULT_MAX_MB
 
@@ -30,6 +41,7 @@ def batch_cmd(
     corpus: Annotated[list[str] | None, typer.Option(help="Search this corpus for evidence (repeatable).")] = None,
     factchecks: Annotated[list[str] | None, typer.Option(help="Match claims against these fact-checks.")] = None,
     persuasion: Annotated[bool, typer.Option(help="Mark propaganda technique spans (experimental).")] = False,
+    persuasion_tagger: PersuasionTagger = "fast",
     workers: Annotated[
         int | None, typer.Option(min=1, help="Worker processes (default 1; with --dask local, one per core).")
     ] = None,
@@ -57,6 +69,7 @@ def batch_cmd(
         from veracity.options import AnalyzeOptions
 
         options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
+                                 persuasion_tagger=persuasion_tagger,
                                  max_mb=max_mb, home=home, claim_budget=DEFAULT_BUDGET,
                                  **llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache))  # fmt: skip
         config = BatchConfig(inputs=inputs or [], out=out, url_lists=urls or [], feeds=feed or [],

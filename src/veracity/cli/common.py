@@ -47,6 +47,10 @@ OutDir = Annotated[Path, typer.Option(help="Where to write the model.")]
 Verifier = Annotated[
     str, typer.Option(help="fast (the shipped MiniLM student) or accurate (the MPNet-base teacher, ~6x slower).")
 ]
+PersuasionTagger = Annotated[
+    str, typer.Option(help="The propaganda span tagger: fast (MiniLM) or accurate (MPNet-base, ~6x slower; "
+                      "models/README.md). In analyze and batch, with --persuasion.")  # fmt: skip
+]
 Epochs = Annotated[int, typer.Option(help="Epochs.")]
 CheckThat22Dir = Annotated[Path, typer.Option(help="CheckThat! 2022 2A folder (vclaims.jsonl, queries, qrels).")]
 # The optional LLM (off unless a URL is given; the API key only from $VERACITY_LLM_API_KEY, never a flag).

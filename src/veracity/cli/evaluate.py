@@ -14,6 +14,7 @@ from veracity.cli.common import (
     LLMTimeout,
     LLMUrl,
     LLMUse,
+    PersuasionTagger,
     Verifier,
     eval_app,
     llm_options,
@@ -102,12 +103,13 @@ def eval_persuasion(
         Path | None,
         typer.Option(help="Folder with one persuasion-*-tagger (e.g. a teacher's --out-dir); default: shipped."),
     ] = None,
+    persuasion_tagger: PersuasionTagger = "fast",
 ) -> None:
     """SI precision/recall/F1 (partial-overlap credit) and TC micro-F1; last line si_f1=... tc_f1=..."""
     from veracity.persuasion.evaluate import evaluate_folders
 
     si, tc = run(lambda: evaluate_folders(articles, si_labels, tc_labels, predictions_out, part=part,
-                                          model_dir=model_dir))  # fmt: skip
+                                          model_dir=model_dir, tagger=persuasion_tagger))  # fmt: skip
     typer.echo(f"SI precision={si.precision:.3f} recall={si.recall:.3f} f1={si.f1:.3f}")
     typer.echo(f"TC micro precision={tc.precision:.3f} recall={tc.recall:.3f} f1={tc.f1:.3f}")
     typer.echo(f"si_f1={si.f1:.3f} tc_f1={tc.f1:.3f}")

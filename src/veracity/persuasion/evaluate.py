@@ -10,6 +10,8 @@ from veracity.metrics import PRF
 from veracity.persuasion.data import PARTS, LabelledSpan, ptc_parts, read_articles, read_labels
 from veracity.persuasion.scoring import si_scores, tc_scores
 
+ONE_TAGGER = "--model-dir and --persuasion-tagger both choose the tagger: give one of them"
+
 
 def evaluate_folders(
     articles_dir: Path,
@@ -19,12 +21,15 @@ def evaluate_folders(
     *,
     part: str = "all",
     model_dir: Path | None = None,
+    tagger: str = "fast",
 ) -> tuple[PRF, PRF]:
     """SI and TC scores over the articles of `articles_dir` — all, or one of `PARTS` of the training's split
     (`ptc_parts`; for PTC's train folder). `model_dir`: a folder with one `persuasion-*-tagger` (and optionally
-    its own technique classifier); default the shipped models."""
+    its own technique classifier); default the shipped models, with the `tagger` kind ("fast" or "accurate")."""
     if part != "all" and part not in PARTS:
         raise InputError(f"unknown part {part!r}: choose all, {', '.join(PARTS)}")
+    if model_dir is not None and tagger != "fast":
+        raise InputError(ONE_TAGGER)  # before minutes of reading and tagging
     if predictions_out is not None:
         _check_writable(predictions_out)  # before minutes of tagging, not after
     articles = read_articles(articles_dir)
@@ -35,22 +40,25 @@ def evaluate_folders(
         articles = {a: text for a, text in articles.items() if a in keep}
         si_gold = [s for s in si_gold if s.article_id in keep]
         tc_gold = [s for s in tc_gold if s.article_id in keep]
-    tagger, classifier = load_models(model_dir)
-    predicted = classifier.label(articles, tagger.spans(tagger.score_articles(articles), articles))
+    model, classifier = load_models(model_dir, tagger)
+    predicted = classifier.label(articles, model.spans(model.score_articles(articles), articles))
     classified = classifier.label(articles, tc_gold)
     if predictions_out is not None:
         write_predictions(predictions_out, predicted, classified)
     return si_scores(predicted, si_gold), tc_scores(classified, tc_gold)
 
 
-def load_models(model_dir: Path | None = None):
-    """(tagger, technique classifier): the shipped ones, or the folder's tagger (exactly one `persuasion-*-tagger`)
-    with the folder's technique classifier when it has one, else the shipped classifier."""
+def load_models(model_dir: Path | None = None, tagger: str = "fast"):
+    """(tagger, technique classifier): the shipped ones (the `tagger` kind: "fast" or "accurate"), or the folder's
+    tagger (exactly one `persuasion-*-tagger`) with the folder's technique classifier when it has one, else the
+    shipped classifier."""
     from veracity.persuasion.predict import get_tagger, load_folder_tagger
     from veracity.persuasion.technique import MODEL_NAME, TechniqueClassifier, get_technique_classifier
 
     if model_dir is None:
-        return get_tagger(), get_technique_classifier()
+        return get_tagger(tagger), get_technique_classifier()
+    if tagger != "fast":
+        raise InputError(ONE_TAGGER)
     tagger = load_folder_tagger(Path(model_dir))
     own = (Path(model_dir) / f"{MODEL_NAME}.json").is_file()
     return tagger, TechniqueClassifier.load(Path(model_dir)) if own else get_technique_classifier()

@@ -12,6 +12,9 @@ from veracity.persuasion.units import MAX_TOKENS, SpanRule, Unit, make_units, sp
 from veracity.runtime import SMALL_BATCH, length_sorted, models_dir, raw_tokenizer, sigmoid
 
 TAGGER_NAME = "persuasion-minilm-tagger"
+# --persuasion-tagger: the MiniLM tagger by default; the MPNet-base one (~6x slower, the one larger opt-in model) on
+# request. Both are shipped; models/README.md has their cards.
+TAGGERS = {"fast": TAGGER_NAME, "accurate": "persuasion-mpnet-tagger"}
 
 
 class OnnxPersuasionTagger:
@@ -107,8 +110,13 @@ def load_folder_tagger(folder: Path) -> OnnxPersuasionTagger:
 
 
 @cache
-def get_tagger() -> OnnxPersuasionTagger:
-    return load_tagger(models_dir())
+def get_tagger(kind: str = "fast") -> OnnxPersuasionTagger:
+    """The shipped tagger of this kind (`TAGGERS`), loaded once."""
+    from veracity.errors import InputError
+
+    if kind not in TAGGERS:
+        raise InputError(f"--persuasion-tagger is one of {', '.join(TAGGERS)}, not {kind!r}")
+    return load_tagger(models_dir(), TAGGERS[kind])
 
 
 def predict_spans(tagger: OnnxPersuasionTagger, article_id: str, text: str) -> list[LabelledSpan]:
