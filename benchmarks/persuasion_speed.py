@@ -23,7 +23,7 @@ from pathlib import Path
 from machine import machine_line
 from timing import percentile
 
-from veracity.options import AnalyzeOptions
+from veracity.options import PERSUASION_TAGGERS, AnalyzeOptions
 from veracity.persuasion import predict, technique
 from veracity.persuasion.data import read_articles
 from veracity.persuasion.evaluate import load_models
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--max-words", type=int, default=1300)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--model-dir", type=Path, default=None)
-    parser.add_argument("--tagger", choices=("fast", "accurate"), default="fast")
+    parser.add_argument("--tagger", choices=PERSUASION_TAGGERS, default="fast")
     args = parser.parse_args()
     texts = load_texts(args.data, args.ptc, args.min_words, args.max_words)
     if not texts:

@@ -31,7 +31,7 @@ class AnalyzeOptions:
     corpora:         evidence collections to search for every claim (`veracity corpus add`)
     factchecks:      fact-check collections to match claims against (`veracity factchecks import`)
     persuasion:      mark propaganda technique spans (experimental)
-    persuasion_tagger: "fast" (the shipped MiniLM tagger) or "accurate" (the MPNet-base tagger, ~6x slower);
+    persuasion_tagger: "fast" (the shipped MiniLM tagger) or "accurate" (the MPNet-base tagger: ~2.8x the stage);
                      needs persuasion
     claim_threshold: check-worthiness from which a sentence becomes a claim; None = the model's calibrated one
     claim_budget:    claims listed per 1,000 words (never fewer than this per article), most check-worthy first;

@@ -48,8 +48,8 @@ Verifier = Annotated[
     str, typer.Option(help="fast (the shipped MiniLM student) or accurate (the MPNet-base teacher, ~6x slower).")
 ]
 PersuasionTagger = Annotated[
-    str, typer.Option(help="The propaganda span tagger: fast (MiniLM) or accurate (MPNet-base, ~6x slower; "
-                      "models/README.md). In analyze and batch, with --persuasion.")  # fmt: skip
+    str, typer.Option(help="The propaganda span tagger: fast (MiniLM) or accurate (MPNet-base: the persuasion "
+                      "stage takes ~2.8x as long; models/README.md). In analyze and batch: with --persuasion.")
 ]
 Epochs = Annotated[int, typer.Option(help="Epochs.")]
 CheckThat22Dir = Annotated[Path, typer.Option(help="CheckThat! 2022 2A folder (vclaims.jsonl, queries, qrels).")]

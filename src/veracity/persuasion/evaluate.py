@@ -10,8 +10,6 @@ from veracity.metrics import PRF
 from veracity.persuasion.data import PARTS, LabelledSpan, ptc_parts, read_articles, read_labels
 from veracity.persuasion.scoring import si_scores, tc_scores
 
-ONE_TAGGER = "--model-dir and --persuasion-tagger both choose the tagger: give one of them"
-
 
 def evaluate_folders(
     articles_dir: Path,
@@ -28,10 +26,9 @@ def evaluate_folders(
     its own technique classifier); default the shipped models, with the `tagger` kind ("fast" or "accurate")."""
     if part != "all" and part not in PARTS:
         raise InputError(f"unknown part {part!r}: choose all, {', '.join(PARTS)}")
-    if model_dir is not None and tagger != "fast":
-        raise InputError(ONE_TAGGER)  # before minutes of reading and tagging
     if predictions_out is not None:
         _check_writable(predictions_out)  # before minutes of tagging, not after
+    model, classifier = load_models(model_dir, tagger)
     articles = read_articles(articles_dir)
     si_gold = read_labels(si_dir, with_technique=False, articles=articles)
     tc_gold = read_labels(tc_dir, with_technique=True, articles=articles)
@@ -40,7 +37,6 @@ def evaluate_folders(
         articles = {a: text for a, text in articles.items() if a in keep}
         si_gold = [s for s in si_gold if s.article_id in keep]
         tc_gold = [s for s in tc_gold if s.article_id in keep]
-    model, classifier = load_models(model_dir, tagger)
     predicted = classifier.label(articles, model.spans(model.score_articles(articles), articles))
     classified = classifier.label(articles, tc_gold)
     if predictions_out is not None:
@@ -58,10 +54,10 @@ def load_models(model_dir: Path | None = None, tagger: str = "fast"):
     if model_dir is None:
         return get_tagger(tagger), get_technique_classifier()
     if tagger != "fast":
-        raise InputError(ONE_TAGGER)
-    tagger = load_folder_tagger(Path(model_dir))
+        raise InputError("--model-dir and --persuasion-tagger both choose the tagger: give one of them")
     own = (Path(model_dir) / f"{MODEL_NAME}.json").is_file()
-    return tagger, TechniqueClassifier.load(Path(model_dir)) if own else get_technique_classifier()
+    classifier = TechniqueClassifier.load(Path(model_dir)) if own else get_technique_classifier()
+    return load_folder_tagger(Path(model_dir)), classifier
 
 
 def _check_writable(directory: Path) -> None:
