@@ -33,7 +33,7 @@ def main() -> None:
 
     from veracity import Analyzer
     from veracity.claims import model as claims_model
-    from veracity.claims.data import read_ct24
+    from veracity.lab.claims.data import read_ct24
     from veracity.schema import Document
 
     if args.model_dir is not None:  # the claims stage asks claims.model.get_scorer for its scorer

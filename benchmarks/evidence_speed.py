@@ -85,9 +85,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from veracity.evidence.indexes import CollectionIndex
-    from veracity.evidence.matching import read_queries
     from veracity.evidence.search import Searcher, get_retrieval_encoder
     from veracity.evidence.store import Store
+    from veracity.lab.evidence.matching import read_queries
     from veracity.runtime import get_encoder
 
     queries = list(read_queries(args.data / "factchecks/snopes-ct22/dev-test_queries.tsv").values())[: args.queries]

@@ -23,10 +23,10 @@ from pathlib import Path
 from machine import machine_line
 from timing import percentile
 
+from veracity.lab.persuasion.data import read_articles
+from veracity.lab.persuasion.evaluate import load_models
 from veracity.options import PERSUASION_TAGGERS, AnalyzeOptions
 from veracity.persuasion import predict, technique
-from veracity.persuasion.data import read_articles
-from veracity.persuasion.evaluate import load_models
 from veracity.pipeline import Analyzer
 from veracity.schema import Document
 

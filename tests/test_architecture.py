@@ -1,4 +1,4 @@
-"""The floors hold: no import cycles, inference never imports training or evaluation code, contracts enforced."""
+"""The floors hold: no import cycles, the product never imports the lab, contracts enforced."""
 
 from __future__ import annotations
 
@@ -55,19 +55,29 @@ def test_no_import_cycles_in_the_package():
     assert _cycles(grimp.build_graph("veracity")) == []
 
 
-def test_every_training_or_eval_module_is_forbidden_to_inference():
+def test_training_and_evaluation_live_in_the_lab():
+    """Modules named train*/eval*/finetune* sit in veracity.lab; outside it only the two CLI doors carry such names."""
     graph = grimp.build_graph("veracity")
-    named = {m for m in graph.modules if TRAINING_NAME.match(m.rsplit(".", 1)[-1])}
-    forbidden = next(c for c in _contracts() if c["type"] == "forbidden")
-    assert named <= set(forbidden["forbidden_modules"]), named - set(forbidden["forbidden_modules"])
-    assert not named & set(forbidden["source_modules"])
+    named = {m for m in graph.modules if TRAINING_NAME.match(m.rsplit(".", 1)[-1]) and not m.startswith("veracity.lab")}
+    assert named == {"veracity.cli.train", "veracity.cli.evaluate"}
 
 
-def test_the_contracts_fail_when_inference_imports_training(tmp_path):
+def test_the_lab_rule_covers_every_top_level_module():
+    """A new top-level package cannot slip past the rule: the forbidden contract's sources are everything but lab."""
+    graph = grimp.build_graph("veracity")
+    top = {".".join(m.split(".")[:2]) for m in graph.modules if m != "veracity"}
+    lab = next(c for c in _contracts() if c["type"] == "forbidden")
+    assert lab["forbidden_modules"] == ["veracity.lab"]
+    assert set(lab["source_modules"]) == top - {"veracity.lab"}
+
+
+def test_the_contracts_fail_when_the_product_imports_the_lab(tmp_path):
     """Break a copy of the package on purpose: lint-imports must say BROKEN and exit non-zero."""
     shutil.copytree(ROOT / "src" / "veracity", tmp_path / "veracity", ignore=shutil.ignore_patterns("*.onnx", "*.npz"))
     runtime = tmp_path / "veracity" / "runtime.py"
-    runtime.write_text(runtime.read_text(encoding="utf-8") + "\nfrom veracity.claims import train  # noqa\n")
+    runtime.write_text(runtime.read_text(encoding="utf-8") + "\nfrom veracity.claims import model  # noqa\n")
+    view = tmp_path / "veracity" / "web" / "view.py"  # the hole of a name-list rule: a package-style import
+    view.write_text(view.read_text(encoding="utf-8") + "\nfrom veracity.lab.claims import train  # noqa\n")
     lint = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run(
         [str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
@@ -75,4 +85,5 @@ def test_the_contracts_fail_when_inference_imports_training(tmp_path):
     )  # fmt: skip
     assert result.returncode != 0
     assert "Floors: front ends -> pipeline -> stages -> ground floor BROKEN" in result.stdout
-    assert "Inference never imports training or evaluation code BROKEN" in result.stdout
+    assert "The product never imports the lab BROKEN" in result.stdout
+    assert "veracity.web.view -> veracity.lab.claims.train" in result.stdout

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from veracity.attribution.evaluate import (
+from veracity.lab.attribution.evaluate import (
     evaluate,
     gold_anonymous,
     load_gold,

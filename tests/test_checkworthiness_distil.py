@@ -10,8 +10,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from veracity.claims.data import LabelledSentences
-from veracity.claims.finetune_distil import (
+from veracity.errors import VeracityError
+from veracity.lab.claims.data import LabelledSentences
+from veracity.lab.claims.finetune_distil import (
     TEACHER_FILE,
     TeacherLabels,
     ensemble_teacher,
@@ -20,7 +21,6 @@ from veracity.claims.finetune_distil import (
     student_targets,
     unlabelled_sentences,
 )
-from veracity.errors import VeracityError
 
 
 def test_soft_targets_mix_gold_and_teacher():
@@ -84,9 +84,9 @@ def test_unlabelled_sentences_mix_claims_and_news_repeatably(tmp_path):
 
 def test_cross_validation_gives_each_student_fold_its_own_teacher(tmp_path, monkeypatch):
     """Student fold k learns from teacher fold k, which never saw fold k's labels."""
-    from veracity.claims import finetune_cv
-    from veracity.claims.evaluate import BinaryScores
-    from veracity.claims.finetune import FinetuneConfig
+    from veracity.lab.claims import finetune_cv
+    from veracity.lab.claims.evaluate import BinaryScores
+    from veracity.lab.claims.finetune import FinetuneConfig
 
     rows = [("Sentence_id", "Text", "class_label")]
     rows += [(str(d * 100 + s), f"Debate {d} line {s} cut taxes.", "Yes" if s % 2 else "No")
@@ -118,7 +118,7 @@ def test_cross_validation_gives_each_student_fold_its_own_teacher(tmp_path, monk
 def test_fine_tuning_resumes_mid_epoch_where_it_stopped(tmp_path):
     """Stopped after a mid-epoch checkpoint, a rerun finishes with the weights an uninterrupted run reaches."""
     torch = pytest.importorskip("torch")
-    from veracity.claims.finetune import FinetuneConfig, fit_epochs
+    from veracity.lab.claims.finetune import FinetuneConfig, fit_epochs
 
     class Tiny(torch.nn.Module):
         def __init__(self) -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from veracity.claims.evaluate import BinaryScores, best_threshold
 from veracity.claims.model import CheckworthinessModel, get_checkworthiness_model
+from veracity.lab.claims.evaluate import BinaryScores, best_threshold
 
 
 def test_shipped_model_loads_and_scores_sentences():
@@ -57,7 +57,7 @@ def test_claim_kinds_and_normalisation(example_report):
 
 
 def test_split_by_id_holds_out_later_sentences():
-    from veracity.claims.data import LabelledSentences, split_by_id
+    from veracity.lab.claims.data import LabelledSentences, split_by_id
 
     data = LabelledSentences(ids=["5", "40000", "12", "31839"], texts=list("abcd"), labels=np.array([1, 0, 1, 0], bool))
     early, late = split_by_id(data, 31839)
@@ -65,7 +65,7 @@ def test_split_by_id_holds_out_later_sentences():
 
 
 def test_temperature_fit_recovers_a_known_scale():
-    from veracity.claims.finetune import fit_temperature
+    from veracity.lab.claims.finetune import fit_temperature
 
     rng = np.random.default_rng(1)
     true_logits = rng.normal(scale=2.0, size=4000)
@@ -172,7 +172,7 @@ def test_claim_threshold_decides_which_sentences_are_claims(monkeypatch):
 
 
 def test_debate_folds_are_contiguous_id_runs_cut_at_the_widest_gaps():
-    from veracity.claims.finetune_cv import debate_folds
+    from veracity.lab.claims.finetune_cv import debate_folds
 
     # three "debates" of 7, 13 and 10 sentences (the 1/3 quantiles fall inside the first two), given shuffled
     sizes = (7, 13, 10)
@@ -187,8 +187,8 @@ def test_debate_folds_are_contiguous_id_runs_cut_at_the_widest_gaps():
 def test_debate_folds_refuse_too_few_folds_or_rows():
     import pytest
 
-    from veracity.claims.finetune_cv import debate_folds
     from veracity.errors import VeracityError
+    from veracity.lab.claims.finetune_cv import debate_folds
 
     with pytest.raises(VeracityError, match="at least 2 folds"):
         debate_folds([1, 2, 3, 4], 1)
@@ -201,7 +201,7 @@ def test_grouped_cross_validation_pools_folds_and_resumes(tmp_path, monkeypatch)
     import json
     from types import SimpleNamespace
 
-    from veracity.claims import finetune_cv
+    from veracity.lab.claims import finetune_cv
 
     rows = [("Sentence_id", "Text", "class_label")]
     rows += [
@@ -252,7 +252,7 @@ def test_grouped_cross_validation_pools_folds_and_resumes(tmp_path, monkeypatch)
 
 
 def test_calibration_of_a_fold_and_its_threshold_drift():
-    from veracity.claims.finetune_cv import calibration
+    from veracity.lab.claims.finetune_cv import calibration
 
     got = calibration(np.array([True, False, True, False]), np.array([0.9, 0.1, 0.6, 0.4]), threshold=0.7)
     assert got["ece"] == 0.25 and got["brier"] == 0.085
@@ -261,7 +261,7 @@ def test_calibration_of_a_fold_and_its_threshold_drift():
 
 
 def test_each_folds_threshold_comes_from_the_other_folds_only():
-    from veracity.claims.finetune_cv import other_folds_thresholds
+    from veracity.lab.claims.finetune_cv import other_folds_thresholds
 
     # folds 1 and 2 separate at 0.3 (yes: 0.4, no: 0.2); fold 3 at 0.7. Fold 3's own labels never set its threshold.
     gold = [np.array([True, False]), np.array([True, False]), np.array([True, False])]
@@ -276,8 +276,8 @@ def test_cv_threshold_reads_a_finished_cross_validation(tmp_path):
 
     import pytest
 
-    from veracity.claims.finetune import cv_threshold
     from veracity.errors import InputError
+    from veracity.lab.claims.finetune import cv_threshold
 
     with pytest.raises(InputError, match="no finished cross-validation"):
         cv_threshold(tmp_path)

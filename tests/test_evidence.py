@@ -11,10 +11,10 @@ from veracity.cli import app
 from veracity.evidence.collections import add_documents, import_factchecks, remove_collection
 from veracity.evidence.factchecks import read_factchecks
 from veracity.evidence.indexes import CollectionIndex
-from veracity.evidence.matching import average_precision, score_rankings
 from veracity.evidence.passages import passages, sentence_spans
 from veracity.evidence.search import Searcher
 from veracity.evidence.store import Store
+from veracity.lab.evidence.matching import average_precision, score_rankings
 
 runner = CliRunner()
 
@@ -341,7 +341,7 @@ def test_a_markdown_notes_first_heading_is_its_title_not_evidence(tmp_path):
 
 
 def test_hits_become_evidence_and_factchecks_by_field_name_with_rounded_scores():
-    from veracity.evidence import MIN_MATCH_SCORE, _evidence, _factcheck, _is_match
+    from veracity.evidence.collection_sources import MIN_MATCH_SCORE, _evidence, _factcheck, _is_match
     from veracity.evidence.search import Hit
 
     hit = Hit(collection="c", kind="factchecks", passage_id=3, score=0.612345, bm25=1.23456, cosine=0.55557,

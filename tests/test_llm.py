@@ -128,7 +128,7 @@ def test_llm_options_are_checked_and_the_key_is_never_shown():
 def test_the_evidence_search_adds_the_llms_questions_and_fuses_the_lists():
     from types import SimpleNamespace
 
-    from veracity.evidence import _queries, _search
+    from veracity.evidence.collection_sources import _queries, _search
     from veracity.schema import Claim, Decomposition
 
     claim = Claim(id="c", sentence_i=0, text="He said the dam is safe.", normalized="", checkworthiness=0.9,

@@ -30,7 +30,7 @@ def test_units_are_framed_by_the_tokenizers_own_special_tokens():
 
 
 def test_teacher_probabilities_reach_the_students_tokens_through_characters():
-    from veracity.persuasion.train import char_transfer
+    from veracity.lab.persuasion.train import char_transfer
 
     text = "They lie daily"
     # teacher: whole words; student: "They", "li", "e", "daily"

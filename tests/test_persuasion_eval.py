@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from veracity.cli import app
 from veracity.persuasion import predict, technique
-from veracity.persuasion.data import LabelledSpan
+from veracity.persuasion.spans import LabelledSpan
 
 runner = CliRunner()
 ARTICLE = "The corrupt elites lie to you.\nVote now or lose everything forever.\n"
@@ -67,7 +67,7 @@ class EveryArticleTagger(StandInTagger):
 
 
 def test_eval_part_scores_only_that_part_of_the_training_split(ptc, monkeypatch):
-    from veracity.persuasion.data import ptc_parts
+    from veracity.lab.persuasion.data import ptc_parts
 
     monkeypatch.setattr(predict, "get_tagger", lambda kind="fast": EveryArticleTagger())
     ids = [str(n) for n in range(1, 41)]
@@ -107,7 +107,7 @@ def test_eval_model_dir_runs_the_folders_tagger_with_its_rule(tmp_path):
     import json
     import shutil
 
-    from veracity.persuasion.evaluate import evaluate_folders, load_models
+    from veracity.lab.persuasion.evaluate import evaluate_folders, load_models
     from veracity.persuasion.units import SpanRule
     from veracity.runtime import models_dir
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from veracity.errors import DataFormatError
-from veracity.persuasion.data import LabelledSpan, read_articles, read_labels, split_articles
-from veracity.persuasion.scoring import merge_intervals, si_scores, tc_scores
+from veracity.lab.persuasion.data import LabelledSpan, read_articles, read_labels, split_articles
+from veracity.lab.persuasion.scoring import si_scores, tc_scores
+from veracity.persuasion.spans import merge_intervals
 
 
 def _span(a, s, e, t=None):

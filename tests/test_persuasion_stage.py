@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import EXAMPLE
-from veracity.persuasion.data import TECHNIQUES
+from veracity.persuasion.spans import TECHNIQUES
 
 
 def test_spans_round_trip_to_the_text_and_never_cut_words():

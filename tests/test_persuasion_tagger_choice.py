@@ -13,7 +13,7 @@ from veracity.cli import app
 from veracity.errors import InputError
 from veracity.options import PERSUASION_TAGGERS, AnalyzeOptions
 from veracity.persuasion import predict, technique
-from veracity.persuasion.data import LabelledSpan
+from veracity.persuasion.spans import LabelledSpan
 from veracity.pipeline import Analyzer
 from veracity.runtime import models_dir
 

@@ -11,7 +11,7 @@ from veracity.errors import DataFormatError
 
 
 def test_silver_units_carry_the_taggers_probabilities_and_no_techniques(tmp_path):
-    from veracity.persuasion.train import silver_units
+    from veracity.lab.persuasion.train import silver_units
 
     (tmp_path / "a.txt").write_text("The corrupt elites are destroying our nation.\n\nRain is expected on Monday.\n")
     (tmp_path / "bad.txt").write_bytes("café".encode() + b" and \xff broken")
@@ -27,7 +27,7 @@ def test_silver_units_carry_the_taggers_probabilities_and_no_techniques(tmp_path
 
 
 def test_selection_card_is_checked(tmp_path):
-    from veracity.persuasion.train import read_selection_card
+    from veracity.lab.persuasion.train import read_selection_card
 
     with pytest.raises(DataFormatError, match="not a readable model card"):
         read_selection_card(tmp_path / "missing.json")

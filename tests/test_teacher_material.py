@@ -9,9 +9,8 @@ import zipfile
 import pytest
 
 from veracity.errors import ModelUnavailable
-from veracity.nlp import get_spacy
-from veracity.training_mpnet import FOLDER, assemble
-from veracity.verify.paraphrase import (
+from veracity.lab.training_mpnet import FOLDER, assemble
+from veracity.lab.verify.paraphrase import (
     generate_honest_pairs,
     hedge_edits,
     numeral_edits,
@@ -20,6 +19,7 @@ from veracity.verify.paraphrase import (
     place_edits,
     synonym_edits,
 )
+from veracity.nlp import get_spacy
 
 
 def _pieces(tmp_path, weights: bytes, n: int = 3):

@@ -240,7 +240,7 @@ def test_every_renderer_sets_tentative_and_reported_speech_verdicts_apart():
 
 def test_a_precision_target_needs_enough_verdicts_to_be_believed():
     """10 right of 12 is 0.83, but its 95 % lower bound is far below a 0.80 target; 190 of 200 clears 0.90."""
-    from veracity.verify.train_verdict import wilson_lower
+    from veracity.lab.verify.train_verdict import wilson_lower
 
     assert 0.55 < wilson_lower(10, 12) < 0.65
     assert wilson_lower(190, 200) > 0.9

@@ -11,12 +11,12 @@ from typer.testing import CliRunner
 
 from veracity.cli import app
 from veracity.errors import DataFormatError
+from veracity.lab.verify.datasets import detect_format, part, read_claims, read_pairs
+from veracity.lab.verify.evaluate import expected_calibration_error, score
+from veracity.lab.verify.perturb import generate_pairs
 from veracity.nlp import get_spacy
 from veracity.verify.aggregate import FEATURES, VERDICTS, Aggregator, UnitScores, claim_features
 from veracity.verify.check import check_claims
-from veracity.verify.datasets import detect_format, part, read_claims, read_pairs
-from veracity.verify.evaluate import expected_calibration_error, score
-from veracity.verify.perturb import generate_pairs
 from veracity.verify.ratings import rating_polarity
 from veracity.verify.subclaims import split_claim
 
@@ -196,7 +196,7 @@ def test_the_monotone_aggregation_never_lowers_refuted_as_contradiction_grows():
     them), a plain logistic regression lowers P(refuted) as the contradiction grows; the monotone one cannot."""
     from sklearn.linear_model import LogisticRegression
 
-    from veracity.verify.monotone import MonotoneLogisticRegression, order_violations
+    from veracity.lab.verify.monotone import MonotoneLogisticRegression, order_violations
 
     rng = np.random.default_rng(0)
     X = rng.random((600, len(FEATURES)))
@@ -316,12 +316,12 @@ def test_verdict_stage_reads_each_sentence_once_and_never_the_article_itself(mon
     report = stage_report("http://outlet.example/story")
     sents = candidate_sentences(report.claims[0], report)
     # overlapping windows give "did not go to Syria" once; passage 3 is the article (same URL) and is skipped
-    assert [(i, s, e, t) for i, s, e, t in sents] == [
+    assert [(c.evidence_i, c.start, c.end, c.text) for c in sents] == [
         (0, 0, 29, "Canada sent trainers to Iraq."), (0, 30, 63, "The trainers did not go to Syria."),
         (1, 64, 85, "The weather was mild."),
     ]  # fmt: skip
     no_url = stage_report(None)  # the same article without its URL: its text, found verbatim, is skipped too
-    assert all(i != 2 for i, *_ in candidate_sentences(no_url.claims[0], no_url))
+    assert all(c.evidence_i != 2 for c in candidate_sentences(no_url.claims[0], no_url))
 
     monkeypatch.setattr(nli, "get_nli_model", lambda *a: KeywordNli())
     monkeypatch.setattr(aggregate, "get_aggregator", toy_aggregator)
@@ -339,8 +339,8 @@ def test_verdict_stage_reads_each_sentence_once_and_never_the_article_itself(mon
 
 
 def test_cross_claim_neutrals_stay_within_a_source_and_never_pair_a_claim_with_its_own_evidence():
-    from veracity.verify.datasets import NliPair
-    from veracity.verify.nli_data import cross_claim_neutrals
+    from veracity.lab.verify.datasets import NliPair
+    from veracity.lab.verify.nli_data import cross_claim_neutrals
 
     pairs = [NliPair(f"claim {k}", f"evidence {k}", "entailment", "fm2", f"k{k // 2}") for k in range(20)]
     pairs += [NliPair(f"health {k}", f"abstract {k}", "neutral", "healthver", f"h{k}") for k in range(6)]

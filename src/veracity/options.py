@@ -6,12 +6,12 @@ Ground floor: a plain dataclass (no pydantic), so front ends can build it withou
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from veracity.errors import InputError, StoreError
+from veracity.errors import InputError
+from veracity.home import veracity_home
 from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
 from veracity.llm import USES as LLM_USES
 from veracity.llm import LLMConfig
@@ -30,6 +30,8 @@ class AnalyzeOptions:
 
     corpora:         evidence collections to search for every claim (`veracity corpus add`)
     factchecks:      fact-check collections to match claims against (`veracity factchecks import`)
+    evidence_sources: further evidence sources by the name they registered under (veracity.evidence.sources:
+                     a search API, a dump); corpora and factchecks are the two built-in ones
     persuasion:      mark propaganda technique spans (experimental)
     persuasion_tagger: "fast" (the shipped MiniLM tagger) or "accurate" (the MPNet-base tagger: ~2.8x the stage);
                      needs persuasion
@@ -53,6 +55,7 @@ class AnalyzeOptions:
 
     corpora: tuple[str, ...] = ()
     factchecks: tuple[str, ...] = ()
+    evidence_sources: tuple[str, ...] = ()
     persuasion: bool = False
     persuasion_tagger: str = "fast"
     claim_threshold: float | None = None
@@ -71,7 +74,7 @@ class AnalyzeOptions:
     llm_cache: bool = True
 
     def __post_init__(self) -> None:
-        for name in ("corpora", "factchecks", "stages", "llm_uses"):
+        for name in ("corpora", "factchecks", "evidence_sources", "stages", "llm_uses"):
             value = getattr(self, name)
             if isinstance(value, str):
                 raise TypeError(f"{name} must be a list of names, not the string {value!r}")
@@ -117,7 +120,7 @@ class AnalyzeOptions:
 
     @property
     def evidence(self) -> bool:
-        return bool(self.corpora or self.factchecks)
+        return bool(self.corpora or self.factchecks or self.evidence_sources)
 
     @property
     def llm(self) -> LLMConfig | None:
@@ -144,18 +147,3 @@ def _is_http_url(url: str) -> bool:
         return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     except ValueError:  # 'http://[::1' (unbalanced bracket), a port over 65535, ...
         return False
-
-
-def veracity_home(home: Path | None = None) -> Path:
-    """--home, else $VERACITY_HOME, else the platform's user data dir (~/.local/share/veracity on Linux)."""
-    if home is None and os.environ.get("VERACITY_HOME"):
-        home = Path(os.environ["VERACITY_HOME"])
-    if home is None:
-        from platformdirs import user_data_dir
-
-        home = Path(user_data_dir("veracity", appauthor=False))
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create the veracity home {home}: {exc.strerror or exc} (see --home)") from None
-    return home

@@ -33,7 +33,7 @@ BUILTIN_STAGE_MODULES = (
     "veracity.attribution",
     "veracity.claims",
     "veracity.persuasion",
-    "veracity.sources",
+    "veracity.outlets",
     "veracity.evidence",
     "veracity.verify",
     "veracity.verify.decompose",
@@ -70,8 +70,9 @@ def stage_config(options: AnalyzeOptions) -> dict[str, dict[str, Any]]:
     """Per-stage keyword arguments implied by the options."""
     config: dict[str, dict[str, Any]] = {}
     if options.evidence:
-        config["evidence"] = {"corpora": list(options.corpora), "factchecks": list(options.factchecks),
-                              "home": options.home}  # fmt: skip
+        from veracity.evidence.sources import sources_for
+
+        config["evidence"] = {"sources": sources_for(options)}
         config["verdict"] = {"verifier": options.verifier, "home": options.home}
         if (llm := options.llm) is not None:
             config["decompose"] = {"llm": llm}

@@ -16,7 +16,10 @@ ClaimKind = Literal["numeric", "quote", "causal", "prediction", "other"]
 ReliabilityLabel = Literal["low", "mixed", "high", "unrated"]
 SentenceRole = Literal["decisive", "context"]
 SubclaimRole = Literal["core", "part", "attribution"]
-VerdictLabel = Literal["supported", "refuted", "disputed", "not_enough_evidence"]
+# The verdict labels, defined here only. Their order is the aggregator's classes (verify/aggregate.py) and the
+# order every report lists them in.
+VERDICT_LABELS = ("supported", "refuted", "disputed", "not_enough_evidence")
+VerdictLabel = Literal[VERDICT_LABELS]  # type: ignore[valid-type]  # Literal[("a", "b")] is Literal["a", "b"]
 # How much of the calendar a date names: "May 5, 2016" a day, "mid-2001" a part of the year, "the summer" a season.
 DateGranularity = Literal["day", "week", "part_of_month", "month", "season", "part_of_year", "year"]
 
@@ -69,8 +72,9 @@ class Sentence(Span):
 class Evidence(BaseModel):
     """A passage retrieved from one of the user's collections for a claim."""
 
-    passage_id: int
-    collection: str
+    passage_id: int | None = Field(default=None, description="the stored passage (user collections; None from "
+                                   "other evidence sources)")  # fmt: skip
+    collection: str = Field(description="the collection, or the evidence source, it came from")
     text: str
     document_id: int | None = Field(default=None, description="the stored document the passage was cut from")
     source: str | None = Field(default=None, description="where the document came from: file path (#record) or URL")

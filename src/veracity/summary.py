@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections import Counter
 
 from veracity.registry import stage, was_assigned
-from veracity.schema import Report
+from veracity.schema import VERDICT_LABELS, Report
 
 TOP_CLAIMS = 5
-VERDICT_ORDER = ("supported", "refuted", "disputed", "not_enough_evidence")
 
 
 class SummaryStage:
@@ -50,7 +49,7 @@ def verdict_counts(report: Report) -> dict[str, int]:
 
 def persuasion_density(report: Report) -> tuple[float, dict[str, int]]:
     """Share of the text's characters inside technique spans, and spans per technique (most frequent first)."""
-    from veracity.persuasion.scoring import merge_intervals
+    from veracity.persuasion.spans import merge_intervals
 
     covered = sum(e - s for s, e in merge_intervals([(s.start, s.end) for s in report.spans]))
     density = round(covered / max(len(report.document.text), 1), 4)
@@ -63,7 +62,7 @@ def assessment(report: Report) -> list[str]:
     s, lines = report.summary, []
     if s.verdict_counts:
         n = sum(s.verdict_counts.values())
-        parts = [f"{s.verdict_counts[k]} {k.replace('_', ' ')}" for k in VERDICT_ORDER if s.verdict_counts.get(k)]
+        parts = [f"{s.verdict_counts[k]} {k.replace('_', ' ')}" for k in VERDICT_LABELS if s.verdict_counts.get(k)]
         more = s.n_over_threshold - n
         verb = "passes" if more == 1 else "pass"
         scope = f" (the most check-worthy; {plural(more, 'more sentence')} {verb} the threshold)" if more > 0 else ""

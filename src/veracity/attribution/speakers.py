@@ -89,7 +89,7 @@ def _span(tokens: list[Token]) -> Span:
 
 
 def _is_outlet(text: str) -> bool:
-    from veracity.sources import get_ratings
+    from veracity.outlets import get_ratings
 
     low = text.lower().removeprefix("the ")
     # A one-word name must be a known outlet: the ratings also hold domains such as trump.com.

@@ -52,7 +52,7 @@ def eval_checkworthiness(
     threshold: Annotated[float | None, typer.Option(help="Decision threshold (default: the model's).")] = None,
 ) -> None:
     """Precision, recall, accuracy and confusion matrix of the Yes class; last line f1=..."""
-    from veracity.claims.evaluate import evaluate_file
+    from veracity.lab.claims.evaluate import evaluate_file
 
     scores, t = run(lambda: evaluate_file(data, threshold))
     typer.echo(f"sentences={scores.tp + scores.fp + scores.fn + scores.tn} threshold={t:.2f}")
@@ -67,8 +67,8 @@ def eval_attribution(
     show_errors: Annotated[bool, typer.Option(help="List the sentences the rules got wrong.")] = False,
 ) -> None:
     """Speaker-detection precision and recall; last line f1=..."""
-    from veracity.attribution.evaluate import evaluate, load_gold
     from veracity.errors import DataFormatError
+    from veracity.lab.attribution.evaluate import evaluate, load_gold
 
     def score():
         if not data.is_file():
@@ -106,7 +106,7 @@ def eval_persuasion(
     persuasion_tagger: PersuasionTagger = "fast",
 ) -> None:
     """SI precision/recall/F1 (partial-overlap credit) and TC micro-F1; last line si_f1=... tc_f1=..."""
-    from veracity.persuasion.evaluate import evaluate_folders
+    from veracity.lab.persuasion.evaluate import evaluate_folders
 
     si, tc = run(lambda: evaluate_folders(articles, si_labels, tc_labels, predictions_out, part=part,
                                           model_dir=model_dir, tagger=persuasion_tagger))  # fmt: skip
@@ -134,9 +134,9 @@ def eval_verification(
     """Claim verdicts from each claim's evidence: per-class F1, confusion, accuracy, ECE; last line macro_f1=...
     With --llm-url the LLM decides as in a report (its sub-claims with --llm-use decompose)."""
     from veracity.errors import InputError
+    from veracity.lab.verify.datasets import FORMATS
+    from veracity.lab.verify.evaluate import PARTS, evaluate_verification
     from veracity.options import AnalyzeOptions
-    from veracity.verify.datasets import FORMATS
-    from veracity.verify.evaluate import PARTS, evaluate_verification
 
     def go():
         if part not in PARTS:
@@ -160,8 +160,8 @@ def eval_nli(
 ) -> None:
     """The verifier pair by pair: per-class F1, confusion, accuracy; last line macro_f1=..."""
     from veracity.errors import InputError
-    from veracity.verify.datasets import FORMATS
-    from veracity.verify.evaluate import PARTS, evaluate_nli
+    from veracity.lab.verify.datasets import FORMATS
+    from veracity.lab.verify.evaluate import PARTS, evaluate_nli
 
     def go():
         if part not in PARTS:
@@ -171,3 +171,19 @@ def eval_nli(
         return evaluate_nli(data, format, part, verifier=verifier)
 
     _print_scores(run(go))
+
+
+@eval_app.command("claim-matching")
+def eval_claim_matching(
+    vclaims: Annotated[Path, typer.Option(help="Verified claims, vclaims.jsonl (CheckThat! 2022 task 2A).")],
+    queries: Annotated[Path, typer.Option(help="Queries TSV: id <TAB> text.")],
+    qrels: Annotated[Path, typer.Option(help="Qrels TSV: query_id 0 vclaim_id 1.")],
+    rerank: Annotated[bool, typer.Option(help="Re-rank with the cross-encoder when installed.")] = True,
+    home: Home = None,
+) -> None:
+    """MAP@1, MAP@5 and MRR of fact-check retrieval; last line map5=..."""
+    from veracity.lab.evidence.matching import evaluate_claim_matching
+
+    s = run(lambda: evaluate_claim_matching(vclaims, queries, qrels, home=home, rerank=rerank, log=typer.echo))
+    typer.echo(f"queries={s.queries} map1={s.map1:.4f} mrr={s.mrr:.4f} recall@100={s.recall_at_100:.4f}")
+    typer.echo(f"map5={s.map5:.4f}")

@@ -1,4 +1,4 @@
-"""`veracity corpus …`, `veracity factchecks …`, `veracity search` and `veracity eval claim-matching`."""
+"""`veracity corpus …`, `veracity factchecks …` and `veracity search`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from veracity.cli.common import Home, app, corpus_app, eval_app, factchecks_app, run
+from veracity.cli.common import Home, app, corpus_app, factchecks_app, run
 
 
 def _store(home: Path | None, *names: str):
@@ -164,19 +164,3 @@ def search_cmd(
         if hit.url:
             typer.echo(f"   {hit.url}")
         typer.echo(f"   {' '.join(hit.text.split())[:300]}")
-
-
-@eval_app.command("claim-matching")
-def eval_claim_matching(
-    vclaims: Annotated[Path, typer.Option(help="Verified claims, vclaims.jsonl (CheckThat! 2022 task 2A).")],
-    queries: Annotated[Path, typer.Option(help="Queries TSV: id <TAB> text.")],
-    qrels: Annotated[Path, typer.Option(help="Qrels TSV: query_id 0 vclaim_id 1.")],
-    rerank: Annotated[bool, typer.Option(help="Re-rank with the cross-encoder when installed.")] = True,
-    home: Home = None,
-) -> None:
-    """MAP@1, MAP@5 and MRR of fact-check retrieval; last line map5=..."""
-    from veracity.evidence.matching import evaluate_claim_matching
-
-    s = run(lambda: evaluate_claim_matching(vclaims, queries, qrels, home=home, rerank=rerank, log=typer.echo))
-    typer.echo(f"queries={s.queries} map1={s.map1:.4f} mrr={s.mrr:.4f} recall@100={s.recall_at_100:.4f}")
-    typer.echo(f"map5={s.map5:.4f}")

@@ -46,10 +46,10 @@ def train_persuasion_cmd(
     lr: Annotated[float, typer.Option(min=0, help="Peak learning rate.")] = 6e-5,
 ) -> None:
     """Train the propaganda span tagger (needs `make train-env`), then the technique classifier."""
-    from veracity.persuasion.train_technique import train_techniques
+    from veracity.lab.persuasion.train_technique import train_techniques
 
     if not techniques_only:
-        from veracity.persuasion.train import TaggerConfig, read_selection_card, train_persuasion
+        from veracity.lab.persuasion.train import TaggerConfig, read_selection_card, train_persuasion
 
         selection = run(lambda: read_selection_card(refit_from)) if refit_from else None
         config = TaggerConfig(epochs=epochs, base=base, freeze_layers=freeze_layers, lr=lr)
@@ -97,14 +97,14 @@ def train_checkworthiness_cmd(
 ) -> None:
     """Fit the check-worthiness classifier (hyper-parameters and threshold chosen on dev); last line is dev f1."""
     if finetune:
-        from veracity.claims.finetune import FinetuneConfig
+        from veracity.lab.claims.finetune import FinetuneConfig
 
         config = FinetuneConfig(epochs=epochs, lr=lr, base=base, freeze_layers=freeze_layers, unlabelled=unlabelled,
                                 teacher=str(teacher) if teacher else None, distil_weight=distil_weight)  # fmt: skip
         # each recipe its own checkpoints: the MiniLM model, the MPNet teacher, the distilled student
         tag = "-student" if teacher else ("" if base == "minilm" else f"-{base}")
     if finetune and cv_folds:
-        from veracity.claims.finetune_cv import cross_validate_finetune
+        from veracity.lab.claims.finetune_cv import cross_validate_finetune
 
         summary = run(lambda: cross_validate_finetune(data_dir, cache_dir / f"finetune-cv{tag}", cv_folds, config,
                                                       log=typer.echo, shared=SHARED_DATA))  # fmt: skip
@@ -127,13 +127,13 @@ def train_checkworthiness_cmd(
         typer.echo(f"f1={others['f1_mean']:.3f}")
         return
     if finetune:
-        from veracity.claims.finetune import finetune_checkworthiness
+        from veracity.lab.claims.finetune import finetune_checkworthiness
         card = run(lambda: finetune_checkworthiness(data_dir, out_dir, cache_dir / f"finetune{tag}", config,
                                                     log=typer.echo, shared=SHARED_DATA,
                                                     threshold_from_cv=threshold_from_cv))  # fmt: skip
         typer.echo(f"f1={card['validation_scores']['f1']:.3f}")
         return
-    from veracity.claims.train import train_checkworthiness
+    from veracity.lab.claims.train import train_checkworthiness
 
     model = run(lambda: train_checkworthiness(data_dir, out_dir, cache_dir / "embeddings", log=typer.echo))
     typer.echo(f"f1={model.card['dev']['f1']:.3f}")
@@ -144,7 +144,7 @@ def train_encoder_cmd(
     out_dir: OutDir = MODELS,
 ) -> None:
     """Export the shared all-MiniLM-L6-v2 sentence encoder to int8 ONNX (needs `make train-env`)."""
-    from veracity.claims.export_encoder import export_encoder
+    from veracity.lab.claims.export_encoder import export_encoder
 
     card = run(lambda: export_encoder(out_dir, log=typer.echo))
     typer.echo(f"cosine_min={card['cosine_to_fp32']['min']:.4f}")
@@ -160,7 +160,7 @@ def train_reranker_cmd(
     epochs: Epochs = 2,
 ) -> None:
     """Train the fact-check re-ranker (cross-encoder; needs `make train-env`); last line is dev MAP@5."""
-    from veracity.evidence.train_reranker import RerankerConfig, train_reranker
+    from veracity.lab.evidence.train_reranker import RerankerConfig, train_reranker
 
     card = run(lambda: train_reranker(data_dir, out_dir, cache_dir, RerankerConfig(epochs=epochs), log=typer.echo))
     typer.echo(f"map5={card['dev_map5_reranked_int8']:.4f}")
@@ -201,7 +201,7 @@ def train_nli_cmd(
     ] = None,
 ) -> None:
     """Train the claim/evidence verifier (needs `make train-env`); last line is the validation mean accuracy."""
-    from veracity.verify.train_nli import NliConfig, train_nli
+    from veracity.lab.verify.train_nli import NliConfig, train_nli
 
     # Mixing the fact-verification pairs in from the start replaces the stage-2 adaptation.
     config = NliConfig(epochs=epochs, in_domain_repeat=in_domain_repeat, cross_claim_neutrals=cross_claim_neutrals,
@@ -224,7 +224,7 @@ def train_relatedness_cmd(
     keep: Annotated[float, typer.Option(min=0.5, max=1.0, help="Share of related pairs the gate must keep.")] = 0.97,
 ) -> None:
     """Choose the relatedness gate's thresholds on validation pairs; last line is the unrelated share rejected."""
-    from veracity.verify.train_relatedness import train_relatedness
+    from veracity.lab.verify.train_relatedness import train_relatedness
 
     card = run(lambda: train_relatedness(data_dir, news or [], out_dir, keep, log=typer.echo))
     typer.echo(f"related_kept={card['related_kept']:.4f}")
@@ -241,7 +241,7 @@ def train_verdict_cmd(
     verifier: Verifier = "fast",
 ) -> None:
     """Fit the verdict aggregation on material the verifier never saw (no PyTorch); last line is the CV macro-F1."""
-    from veracity.verify.train_verdict import fit_aggregator
+    from veracity.lab.verify.train_verdict import fit_aggregator
 
     cache = Path(".cache/verdict")
     aggregator = run(lambda: fit_aggregator(data_dir, news or [], out_dir, log=typer.echo, cache=cache,
@@ -257,7 +257,7 @@ def train_retriever_cmd(
     epochs: Epochs = 3,
 ) -> None:
     """Fine-tune the retrieval encoder on claim ↔ fact-check pairs (needs `make train-env`); last line dev MAP@5."""
-    from veracity.evidence.train_retriever import RetrieverConfig, train_retriever
+    from veracity.lab.evidence.train_retriever import RetrieverConfig, train_retriever
 
     card = run(lambda: train_retriever(data_dir, out_dir, cache_dir, RetrieverConfig(epochs=epochs), log=typer.echo))
     typer.echo(f"map5={card['dev_map5']:.4f}")

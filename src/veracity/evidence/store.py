@@ -9,7 +9,6 @@ indexes (evidence/indexes.py) record the revision they were built from and catch
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -17,15 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
-    Engine,
     ForeignKey,
     Index,
     String,
     Text,
     UniqueConstraint,
-    create_engine,
     delete,
-    event,
     func,
     select,
 )
@@ -34,33 +30,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 
 from veracity.errors import InputError, StoreError
 from veracity.evidence.locks import check_name
-from veracity.options import veracity_home
+from veracity.home import database_url, make_engine, veracity_home
 
 KINDS = ("corpus", "factchecks")
-
-
-def database_url(home: Path, url: str | None = None) -> str:
-    """`url`, else $VERACITY_DB_URL, else SQLite in `home`. A bare postgresql:// URL gets the psycopg (3) driver,
-    the one installed (SQLAlchemy would otherwise look for psycopg2)."""
-    url = url or os.environ.get("VERACITY_DB_URL") or f"sqlite:///{home / 'veracity.db'}"
-    if url.startswith(("postgresql://", "postgres://")):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
-def make_engine(url: str) -> Engine:
-    """One engine per database, set up the same way for the evidence collections and the web app's reports."""
-    engine = create_engine(url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(conn, _record) -> None:  # cascades need foreign keys on; WAL for concurrent readers
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: consistent after a crash, far fewer fsyncs
-            conn.execute("PRAGMA busy_timeout=60000")  # several writers (web workers, corpus adds) wait, not fail
-
-    return engine
 
 
 class Base(DeclarativeBase):

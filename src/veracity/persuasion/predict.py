@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from veracity.persuasion.data import TECHNIQUES, LabelledSpan
+from veracity.persuasion.spans import TECHNIQUES, LabelledSpan
 from veracity.persuasion.units import MAX_TOKENS, SpanRule, Unit, make_units, spans_from_tokens
 from veracity.runtime import SMALL_BATCH, length_sorted, models_dir, raw_tokenizer, sigmoid
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from veracity.errors import ModelUnavailable
-from veracity.persuasion.data import TECHNIQUES, LabelledSpan
+from veracity.persuasion.spans import TECHNIQUES, LabelledSpan
 
 MODEL_NAME = "persuasion-technique-lr"
 C_GRID = (0.3, 1.0, 3.0, 10.0)

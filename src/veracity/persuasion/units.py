@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from veracity.persuasion.data import TECHNIQUES, LabelledSpan
+from veracity.persuasion.spans import TECHNIQUES, LabelledSpan
 
 MAX_TOKENS = 128
 

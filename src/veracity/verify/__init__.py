@@ -11,45 +11,15 @@ then the LLM judges each sub-claim from the most related sentences (verify/judge
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from veracity.errors import InputError
 from veracity.llm import LLMClient, LLMConfig
 from veracity.registry import stage
 from veracity.schema import Claim, ContentVerdict, EvidenceSentence, Report, Subclaim, Verdict
+from veracity.verify.candidates import ClaimCandidates, candidate_sentences, claim_candidates
 
-MIN_SELF_COPY = 60  # characters: a passage this long found verbatim in the article is the article itself
-
-
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
-def _norm_url(url: str | None) -> str:
-    return re.sub(r"^https?://(www\.)?|/+$", "", (url or "").strip().lower())
-
-
-def candidate_sentences(claim: Claim, report: Report) -> list[tuple[int, int, int, str]]:
-    """(evidence index, start, end, text) of every distinct sentence in the claim's passages, in retrieval order.
-    Offsets index the passage's document when its position is stored, else the passage."""
-    from veracity.evidence.passages import passage_sentences
-
-    article, article_url = _norm(report.document.text), _norm_url(report.document.url)
-    seen, out = set(), []
-    for i, ev in enumerate(claim.evidence):
-        if article_url and _norm_url(ev.url) == article_url:
-            continue
-        body = _norm(ev.text)
-        if len(body) >= MIN_SELF_COPY and body in article:
-            continue
-        base = ev.start or 0
-        for a, b, text in passage_sentences(ev.text):
-            key = (ev.document_id, base + a) if ev.document_id is not None else _norm(text)
-            if key not in seen:
-                seen.add(key)
-                out.append((i, base + a, base + b, text))
-    return out
+__all__ = ["VerdictStage", "candidate_sentences", "claim_candidates"]
 
 
 class VerdictStage:
@@ -63,17 +33,17 @@ class VerdictStage:
         self.home = home  # where the evidence collections' indexes keep their sentence vectors
         self._stored: dict[str, object] = {}
 
-    def stored_vectors(self, claims: list[Claim], candidates) -> dict:
+    def stored_vectors(self, claims: list[Claim], candidates: list[ClaimCandidates]) -> dict:
         """{sentence: vector} of the candidate sentences whose shared-encoder vectors the collection indexes hold
         (evidence/sentences.py): the relatedness gate then encodes only the claims and what is missing."""
         from veracity.evidence.indexes import StoredSentences, index_folder
-        from veracity.options import veracity_home
+        from veracity.home import veracity_home
         from veracity.runtime import get_encoder
 
         wanted: dict[str, list[str]] = {}
-        for claim, (sents, _) in zip(claims, candidates, strict=True):
-            for i, _, _, text in sents:
-                wanted.setdefault(claim.evidence[i].collection, []).append(text)
+        for found in candidates:
+            for s in found.sentences:
+                wanted.setdefault(s.collection, []).append(s.text)
         out, name = {}, get_encoder().name
         for collection, texts in wanted.items():
             if collection not in self._stored:
@@ -87,31 +57,23 @@ class VerdictStage:
 
     def __call__(self, report: Report) -> Report:
         from veracity.verify.aggregate import get_aggregator
-        from veracity.verify.check import Signal, check_claims
+        from veracity.verify.check import check_claims
         from veracity.verify.nli import get_nli_model
-        from veracity.verify.ratings import POLARITY_PROBS, rating_polarity
 
-        todo, items, candidates = [], [], []
+        todo, candidates = [], []
         for claim in report.claims:
-            sents = candidate_sentences(claim, report)
-            signals = [
-                Signal(
-                    f"fact-check {k} ({f.publisher or f.collection}, rated {f.rating!r})", f.claim, POLARITY_PROBS[p]
-                )  # fmt: skip
-                for k, f in enumerate(claim.factchecks, 1)
-                if (p := rating_polarity(f.rating)) is not None
-            ]
-            if not sents and not signals:
+            found = claim_candidates(claim, report)
+            if not found:
                 claim.verdict = Verdict(label="not_enough_evidence", confidence=1.0,
                                         reasons=["no evidence was retrieved for this claim"])  # fmt: skip
                 continue
             todo.append(claim)
-            candidates.append((sents, signals))
-            items.append((claim.text, [s[3] for s in sents], signals))
+            candidates.append(found)
+        items = [(claim.text, found.texts, found.signals) for claim, found in zip(todo, candidates, strict=True)]
         checks = check_claims(items, get_nli_model(self.verifier), get_aggregator(self.verifier),
                               known_vectors=self.stored_vectors(todo, candidates)) if items else []  # fmt: skip
-        for claim, (sents, signals), check in zip(todo, candidates, checks, strict=True):
-            claim.verdict = _verdict(check, sents, signals)
+        for claim, found, check in zip(todo, candidates, checks, strict=True):
+            claim.verdict = _verdict(check, found)
         if self.client is not None and todo:
             from veracity.verify.llm_verdict import ask_llm
 
@@ -119,37 +81,32 @@ class VerdictStage:
         return report
 
 
-def _verdict(check, sents, signals) -> Verdict:
-    from veracity.verify.check import evidence_ref
-
+def _verdict(check, found: ClaimCandidates) -> Verdict:
     content_ks = check.content.decisive if check.content is not None else []
     parts_ks = [k for p in check.parts for k in p.decisive]
-    shown = list(dict.fromkeys(check.decisive + content_ks + check.context + parts_ks))
+    # fact-checks are cited by name, not shown as sentences of a passage
+    shown = [k for k in dict.fromkeys(check.decisive + content_ks + check.context + parts_ks) if found.is_sentence(k)]
     sentences = []
     for k in shown:
-        r = check.sentences[k]
-        if k >= len(sents):
-            continue  # a fact-check: cited by name, not a sentence of a passage
-        i, start, end, text = sents[k]
+        r, s = check.sentences[k], found.sentences[k]
         sentences.append(EvidenceSentence(
-            evidence_i=i, text=text, start=start, end=end, entailment=round(float(r.probs[0]), 4),
+            evidence_i=s.evidence_i, text=s.text, start=s.start, end=s.end, entailment=round(float(r.probs[0]), 4),
             neutral=round(float(r.probs[1]), 4), contradiction=round(float(r.probs[2]), 4),
             role="decisive" if k in check.decisive else "context", mismatches=r.mismatches,
             relatedness=round(float(check.cosine[k]), 4) if k < len(check.cosine) else None,
         ))  # fmt: skip
-    index = {k: n for n, k in enumerate(k for k in shown if k < len(sents))}
+    index = {k: n for n, k in enumerate(shown)}
     reasons = []
     for k in check.decisive:
-        r, ref = check.sentences[k], evidence_ref(k, sents, signals)
-        quote = f" “{' '.join(sents[k][3].split())}”" if k < len(sents) else ""  # a reason is one line
+        r, ref = check.sentences[k], found.ref(k)
+        quote = f" “{' '.join(found.sentences[k].text.split())}”" if found.is_sentence(k) else ""  # one line
         if check.label in ("supported", "disputed") and r.probs[0] >= r.probs[2]:
             reasons.append(f"{ref} supports the claim (P={r.probs[0]:.2f}):{quote}".rstrip(":"))
         elif r.probs[2] > r.probs[0]:
             reasons.append(f"{ref} contradicts the claim (P={r.probs[2]:.2f}):{quote}".rstrip(":"))
         reasons += [f"{ref}: {m}" for m in r.mismatches]
     for k in check.context:  # a detail that disagrees is worth a reader's look whatever the verdict
-        ref = evidence_ref(k, sents, signals)
-        reasons += [f"{ref} disagrees on a detail: {m}" for m in check.sentences[k].mismatches]
+        reasons += [f"{found.ref(k)} disagrees on a detail: {m}" for m in check.sentences[k].mismatches]
     for p in check.parts:
         if p.label != check.label:
             reasons.append(f"part “{p.part.text}” is {p.label.replace('_', ' ')} on its own")
@@ -158,16 +115,17 @@ def _verdict(check, sents, signals) -> Verdict:
         c = max((float(r.probs[2]) for r in check.sentences), default=0.0)
         lean = f"; the evidence leans {check.leaning.replace('_', ' ')}, below the bar for a verdict" if (
             check.leaning) else ""  # fmt: skip
+        read = f"{len(check.read)} related of {len(found.sentences)} read"
         reasons.insert(0, f"no sentence clearly supports or refutes the claim (best support {e:.2f}, best "
-                          f"contradiction {c:.2f}; {len(check.read)} related of {len(sents)} read{lean})")  # fmt: skip
+                          f"contradiction {c:.2f}; {read}{lean})")  # fmt: skip
     content = None
     if check.content is not None:  # reported speech: the label says whether it was said; this, whether it is true
         said = check.content
         content = ContentVerdict(
             label=said.label, confidence=round(said.confidence, 3),
-            cited=list(dict.fromkeys(evidence_ref(k, sents, signals) for k in said.decisive)),
+            cited=list(dict.fromkeys(found.ref(k) for k in said.decisive)),
             reasons=[f"what was said is {said.label.replace('_', ' ')}" + (
-                f", see {', '.join(evidence_ref(k, sents, signals) for k in said.decisive)}" if said.decisive else "")],
+                f", see {', '.join(found.ref(k) for k in said.decisive)}" if said.decisive else "")],
         )  # fmt: skip
         reasons.insert(0, f"reported speech: the verdict judges whether it was said ({check.label.replace('_', ' ')});"
                           f" {content.reasons[0]}")  # fmt: skip
@@ -184,7 +142,7 @@ def _verdict(check, sents, signals) -> Verdict:
     return Verdict(
         label=check.label, confidence=round(check.confidence, 3), probabilities=check.probabilities,
         reasons=list(dict.fromkeys(reasons)),
-        cited=list(dict.fromkeys(evidence_ref(k, sents, signals) for k in check.decisive)),
+        cited=list(dict.fromkeys(found.ref(k) for k in check.decisive)),
         sentences=sentences, subclaims=subclaims, mismatches=check.mismatches, examined=len(check.read),
         tentative=check.tentative, leaning=check.leaning, content=content,
     )  # fmt: skip

@@ -20,8 +20,9 @@ import numpy as np
 
 from veracity.errors import ModelUnavailable
 from veracity.runtime import models_dir, softmax
+from veracity.schema import VERDICT_LABELS
 
-VERDICTS = ("supported", "refuted", "disputed", "not_enough_evidence")
+VERDICTS = VERDICT_LABELS  # the classes, in the order of the weight rows
 AGGREGATOR_NAME = "verdict-aggregator"
 RELATED = 0.3  # a sentence with P(entail) + P(contradict) at least this is "about" the claim
 FEATURES = (

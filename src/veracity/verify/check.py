@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from veracity.verify.aggregate import RELATED, VERDICTS, Aggregator, UnitScores, claim_features
+from veracity.verify.candidates import Signal
 from veracity.verify.mismatch import DENIALS
 from veracity.verify.parsing import parse_many
 from veracity.verify.relatedness import RelatednessGate, cosines
@@ -35,21 +36,6 @@ TOP_FOR_CHECKS = 5  # sentences the consistency checks compare with the core
 DECISIVE = 0.5
 CONFIDENT = 0.75  # below this probability a verdict is shown as tentative (unless the aggregator's card says)
 NEUTRAL = np.array([0.0, 1.0, 0.0], dtype=np.float32)
-
-
-@dataclass(frozen=True)
-class Signal:
-    """A piece of evidence that is not a sentence to read: a prior fact-check's published rating, mapped to the
-    verifier's three probabilities so the aggregator weighs it like a very clear sentence."""
-
-    ref: str
-    text: str
-    probs: tuple[float, float, float]
-
-
-def evidence_ref(k: int, sents, signals) -> str:
-    """How reasons name item `k`: "passage 3" for a sentence of the third passage, else the fact-check's ref."""
-    return f"passage {sents[k][0] + 1}" if k < len(sents) else signals[k - len(sents)].ref
 
 
 @dataclass

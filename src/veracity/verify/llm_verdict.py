@@ -15,7 +15,7 @@ import numpy as np
 
 from veracity.llm import LLMClient, LLMFailure
 from veracity.schema import Claim, EvidenceSentence, Report, Subclaim, Verdict
-from veracity.verify.check import evidence_ref
+from veracity.verify.candidates import ClaimCandidates, SentenceCandidate
 from veracity.verify.decompose import ask_until, usage_of
 from veracity.verify.judge import ClaimJudgement, Item, judge_claim, sentence_id, signal_id
 
@@ -27,31 +27,32 @@ def parts_of(claim: Claim) -> list[str]:
     return plan.subclaims or [plan.standalone]
 
 
-def ask_llm(client: LLMClient, report: Report, claims: list[Claim], candidates: list, checks: list) -> None:
+def ask_llm(client: LLMClient, report: Report, claims: list[Claim], candidates: list[ClaimCandidates],
+            checks: list) -> None:
     """Replace each claim's local verdict with the LLM's, or add to it why the LLM did not decide."""
     from veracity.verify.nli import get_nli_model
 
     nli = get_nli_model()
     jobs = []
-    for claim, (sents, signals), check in zip(claims, candidates, checks, strict=True):
-        texts = [s[3] for s in sents]
-        core = np.array([r.probs for r in check.sentences[: len(sents)]], dtype=np.float32).reshape(-1, 3)
+    for claim, found, check in zip(claims, candidates, checks, strict=True):
+        texts = found.texts
+        core = np.array([r.probs for r in check.sentences[: len(texts)]], dtype=np.float32).reshape(-1, 3)
         # The verifier already read the claim itself against every sentence; other wordings are read here.
         parts = parts_of(claim)
         probs = [core if part == claim.text else _read(nli, part, texts) for part in parts]
-        items = [Item(signal_id(j), f"{sig.ref}: “{sig.text}”") for j, sig in enumerate(signals)]
+        items = [Item(signal_id(j), f"{sig.ref}: “{sig.text}”") for j, sig in enumerate(found.signals)]
         jobs.append((parts, texts, probs, items))
     usage, until = usage_of(report, client), ask_until(report)
 
     results = client.map(lambda job: judge_claim(client, *job, usage=usage, until=until), jobs)
     failed = []
-    for claim, (sents, signals), check, result in zip(claims, candidates, checks, results, strict=True):
+    for claim, found, check, result in zip(claims, candidates, checks, results, strict=True):
         if isinstance(result, LLMFailure):
             failed.append(str(result))
             claim.verdict.reasons.insert(0, f"the LLM ({client.config.model}) did not decide: {result}; the local "
                                             "verifier decided")  # fmt: skip
         else:
-            claim.verdict = llm_verdict(result, claim.verdict, check, sents, signals, client.config.decider)
+            claim.verdict = llm_verdict(result, claim.verdict, check, found, client.config.decider)
     if failed:
         report.warnings.append(f"LLM {client.config.model}: {len(failed)} of {len(claims)} verdicts fell back to the "
                                f"local verifier ({failed[0]})")  # fmt: skip
@@ -61,34 +62,35 @@ def _read(nli, part: str, texts: list[str]) -> np.ndarray:
     return nli.predict([(part, t) for t in texts]) if texts else np.zeros((0, 3), dtype=np.float32)
 
 
-def llm_verdict(judged: ClaimJudgement, local: Verdict, check, sents: list, signals: list, decider: str) -> Verdict:
+def llm_verdict(judged: ClaimJudgement, local: Verdict, check, found: ClaimCandidates, decider: str) -> Verdict:
     """The claim's verdict as the LLM gave it: the sentences it was shown (decisive = cited), one sub-claim per
     part, the local verdict kept in the reasons and `probabilities`."""
-    by_id = {sentence_id(k): k for k in range(len(sents))} | {signal_id(j): len(sents) + j for j in range(len(signals))}
+    n = len(found.sentences)
+    by_id = {sentence_id(k): k for k in range(n)} | {signal_id(j): n + j for j in range(len(found.signals))}
     cited = list(dict.fromkeys(by_id[i] for p in judged.parts for i in p.cited))
     shown = cited + [by_id[i] for p in judged.parts for i in p.given if by_id[i] not in cited]
-    shown = [k for k in dict.fromkeys(shown) if k < len(sents)]  # fact-checks are cited by name, not as sentences
-    sentences = [_sentence(sents[k], k in cited, check.sentences[k]) for k in shown]
+    shown = [k for k in dict.fromkeys(shown) if found.is_sentence(k)]  # fact-checks: cited by name, not as sentences
+    sentences = [_sentence(found.sentences[k], k in cited, check.sentences[k]) for k in shown]
     index = {k: n for n, k in enumerate(shown)}
     role = "core" if len(judged.parts) == 1 else "part"
     subclaims = [Subclaim(text=p.text, role=role, label=p.label, confidence=round(p.confidence, 3),
                           sentences=[index[by_id[i]] for i in p.cited if by_id[i] in index])
                  for p in judged.parts]  # fmt: skip
-    refs = lambda ids: ", ".join(evidence_ref(by_id[i], sents, signals) for i in ids) or "no evidence"  # noqa: E731
+    refs = lambda ids: ", ".join(found.ref(by_id[i]) for i in ids) or "no evidence"  # noqa: E731
     reasons = []
     for p in judged.parts:
-        why = f"{_readable(p.rationale, by_id, sents)} ({refs(p.cited)})"
+        why = f"{_readable(p.rationale, by_id, found)} ({refs(p.cited)})"
         reasons.append(why if len(judged.parts) == 1 else f"part “{p.text}” is {p.label.replace('_', ' ')}: {why}")
     reasons.append(f"the local verifier alone: {local.label.replace('_', ' ')} ({local.confidence:.2f})")
     return Verdict(
         label=judged.label, confidence=round(judged.confidence, 3), probabilities=local.probabilities,
-        reasons=reasons, cited=list(dict.fromkeys(evidence_ref(k, sents, signals) for k in cited)),
+        reasons=reasons, cited=list(dict.fromkeys(found.ref(k) for k in cited)),
         sentences=sentences, subclaims=subclaims, mismatches=local.mismatches, examined=local.examined,
-        decider=decider, rationale=_readable(judged.rationale, by_id, sents),
+        decider=decider, rationale=_readable(judged.rationale, by_id, found),
     )  # fmt: skip
 
 
-def _readable(rationale: str, by_id: dict[str, int], sents: list) -> str:
+def _readable(rationale: str, by_id: dict[str, int], found: ClaimCandidates) -> str:
     """The rationale with the prompt's ids (S4, F1) turned into what the report calls them (passage 2,
     fact-check 1)."""
 
@@ -96,14 +98,14 @@ def _readable(rationale: str, by_id: dict[str, int], sents: list) -> str:
         k = by_id.get(m.group(0))
         if k is None:
             return m.group(0)
-        return f"passage {sents[k][0] + 1}" if k < len(sents) else f"fact-check {k - len(sents) + 1}"
+        return found.ref(k) if found.is_sentence(k) else f"fact-check {k - len(found.sentences) + 1}"
 
     return re.sub(r"\b[SF]\d+\b", name, rationale)
 
 
-def _sentence(sent: tuple, decisive: bool, read) -> EvidenceSentence:
+def _sentence(s: SentenceCandidate, decisive: bool, read) -> EvidenceSentence:
     """`read`: the verifier's SentenceResult for the claim against this sentence."""
-    i, start, end, text = sent
     e, n, c = (round(float(p), 4) for p in read.probs)
-    return EvidenceSentence(evidence_i=i, text=text, start=start, end=end, entailment=e, neutral=n, contradiction=c,
-                            role="decisive" if decisive else "context", mismatches=read.mismatches)  # fmt: skip
+    return EvidenceSentence(evidence_i=s.evidence_i, text=s.text, start=s.start, end=s.end, entailment=e, neutral=n,
+                            contradiction=c, role="decisive" if decisive else "context",
+                            mismatches=read.mismatches)  # fmt: skip

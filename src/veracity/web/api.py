@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from veracity._version import __version__
 from veracity.errors import InputError, VeracityError
 from veracity.evidence.store import CollectionInfo
-from veracity.schema import Report
+from veracity.schema import VERDICT_LABELS, Report
+from veracity.web.charts import UNCHECKED
 from veracity.web.db import ReportStore
 from veracity.web.errors import COMMON, NOT_FOUND, SUBMIT, address_not_found
 from veracity.web.models import (
@@ -40,7 +41,7 @@ def rate_limit(request: Request) -> None:
 
 
 Store = Annotated[ReportStore, Depends(get_store)]
-Verdicts = Literal["supported", "refuted", "disputed", "not_enough_evidence", "unchecked"]
+Verdicts = Literal[(*VERDICT_LABELS, UNCHECKED)]  # type: ignore[valid-type]
 Limited = [Depends(rate_limit), Depends(same_origin)]
 
 

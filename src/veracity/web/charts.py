@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from veracity.schema import Report
+from veracity.render.view import words
+from veracity.schema import VERDICT_LABELS, Report
 
-VERDICTS = (("supported", "supported"), ("refuted", "refuted"), ("disputed", "disputed"),
-            ("not_enough_evidence", "not enough evidence"), ("unchecked", "not checked"))  # fmt: skip
+UNCHECKED = "unchecked"  # the page's own label for a claim no evidence was given for
+VERDICTS = (*((label, words(label)) for label in VERDICT_LABELS), (UNCHECKED, "not checked"))
 STRIP_HEIGHT = 40.0
 COLUMN, GAP = 3.0, 1.0
 

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from veracity.evidence.store import database_url, make_engine, veracity_home
+from veracity.home import database_url, make_engine, veracity_home
 from veracity.schema import Report
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]

@@ -16,7 +16,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from veracity.errors import VeracityError
+from veracity.render.view import words
+from veracity.schema import VERDICT_LABELS
 from veracity.web.api import add_to_corpus, evidence_store, load_report, rate_limit, search, submit
+from veracity.web.charts import UNCHECKED
 from veracity.web.form import AnalyzeForm
 from veracity.web.models import JobOut
 from veracity.web.security import same_origin
@@ -25,8 +28,7 @@ from veracity.web.templating import page, web_words
 HERE = Path(__file__).parent
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
-VERDICT_FILTERS = {"supported": "supported", "refuted": "refuted", "disputed": "disputed",
-                   "not_enough_evidence": "not enough evidence", "unchecked": "nothing checked"}  # fmt: skip
+VERDICT_FILTERS = {**{label: words(label) for label in VERDICT_LABELS}, UNCHECKED: "nothing checked"}
 
 
 def mount_static(app: FastAPI) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from veracity.persuasion.data import TECHNIQUES
+from veracity.persuasion.spans import TECHNIQUES
 from veracity.render.view import ClaimView, ReportView, build_view, claim_numbers, words
-from veracity.schema import Claim, Report
-from veracity.web.charts import Strip, VerdictMix, checkworthiness_strip, verdict_mix
+from veracity.schema import VERDICT_LABELS, Claim, Report
+from veracity.web.charts import UNCHECKED, Strip, VerdictMix, checkworthiness_strip, verdict_mix
 
-VERDICT_MARK = {"supported": "✓", "refuted": "✗", "disputed": "≠", "not_enough_evidence": "?"}
+# A symbol beside each verdict colour (the verdict never rests on colour alone); "•" marks a claim not checked.
+VERDICT_MARK = dict(zip(VERDICT_LABELS, "✓✗≠?", strict=True))
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,12 @@ class PageView:
     mix: VerdictMix
     strip: Strip
 
+    @property
+    def verdict_legend(self) -> list[tuple[str, str, str]]:
+        """(label, words, mark) for every verdict and for a claim not checked."""
+        unchecked = (UNCHECKED, "not checked (no evidence given)", "•")
+        return [*((v, words(v), VERDICT_MARK[v]) for v in VERDICT_LABELS), unchecked]
+
 
 def technique_css(technique: str) -> str:
     return f"t{TECHNIQUES.index(technique)}" if technique in TECHNIQUES else "tx"
@@ -80,7 +87,7 @@ def build_page(report: Report) -> PageView:
     panels: dict[int, Panel] = {}
     for i in sorted(claims):
         claim = claims[i]
-        verdict = claim.verdict.label if claim.verdict else "unchecked"
+        verdict = claim.verdict.label if claim.verdict else UNCHECKED
         tentative = bool(claim.verdict and claim.verdict.tentative)
         mark = VERDICT_MARK.get(verdict, "•") + ("~" if tentative else "")
         panels[i] = Panel(f"claim-{claim.id}", numbers[claim.id], verdict, mark, claim_views[i], tentative,

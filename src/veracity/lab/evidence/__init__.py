@@ -1,0 +1,1 @@
+"""The lab's evidence side: training, evaluation and dataset code of the `evidence` stage."""
