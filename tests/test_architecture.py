@@ -87,3 +87,20 @@ def test_the_contracts_fail_when_the_product_imports_the_lab(tmp_path):
     assert "Floors: front ends -> pipeline -> stages -> ground floor BROKEN" in result.stdout
     assert "The product never imports the lab BROKEN" in result.stdout
     assert "veracity.web.view -> veracity.lab.claims.train" in result.stdout
+
+
+SRC = ROOT / "src" / "veracity"
+
+
+def test_the_verdict_labels_are_written_out_once():
+    """One table per concept: the four labels are listed in schema.VERDICT_LABELS and derived everywhere else."""
+    labels = ('"supported"', '"refuted"', '"disputed"', '"not_enough_evidence"')
+    listed = [str(p.relative_to(SRC)) for p in sorted(SRC.rglob("*")) if p.suffix in (".py", ".j2")
+              for line in p.read_text(encoding="utf-8").splitlines() if all(label in line for label in labels)]
+    assert listed == ["schema.py"]
+
+
+def test_no_module_outside_the_lab_is_over_400_lines():
+    long = {str(p.relative_to(SRC)): n for p in SRC.rglob("*.py") if "lab" not in p.relative_to(SRC).parts
+            and (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}  # fmt: skip
+    assert long == {}

@@ -18,7 +18,8 @@ from veracity.evidence.sources import Found, evidence_source
 from veracity.schema import Evidence
 
 ENCYCLOPEDIA = {
-    "Canada": "Operation IMPACT is the Canadian mission in Iraq. Canada deployed special forces advisers to Iraq in 2014.",
+    "Canada": "Operation IMPACT is the Canadian mission in Iraq. "
+              "Canada deployed special forces advisers to Iraq in 2014.",
 }
 
 
@@ -39,7 +40,8 @@ class EncyclopediaSource:
         return out
 
 
-evidence_source("encyclopedia")(lambda options: EncyclopediaSource() if "encyclopedia" in options.evidence_sources else None)
+evidence_source("encyclopedia")(
+    lambda options: EncyclopediaSource() if "encyclopedia" in options.evidence_sources else None)
 '''
 
 
@@ -75,7 +77,8 @@ def test_an_unknown_source_is_a_clear_error():
     from veracity import AnalyzeOptions, Analyzer
     from veracity.errors import InputError
 
-    with pytest.raises(InputError, match=r"unknown evidence source\(s\) \['nowhere'\]; known: \['corpora', 'factchecks'"):
+    known = r"unknown evidence source\(s\) \['nowhere'\]; known: \['corpora', 'factchecks'"
+    with pytest.raises(InputError, match=known):
         Analyzer(options=AnalyzeOptions(evidence_sources=["nowhere"]))
 
 
@@ -99,5 +102,6 @@ def test_the_fake_source_module_is_all_it_takes(tmp_path):
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
     assert out.stdout.strip() == "['corpora', 'factchecks', 'encyclopedia']"
-    named = subprocess.run(["grep", "-rl", "--include=*.py", "encyclopedia", str(ROOT / "src")], capture_output=True, text=True)
+    grep = ["grep", "-rl", "--include=*.py", "encyclopedia", str(ROOT / "src")]
+    named = subprocess.run(grep, capture_output=True, text=True)
     assert named.stdout == ""

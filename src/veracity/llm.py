@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:  # pydantic loads with the first question: options.py imports this module and stays light
     from pydantic import BaseModel
 
-    from veracity.schema import LLMUsage
+    from veracity.schema import LLMUsage, Report
 
 USES = ("decompose", "questions", "verdict")
 DEFAULT_TIMEOUT_S = 60.0  # per request: a 7B model on a laptop CPU needs tens of seconds for a verdict
 MAX_RESPONSE_BYTES = 1_000_000
 MAX_TOKENS = 700  # an answer here is a small JSON object; this bounds a model that rambles
 CACHE_FILE = "llm-cache.sqlite3"
+DEADLINE_MARGIN_S = 5.0  # stop asking when the analysis has less than this left: the verdicts still need time
 
 A = TypeVar("A", bound="BaseModel")
 T = TypeVar("T")
@@ -299,3 +300,17 @@ def _error_message(raw: bytes) -> str:
 
 def _int(value) -> int:
     return value if isinstance(value, int) and value >= 0 else 0
+
+
+# Every LLM step of one analysis (decompose, verdict) shares the report's usage record and its deadline.
+def usage_of(report: Report, client: LLMClient) -> LLMUsage:
+    """The report's LLM usage record (created on first use), which every LLM step adds to."""
+    if report.llm is None:
+        report.llm = client.new_usage()
+    return report.llm
+
+
+def ask_until(report: Report) -> float | None:
+    """The time.monotonic() by which every LLM request must end: the analysis deadline less a margin."""
+    deadline = report.cache.get("deadline")
+    return None if deadline is None or deadline.seconds is None else deadline.at - DEADLINE_MARGIN_S

@@ -82,10 +82,16 @@ def _read_stdin(max_bytes: int) -> bytes:
 
 
 def load_document(source: str | bytes, *, url: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """`source` is raw bytes, '-' (stdin), an http(s) URL, or a file path. `url` names the article's original
+    """`source` is raw bytes, '-' (stdin), an http(s) URL, or a file path: like `load_source`, except that a string
+    is never the article text itself (batch inputs, the CLI's argument). `url` names the article's original
     address when the content is local (it decides the outlet rating)."""
-    if isinstance(source, bytes):
-        return document_from_bytes(source, url=url, max_bytes=max_bytes)
+    if isinstance(source, str):
+        return _load_address(source, url=url, max_bytes=max_bytes)
+    return load_source(source, url=url, max_bytes=max_bytes)
+
+
+def _load_address(source: str, *, url: str | None, max_bytes: int) -> Document:
+    """'-' (stdin), an http(s) URL or a file path."""
     if source == "-":
         data = _read_stdin(max_bytes)
         if isinstance(data, str):
@@ -150,5 +156,5 @@ def load_source(
         raise TypeError(f"cannot analyze a {type(source).__name__}; give a path, URL, text, bytes or a file object")
     is_address = "://" in source and len(source.split()) == 1  # a URL, or an unsupported scheme (a clear error)
     if source == "-" or is_address or looks_like_path(source):
-        return load_document(source, url=url, max_bytes=max_bytes)
+        return _load_address(source, url=url, max_bytes=max_bytes)
     return document_from_string(source, url=url, max_bytes=max_bytes)

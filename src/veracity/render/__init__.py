@@ -1,6 +1,8 @@
 """Render a Report as JSON, Markdown, a standalone HTML page or schema.org ClaimReview JSON-LD.
 
-Markdown and HTML are two Jinja2 templates (templates/) over one view model (view.py). Light on purpose: the CLI
+Markdown and HTML are two Jinja2 templates (templates/) over one view model (view.py). The HTML page carries its
+CSS inline and its own Content-Security-Policy allowing that one stylesheet by hash (style.py): no script, no
+request anywhere; the web app sends the same policy as a header. Light on purpose: the CLI
 imports `Format` for `--help`; the view model, Jinja2 and pydantic load when used.
 """
 
@@ -39,16 +41,4 @@ def render(report: Report, fmt: Format | str, **options: Any) -> str:
     return render_template(f"report.{fmt.value}.j2", report, documents_url=options.get("documents_url"))
 
 
-def __getattr__(name: str) -> Any:
-    if name == "to_html":
-        from veracity.render.html import to_html
-
-        return to_html
-    if name == "to_markdown":
-        from veracity.render.markdown import to_markdown
-
-        return to_markdown
-    raise AttributeError(name)
-
-
-__all__ = ["Format", "render", "to_html", "to_json", "to_markdown"]
+__all__ = ["Format", "render", "to_json"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from veracity.llm import LLMClient, LLMConfig, LLMFailure
+from veracity.llm import LLMClient, LLMConfig, LLMFailure, ask_until, usage_of
 from veracity.registry import stage
 from veracity.schema import Claim, Decomposition, Report
 
@@ -21,7 +21,6 @@ MAX_QUESTIONS = 6  # per claim, over all its sub-claims: each is one more search
 CONTEXT_BEFORE, CONTEXT_AFTER = 3, 1  # sentences around the claim shown for resolving "he", "the plan", ...
 MAX_CONTEXT_CHARS = 2000
 MAX_TEXT_CHARS = 400
-DEADLINE_MARGIN_S = 5.0  # stop asking when the analysis has less than this left: the verdicts still need time
 
 SYSTEM = ("You help a fact-checker prepare claims from news articles. You never judge whether a claim is true. "
           "Reply with one JSON object only.")  # fmt: skip
@@ -123,19 +122,6 @@ def decompose_text(client: LLMClient, text: str, usage=None, until: float | None
 
     claim = Claim(id="c", sentence_i=-1, text=text, normalized=text, checkworthiness=1.0, kind="other")
     return decompose(client, claim, Report(document=Document(text=text)), usage, until)
-
-
-def usage_of(report: Report, client: LLMClient):
-    """The report's LLM usage record (created on first use), which every LLM step adds to."""
-    if report.llm is None:
-        report.llm = client.new_usage()
-    return report.llm
-
-
-def ask_until(report: Report) -> float | None:
-    """The time.monotonic() by which every LLM request must end: the analysis deadline less a margin."""
-    deadline = report.cache.get("deadline")
-    return None if deadline is None or deadline.seconds is None else deadline.at - DEADLINE_MARGIN_S
 
 
 class DecomposeStage:

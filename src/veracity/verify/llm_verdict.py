@@ -13,10 +13,9 @@ import re
 
 import numpy as np
 
-from veracity.llm import LLMClient, LLMFailure
+from veracity.llm import LLMClient, LLMFailure, ask_until, usage_of
 from veracity.schema import Claim, EvidenceSentence, Report, Subclaim, Verdict
 from veracity.verify.candidates import ClaimCandidates, SentenceCandidate
-from veracity.verify.decompose import ask_until, usage_of
 from veracity.verify.judge import ClaimJudgement, Item, judge_claim, sentence_id, signal_id
 
 

@@ -164,7 +164,7 @@ def report_html(report_id: str, store: Store, request: Request) -> HTMLResponse:
     """The standalone HTML report (no scripts), as `veracity analyze --format html` writes it, under its own
     Content-Security-Policy (its inline stylesheet allowed by hash); evidence links to this server's documents."""
     from veracity.render import render
-    from veracity.render.html import report_csp
+    from veracity.render.style import report_csp
 
     page = render(load_report(store, report_id), "html", documents_url=public_base(request))
     return HTMLResponse(page, headers={"Content-Security-Policy": report_csp(header=True)})
