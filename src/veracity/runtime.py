@@ -144,7 +144,7 @@ def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
 
 # -- the shared sentence encoder ---------------------------------------------------------------------------------
 def default_onnx_path() -> Path:
-    """The shipped all-MiniLM-L6-v2 int8 export (claims/export_encoder.py)."""
+    """The shipped all-MiniLM-L6-v2 int8 export (lab/claims/export_encoder.py)."""
     path = model_path(ENCODER_FILE)
     if not path.is_file():
         raise ModelUnavailable(f"sentence encoder missing: {path} (build it: veracity train encoder)")

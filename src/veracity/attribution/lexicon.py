@@ -13,8 +13,6 @@ REPORTING_VERBS = frozenset(
 # Verbs that report only with a that-clause: "the judge ruled that ..." (not "ruled the country"), "data show
 # that ..." (not "the video shows a crowd").
 CLAUSE_VERBS = frozenset("rule show".split())
-# Verbs whose *agent* is a witness: "spotted by a Reuters correspondent".
-WITNESS_VERBS = frozenset("spot see observe witness photograph film record confirm report announce state".split())
 # Passive cues with no agent that still report a claim ("it was announced that ...").
 AGENTLESS_PASSIVE_CUES = frozenset(
     "announce report say claim allege rumour rumor confirm state believe understand".split()

@@ -1,6 +1,6 @@
 """Check-worthiness scorers. Both map sentences to calibrated probabilities and carry their threshold.
 
-- `OnnxCheckworthiness`: the fine-tuned MiniLM classifier (claims/finetune.py) on onnxruntime. Preferred.
+- `OnnxCheckworthiness`: the fine-tuned MiniLM classifier (lab/claims/finetune.py) on onnxruntime. Preferred.
 - `EmbeddingCheckworthiness`: logistic regression (`CheckworthinessModel`) on frozen MiniLM embeddings, the
   first model; learned state ends in `_` (scikit-learn convention) and inference is a dot product.
 """

@@ -43,7 +43,7 @@ def _print_scores(s) -> None:
 
 _FORMAT_HELP = "climate-fever, averitec, fm2 or healthver (default: detected from the file)."
 _PART_HELP = ("Which claims: default (the shared Climate-FEVER file: its report part; any other file: all), all, "
-              "train, validation or report (the splits in verify/datasets.py).")  # fmt: skip
+              "train, validation or report (the splits in lab/verify/datasets.py).")  # fmt: skip
 
 
 @eval_app.command("checkworthiness")

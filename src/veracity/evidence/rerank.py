@@ -1,4 +1,4 @@
-"""Cross-encoder re-ranker for fact-check matches (trained by evidence/train_reranker.py).
+"""Cross-encoder re-ranker for fact-check matches (trained by lab/evidence/train_reranker.py).
 
 The top `depth` fact-check hits of a query are re-scored as
     score = (1 - w) * sigmoid(logit) + w * retrieval score,

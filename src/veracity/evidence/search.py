@@ -48,13 +48,13 @@ class Hit(DocumentMeta):
     match_probability: float | None = None  # set by the re-ranker on fact-check hits
 
 
-# The fine-tuned retrieval encoder's file (written by evidence/train_retriever.py).
+# The fine-tuned retrieval encoder's file (written by lab/evidence/train_retriever.py).
 RETRIEVER_FILE = "retrieval-minilm-int8.onnx"
 
 
 @cache
 def get_retrieval_encoder():
-    """The fine-tuned retrieval encoder (evidence/train_retriever.py) when shipped, else the shared encoder."""
+    """The fine-tuned retrieval encoder (lab/evidence/train_retriever.py) when shipped, else the shared encoder."""
     from veracity.runtime import SentenceEncoder, get_encoder, model_path
 
     path = model_path(RETRIEVER_FILE)

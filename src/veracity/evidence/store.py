@@ -32,8 +32,6 @@ from veracity.errors import InputError, StoreError
 from veracity.evidence.locks import check_name
 from veracity.home import database_url, make_engine, veracity_home
 
-KINDS = ("corpus", "factchecks")
-
 
 class Base(DeclarativeBase):
     pass

@@ -107,18 +107,3 @@ class CappedDecoder:
             if layer.produced > self.limit:
                 raise InflateError(f"inflates to over {self.limit:,} bytes (a compression bomb?)", too_large=True)
             yield piece
-
-
-def inflate_all(chunks: Iterable[bytes], codings: list[str], limit: int) -> bytes:
-    """All of `chunks` inflated, at most `limit` bytes (InflateError past it, whatever the codings)."""
-    decoder = CappedDecoder(codings, limit)
-    out = bytearray()
-    for chunk in chunks:
-        out += decoder.feed(chunk)
-        if len(out) > limit:
-            break
-    else:
-        out += decoder.finish()
-    if len(out) > limit:
-        raise InflateError(f"over {limit:,} bytes", too_large=True)
-    return bytes(out)

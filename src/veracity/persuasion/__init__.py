@@ -1,6 +1,6 @@
 """The `persuasion` stage: propaganda technique spans (SemEval-2020 task 11) with offsets into the text.
 
-A token tagger (persuasion/train.py; MiniLM, or on request MPNet-base) marks tokens inside propaganda; runs of
+A token tagger (lab/persuasion/train.py; MiniLM, or on request MPNet-base) marks tokens inside propaganda; runs of
 marked tokens become spans, and the technique classifier (persuasion/technique.py) labels each span.
 """
 

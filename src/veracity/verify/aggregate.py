@@ -6,7 +6,7 @@ supported part and the most-contradicted part, how many sentences entail or cont
 whether a related sentence disagrees on a detail, and whether one says the opposite (consistency.py). A
 multinomial logistic regression maps them to supported / refuted / disputed / not_enough_evidence; its
 probabilities are the confidence. It is fitted by `veracity train verdict` on material the verifier never trained
-on (verify/train_verdict.py) and stored as plain numbers in models/verdict-aggregator.json.
+on (lab/verify/train_verdict.py) and stored as plain numbers in models/verdict-aggregator.json.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The verifier: does an evidence sentence entail, contradict or say nothing about a claim?
 
 A MiniLM cross-encoder (int8 ONNX) reads "[CLS] claim [SEP] evidence [SEP]" and returns probabilities of
-entailment / neutral / contradiction. Trained here: verify/train_nli.py; card: models/nli-minilm.json.
+entailment / neutral / contradiction. Trained here: lab/verify/train_nli.py; card: models/nli-minilm.json.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from veracity.runtime import (
 NLI_NAME = "nli-minilm"
 # --verifier: the fast student ships by default; the accurate MPNet-base teacher is an opt-in artifact.
 VERIFIERS = {"fast": NLI_NAME, "accurate": "nli-mpnet"}
-LABELS = ("entailment", "neutral", "contradiction")
+LABELS = ("entailment", "neutral", "contradiction")  # the output columns, in order (lab data sets use it too)
 MAX_TOKENS = 128
 # One pair per run. Activations are quantised dynamically, with one scale over the whole batch, so pairs batched
 # together moved each other's probabilities (by ~0.02 on average on 886 validation pairs, up to 0.30 on the demo's;

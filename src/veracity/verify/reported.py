@@ -30,7 +30,6 @@ _INSTITUTIONS = frozenset(
     "military forces department office agency commission parliament congress senate court mayor governor embassy "
     "statement statements official officials authorities".split()
 )
-_TOKEN = re.compile(r"[A-Za-z][\w'’-]*")
 
 
 def names_a_speaker(sentence: str, content: str) -> bool:

@@ -66,7 +66,7 @@ class FinetuneConfig:
     freeze_layers: int = 0
     # A mid-epoch checkpoint every this many steps (an MPNet epoch is ~20 minutes here).
     checkpoint_every: int = 200
-    # Distillation (claims/finetune_distil.py): `unlabelled` extra sentences (a teacher scores them, a student
+    # Distillation (lab/claims/finetune_distil.py): `unlabelled` extra sentences (a teacher scores them, a student
     # learns from them); `teacher` is the folder of a teacher's cross-validation, whose probabilities make the
     # targets (1 - distil_weight) * gold + distil_weight * teacher.
     unlabelled: int = 0
@@ -114,7 +114,7 @@ def finetune_checkworthiness(
     shared: Path | None = None, threshold_from_cv: Path | None = None,
 ) -> dict:  # fmt: skip
     """Train the shipped model; with `config.teacher`, a student learning from the mean of the teacher's fold
-    models (claims/finetune_distil.py), on CT24 and `config.unlabelled` sentences from `shared`. The threshold is
+    models (lab/claims/finetune_distil.py), on CT24 and `config.unlabelled` sentences from `shared`. The threshold is
     the F1-best one on the validation slice, or the one the recipe's finished cross-validation in folder
     `threshold_from_cv` chose (`cv_threshold`)."""
     # before the training: a missing or unfinished cross-validation fails at once

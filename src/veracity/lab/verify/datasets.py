@@ -25,9 +25,10 @@ from pathlib import Path
 from veracity.errors import DataFormatError
 from veracity.jsonl import iter_jsonl
 from veracity.schema import VERDICT_LABELS
+from veracity.verify.nli import LABELS
 
 VERDICTS = VERDICT_LABELS
-NLI_LABELS = ("entailment", "neutral", "contradiction")
+NLI_LABELS = LABELS  # the verifier's output columns, in order
 PARTIAL_LABELS = {"not_entailment": ("neutral", "contradiction")}
 FORMATS = ("climate-fever", "averitec", "fm2", "healthver", "snli", "fever-rte")
 

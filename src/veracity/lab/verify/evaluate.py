@@ -1,6 +1,6 @@
 """`veracity eval verification` (claim verdicts) and `veracity eval nli` (the verifier, pair by pair).
 
-Verification reads Climate-FEVER, AVeriTeC, Fool Me Twice or HealthVer (verify/datasets.py), checks every claim
+Verification reads Climate-FEVER, AVeriTeC, Fool Me Twice or HealthVer (lab/verify/datasets.py), checks every claim
 against its own evidence with the same code as the verdict stage (verify/check.py), and scores the verdicts:
 per-class F1, confusion matrix, accuracy, expected calibration error of the confidence, and AUROC of the
 confidence for "this verdict is right". The shared Climate-FEVER file is scored on its report part (the claims

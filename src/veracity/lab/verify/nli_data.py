@@ -1,6 +1,6 @@
 """Verifier training material read into `NliPair`s: the shared NLI and fact-verification sets, COVID-Fact, pairs
-generated from news sentences (verify/perturb.py, verify/paraphrase.py), claims read against another claim's
-evidence, and the split each pair falls in (verify/datasets.py `part`)."""
+generated from news sentences (lab/verify/perturb.py, lab/verify/paraphrase.py), claims read against another claim's
+evidence, and the split each pair falls in (lab/verify/datasets.py `part`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """More honest training pairs: paraphrases that must be entailed, off-topic sentences that must be neutral, and
-date/place edits that must not be entailed (training material for the verifier; see verify/perturb.py for the
+date/place edits that must not be entailed (training material for the verifier; see lab/verify/perturb.py for the
 first set of edits).
 
     synonym      "70 instructors and six aircraft" -> "70 trainers and six jets"         entailment

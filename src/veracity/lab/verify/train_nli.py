@@ -2,9 +2,9 @@
 --news ../shared/data/stance/fnc1/train_bodies.csv --news ../shared/data/articles/horne2017 …`.
 
 A MiniLM cross-encoder reads "claim [SEP] evidence sentence" and says entailment / neutral / contradiction.
-Material (train parts only; see verify/datasets.py for the splits): SNLI dev+test, FEVER-RTE (entailment vs not:
+Material (train parts only; see lab/verify/datasets.py for the splits): SNLI dev+test, FEVER-RTE (entailment vs not:
 a partial label), COVID-Fact (claims and their one-word counter-claims, split by source paper), Fool Me Twice,
-HealthVer and Climate-FEVER evidence labels, and pairs generated from real news sentences (verify/perturb.py:
+HealthVer and Climate-FEVER evidence labels, and pairs generated from real news sentences (lab/verify/perturb.py:
 changed numbers, dates, entities, quantifiers, negation, roles; dropped details), plus claims paired with a
 sentence of another article (neutral). A partial label ("neutral or contradiction") is trained with the
 likelihood of the set: -log(p_neutral + p_contradiction). The epoch is chosen on the validation parts (mean of
@@ -77,7 +77,7 @@ class NliConfig:
     max_tokens: int = MAX_TOKENS
     # At most this many training pairs per source (0: all), so a 4.5x slower teacher's epoch fits a session.
     cap_per_source: int = 0
-    # Paraphrase / off-topic / period / place pairs per news sentence (verify/paraphrase.py).
+    # Paraphrase / off-topic / period / place pairs per news sentence (lab/verify/paraphrase.py).
     honest_per_sentence: int = 1
     name: str = NLI_NAME
     # Distillation: `unlabelled` in-domain pairs (train_student.py) get the teacher's probabilities as targets (its
@@ -318,7 +318,7 @@ def train_nli(data_dir: Path, news: list[Path], out_dir: Path, work_dir: Path, c
         "adaptation": adaptation,
         "train_pairs": counts,
         "validation_pairs": len(val),
-        "split": "verify/datasets.py part(): train parts only; SNLI/FEVER-RTE/COVID-Fact/generated keep ~8 % "
+        "split": "lab/verify/datasets.py part(): train parts only; SNLI/FEVER-RTE/COVID-Fact/generated keep ~8 % "
         "for validation; FM2/HealthVer/Climate-FEVER report parts are never trained on",
         "train_seconds": round(state["seconds"] + time.perf_counter() - t_mark, 1),
         "wall_seconds_this_run": round(time.perf_counter() - started, 1),

@@ -1,10 +1,10 @@
 """Fit the relatedness gate (verify/relatedness.py): `veracity train relatedness`.
 
-Pairs from the validation parts only (verify/datasets.py), none from the report parts:
+Pairs from the validation parts only (lab/verify/datasets.py), none from the report parts:
 - related: a claim and an evidence sentence labelled as supporting or refuting it (Climate-FEVER, Fool Me Twice
   gold evidence sentence by sentence, HealthVer, COVID-Fact);
 - unrelated: a claim and a sentence of another claim's evidence in the same set, and off-topic news pairs
-  (verify/paraphrase.py: one article, the same name, another event).
+  (lab/verify/paraphrase.py: one article, the same name, another event).
 The thresholds (low, high) are the pair that rejects most unrelated pairs while keeping at least `keep` of the
 related ones (a decisive sentence lost is a verdict lost).
 """
@@ -120,8 +120,8 @@ def train_relatedness(data_dir: Path, news: list[Path], out_dir: Path, keep: flo
     card = {"name": RELATEDNESS_NAME, "high": gate.high, "low": gate.low,
             "rule": "related if cosine >= high, or cosine >= low and the claim and sentence share a name or number",
             "encoder": "all-MiniLM-L6-v2 int8 (models/minilm-l6-int8.onnx), mean pooled, L2-normalised",
-            "data": "validation parts of Climate-FEVER, Fool Me Twice, HealthVer, COVID-Fact (verify/datasets.py); "
-                    "off-topic pairs from validation news articles (verify/paraphrase.py)",
+            "data": "validation parts of Climate-FEVER, Fool Me Twice, HealthVer, COVID-Fact (lab/verify/datasets.py); "
+                    "off-topic pairs from validation news articles (lab/verify/paraphrase.py)",
             **gate.card, "seconds": round(time.perf_counter() - t0, 1), "fitted_on": date.today().isoformat(),
             "command": "veracity train relatedness --news ../shared/data/articles/horne2017"}  # fmt: skip
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""Unlabelled in-domain pairs for distilling the MPNet teacher into the MiniLM student (verify/train_nli.py with
+"""Unlabelled in-domain pairs for distilling the MPNet teacher into the MiniLM student (lab/verify/train_nli.py with
 `--teacher`): claims written like the ones veracity checks, each read against the news sentences most like it.
 
 - FNC-1 headlines against sentences of their own article body (the closest two by embedding, and one other);

@@ -1,13 +1,13 @@
 """Fit the verdict aggregator: `veracity train verdict --data-dir ../shared/data/verification [--news …]`.
 
-Training material, none of which the verifier trained on (verify/datasets.py splits): the "validation" parts of
+Training material, none of which the verifier trained on (lab/verify/datasets.py splits): the "validation" parts of
 Climate-FEVER (4 labels, 5 Wikipedia sentences per claim), Fool Me Twice (gold evidence and the page's other
 sentences), HealthVer (one abstract per pair), edited news sentences from the generator's validation articles
 (contradiction -> refuted, entailment -> supported, neutral -> not enough evidence; an edited claim read against
 the original and against itself -> disputed: sources that disagree), and claims read against another claim's
 evidence (not enough evidence). Every claim also gets 0-20 sentences of other items mixed in, as retrieval brings
 unrelated sentences (the stage reads 20-40 per claim). The model is a logistic regression whose weights keep verdicts
-monotone in the evidence (verify/monotone.py); regularisation and class weighting are chosen by 5-fold
+monotone in the evidence (lab/verify/monotone.py); regularisation and class weighting are chosen by 5-fold
 cross-validation (macro-F1); "report" parts stay untouched for `veracity eval verification`.
 """
 
@@ -263,7 +263,7 @@ def fit_aggregator(data_dir: Path, news: list[Path], out_dir: Path, log=print, c
     lr.fit(Xs, y)
     card = {
         "name": AGGREGATOR_NAME,
-        "model": "multinomial logistic regression with monotone weight orders (verify/monotone.py)",
+        "model": "multinomial logistic regression with monotone weight orders (lab/verify/monotone.py)",
         "C": c_reg, "class_weight": weight, "cv_macro_f1_mean_over_sources": round(macro, 4),
         "cv_macro_f1_per_source": per_source, "verifier": verifier_name(verifier),
         "cv_ece_real_claims_before_after_temperature": [round(e, 4) for e in ece],
