@@ -4,11 +4,11 @@
         [--tagger fast|accurate | --model-dir FOLDER]
 
 Articles come from the FakeNewsCorpus sample (`content` column) and, when given, a folder of PTC articles. One
-untimed analysis loads the models; each article is then analysed by `Analyzer(["persuasion"])` `--repeat` times
-(median). `--tagger accurate` times the shipped MPNet-base tagger (`analyze --persuasion-tagger accurate`);
-`--model-dir` the tagger (and technique classifier, if it has one) in that folder, e.g. a teacher's. Prints
-p50/p95 ms per article and per 1,000 words, the tagger's and the technique classifier's shares, and last the
-headline `p50_ms_per_1000_words=NNN`.
+untimed analysis loads the models; each article is then analysed by the front door with only that stage
+(`Analyzer(options=AnalyzeOptions(stages=("persuasion",)))`) `--repeat` times (median). `--tagger accurate` times
+the shipped MPNet-base tagger (`analyze --persuasion-tagger accurate`); `--model-dir` the tagger (and technique
+classifier, if it has one) in that folder, e.g. a teacher's. Prints p50/p95 ms per article and per 1,000 words,
+the tagger's and the technique classifier's shares, and last the headline `p50_ms_per_1000_words=NNN`.
 """
 
 from __future__ import annotations

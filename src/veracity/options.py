@@ -1,6 +1,8 @@
-"""`AnalyzeOptions`: everything that decides how an article is analysed, folded once into a frozen object.
+"""`AnalyzeOptions`: everything that decides how an article is analysed, folded once into a frozen object, and
+`OPTION_TABLE`: how each field is reached from `veracity analyze`, `veracity batch` and the web, with the bounds
+every one of them applies (the CLI flags and the web's request model are made from it: bounds are written once).
 
-Ground floor: a plain dataclass (no pydantic), so front ends can build it without importing the models.
+Ground floor: a plain dataclass (no pydantic, no typer), so front ends can build it without importing the models.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from veracity.errors import InputError
 from veracity.home import veracity_home
@@ -25,32 +27,102 @@ DEFAULT_TIMEOUT_S = 300.0
 
 
 @dataclass(frozen=True, kw_only=True)
-class AnalyzeOptions:
-    """How to analyse. Variants come from `options.replace(...)`; an options object is never mutated.
+class OptionSpec:
+    """How the front ends reach one `AnalyzeOptions` field, and its numeric bounds (inclusive; None: unbounded)."""
 
-    corpora:         evidence collections to search for every claim (`veracity corpus add`)
-    factchecks:      fact-check collections to match claims against (`veracity factchecks import`)
-    evidence_sources: further evidence sources by the name they registered under (veracity.evidence.sources:
-                     a search API, a dump); corpora and factchecks are the two built-in ones
-    persuasion:      mark propaganda technique spans (experimental)
-    persuasion_tagger: "fast" (the shipped MiniLM tagger) or "accurate" (the MPNet-base tagger: ~2.8x the stage);
-                     needs persuasion
-    claim_threshold: check-worthiness from which a sentence becomes a claim; None = the model's calibrated one
-    claim_budget:    claims listed per 1,000 words (never fewer than this per article), most check-worthy first;
-                     None (the default for one article) = every sentence over the threshold; batch and the
-                     server use 10
+    flag: str | None  # the `analyze` and `batch` flag; None: no flag (set from `env` only)
+    help: str  # the flag's help and the web field's description
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""  # named in the error message ("seconds")
+    many: bool = False  # a list: the flag repeats, the request field is a list
+    # "request": each web request may set it (as `web_name`, else the field's name); "server": `veracity serve`
+    # sets it for every analysis (its flag `web_name`, else `flag`; or `env`).
+    web: Literal["request", "server"] = "request"
+    web_name: str | None = None
+    batch_flag: str | None = None  # batch's way to it, when not `flag`
+    env: str | None = None  # an environment variable that sets it (in every front end)
+
+    @property
+    def bounded(self) -> bool:
+        return self.min is not None or self.max is not None
+
+    def check(self, name: str, value: float) -> None:
+        """InputError unless `value` is a finite number within the bounds."""
+        ok = isinstance(value, int | float) and math.isfinite(value)
+        if not (ok and (self.min is None or value >= self.min) and (self.max is None or value <= self.max)):
+            if self.min is not None and self.max is not None:
+                allowed = f"between {self.min:g} and {self.max:g}{' ' + self.unit if self.unit else ''}"
+            else:  # say "finite": infinity is "at least 0.1" too
+                limit = f"at least {self.min:g}" if self.min is not None else f"at most {self.max:g}"
+                allowed = f"a finite number{' of ' + self.unit if self.unit else ''}, {limit}"
+            raise InputError(f"{name} must be {allowed}, not {value!r}")
+
+
+_LLM_ONLY = "With --llm-url only."
+OPTION_TABLE: dict[str, OptionSpec] = {
+    "corpora": OptionSpec(flag="--corpus", many=True,
+                          help="Search this evidence collection for every claim (`veracity corpus add`)."),
+    "factchecks": OptionSpec(flag="--factchecks", many=True, help="Match claims against this fact-check "
+                             "collection (`veracity factchecks import`)."),
+    "evidence_sources": OptionSpec(flag="--evidence-source", many=True, help="Also search this evidence source, "
+                                   "by the name it registered under (a search API, a dump)."),
+    "persuasion": OptionSpec(flag="--persuasion",
+                             help="Mark propaganda technique spans (SemEval-2020 task 11 models; experimental)."),
+    "persuasion_tagger": OptionSpec(flag="--persuasion-tagger", help="The propaganda span tagger: fast (MiniLM) or "
+                                    "accurate (MPNet-base: the persuasion stage takes ~2.8x as long; "
+                                    "models/README.md). In analyze and batch: with --persuasion."),
+    "claim_threshold": OptionSpec(flag="--claim-threshold", min=0.0, max=1.0, help="Check-worthiness from which a "
+                                  "sentence is a claim (unset: the model's calibrated threshold)."),
+    "claim_budget": OptionSpec(flag="--claim-budget", min=1.0, max=1000.0, unit="claims per 1,000 words",
+                               help="Check only this many claims per 1,000 words (never fewer per article), most "
+                               "check-worthy first (unset: every sentence over the threshold)."),
+    "verifier": OptionSpec(flag="--verifier", help="fast (the shipped MiniLM student) or accurate (the MPNet-base "
+                           "teacher, ~6x slower)."),
+    # Sizes and seconds must be positive: their floors lie below any real use (the bounds are inclusive, the one
+    # kind every front end can state: typer's min, pydantic's ge).
+    "max_mb": OptionSpec(flag="--max-mb", min=0.001, unit="megabytes", web="server",
+                         help="Refuse inputs larger than this many megabytes."),
+    "timeout": OptionSpec(flag="--timeout", min=0.1, unit="seconds", web="server",
+                          help="Stop the analysis with an error (exit 5) after this many seconds."),
+    # One article's address; batch reads one per input from a column, the web request calls it original_url.
+    "url": OptionSpec(flag="--url", batch_flag="--url-column", web_name="original_url",
+                      help="The original address of a local file or of pasted text (decides the outlet rating)."),
+    "home": OptionSpec(flag="--home", web="server",
+                       help="Where collections live (default: $VERACITY_HOME or the user data dir)."),
+    "stages": OptionSpec(flag="--stage", many=True, help="Run exactly these stages, in this order, instead of "
+                         "those the other options imply (e.g. nlp, attribution, claims)."),
+    "llm_url": OptionSpec(flag="--llm-url", env="VERACITY_LLM_URL", web="server",
+                          help="An OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 (llama.cpp) or "
+                          "http://127.0.0.1:11434/v1 (Ollama). Unset: no LLM, nothing is sent anywhere."),
+    "llm_model": OptionSpec(flag="--llm-model", env="VERACITY_LLM_MODEL", web="server",
+                            help="The model name the server knows."),
+    # A secret: never a flag (it would show in `ps` and shell histories), never stored in reports or the cache.
+    "llm_api_key": OptionSpec(flag=None, env="VERACITY_LLM_API_KEY", web="server",
+                              help="Sent to the LLM server as a bearer token."),
+    "llm_uses": OptionSpec(flag="--llm-use", many=True, web="server", help="What the LLM does: decompose, "
+                           f"questions, verdict (default: all three). {_LLM_ONLY}"),
+    "llm_timeout": OptionSpec(flag="--llm-timeout", min=0.1, unit="seconds", web="server",
+                              help=f"Seconds per LLM request before the local models decide. {_LLM_ONLY}"),
+    "llm_cache": OptionSpec(flag="--llm-cache", web="server",
+                            help=f"Keep valid LLM answers in <home>/llm-cache.sqlite3. {_LLM_ONLY}"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalyzeOptions:
+    """How to analyse. Variants come from `options.replace(...)`; an options object is never mutated. What each
+    field means, its bounds and its flags: `OPTION_TABLE`. In short:
+
+    corpora, factchecks, evidence_sources: where evidence for the claims is searched (none: no evidence stages)
+    persuasion, persuasion_tagger: mark propaganda technique spans, with the fast or the accurate tagger
+    claim_threshold, claim_budget: which sentences become claims (None: the model's threshold; every claim)
     verifier:        "fast" (the shipped MiniLM student) or "accurate" (the MPNet-base teacher, when installed)
-    max_mb:          refuse inputs larger than this many megabytes
-    timeout:         seconds an analysis may take before it stops with `AnalysisTimeout`; None = no limit
+    max_mb, timeout: refuse larger inputs; stop with `AnalysisTimeout` after this many seconds (None = no limit)
     url:             the original address of a local file or text (decides the outlet rating)
     home:            where collections live (default: $VERACITY_HOME or the user data dir)
     stages:          run exactly these stages instead of the ones the options above imply
-    llm_url:         an OpenAI-compatible server (e.g. http://127.0.0.1:8080/v1); None = no LLM, nothing sent
-    llm_model:       the model name the server knows (required with llm_url)
-    llm_api_key:     sent as a bearer token (never stored in reports or the cache)
-    llm_uses:        which of "decompose", "questions", "verdict" the LLM does (with evidence only)
-    llm_timeout:     seconds per LLM request before the local models decide instead
-    llm_cache:       keep valid LLM answers in <home>/llm-cache.sqlite3 (a re-run sends nothing)
+    llm_*:           an optional OpenAI-compatible server (None = no LLM, nothing sent); the key is never shown
     """
 
     corpora: tuple[str, ...] = ()
@@ -74,24 +146,19 @@ class AnalyzeOptions:
     llm_cache: bool = True
 
     def __post_init__(self) -> None:
-        for name in ("corpora", "factchecks", "evidence_sources", "stages", "llm_uses"):
+        for name, spec in OPTION_TABLE.items():
             value = getattr(self, name)
-            if isinstance(value, str):
-                raise TypeError(f"{name} must be a list of names, not the string {value!r}")
-            if value is not None:
-                object.__setattr__(self, name, tuple(value))
+            if spec.many:
+                if isinstance(value, str):
+                    raise TypeError(f"{name} must be a list of names, not the string {value!r}")
+                if value is not None:
+                    object.__setattr__(self, name, tuple(value))
+            elif spec.bounded and value is not None:
+                spec.check(name, value)
         if self.home is not None:
             object.__setattr__(self, "home", Path(self.home))
         if self.url is not None and not _is_http_url(self.url):
             raise InputError(f"--url must be an http(s) address with a host, not {self.url!r}")
-        if not (self.max_mb > 0 and math.isfinite(self.max_mb)):
-            raise InputError(f"max_mb must be a positive number, not {self.max_mb!r}")
-        if self.timeout is not None and not (self.timeout > 0 and math.isfinite(self.timeout)):
-            raise InputError(f"timeout must be a positive number of seconds, not {self.timeout!r}")
-        if self.claim_threshold is not None and not 0.0 <= self.claim_threshold <= 1.0:
-            raise InputError(f"claim_threshold must be between 0 and 1, not {self.claim_threshold!r}")
-        if self.claim_budget is not None and not 1 <= self.claim_budget <= 1000:
-            raise InputError(f"claim_budget must be 1-1000 claims per 1,000 words, not {self.claim_budget!r}")
         if self.verifier not in VERIFIERS:
             raise InputError(f"verifier must be one of {', '.join(VERIFIERS)}, not {self.verifier!r}")
         if self.persuasion_tagger not in PERSUASION_TAGGERS:
@@ -111,8 +178,6 @@ class AnalyzeOptions:
         unknown = sorted(set(self.llm_uses) - set(LLM_USES))
         if unknown:
             raise InputError(f"unknown --llm-use {unknown}; known: {list(LLM_USES)}")
-        if not (self.llm_timeout > 0 and math.isfinite(self.llm_timeout)):
-            raise InputError(f"llm_timeout must be a positive number of seconds, not {self.llm_timeout!r}")
 
     @property
     def max_bytes(self) -> int:

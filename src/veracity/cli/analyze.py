@@ -11,16 +11,27 @@ import typer
 
 from veracity._version import __version__
 from veracity.cli.common import (
+    AllClaims,
+    ClaimBudget,
+    ClaimThreshold,
+    Corpora,
+    EvidenceSources,
+    Factchecks,
     Home,
     LLMCache,
     LLMModel,
     LLMTimeout,
     LLMUrl,
     LLMUse,
+    MaxMB,
+    Persuasion,
     PersuasionTagger,
+    Stages,
+    Timeout,
     Verifier,
+    analyze_options,
     app,
-    llm_options,
+    option,
     run,
 )
 from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
@@ -56,34 +67,21 @@ def analyze_cmd(
     source: Annotated[str, typer.Argument(help="Article file (text or HTML), '-' for stdin, or an http(s) URL.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.md,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report here instead of stdout.")] = None,
-    url: Annotated[
-        str | None, typer.Option(help="Original address of a local file (decides the outlet rating).")
-    ] = None,
-    max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many megabytes.")] = DEFAULT_MAX_MB,
-    timeout: Annotated[
-        float, typer.Option(help="Stop the analysis with an error (exit 5) after this many seconds.")
-    ] = DEFAULT_TIMEOUT_S,
-    corpus: Annotated[list[str] | None, typer.Option(help="Search this corpus for evidence (repeatable).")] = None,
-    factchecks: Annotated[
-        list[str] | None, typer.Option(help="Match claims against these prior fact-checks (repeatable).")
-    ] = None,
-    persuasion: Annotated[
-        bool, typer.Option(help="Mark propaganda technique spans (SemEval-2020 task 11 models; experimental).")
-    ] = False,
+    # The analysis: parameters named after the AnalyzeOptions fields (analyze_options reads them).
+    url: Annotated[str | None, option("url")] = None,
+    max_mb: MaxMB = DEFAULT_MAX_MB,
+    timeout: Timeout = DEFAULT_TIMEOUT_S,
+    corpora: Corpora = None,
+    factchecks: Factchecks = None,
+    evidence_sources: EvidenceSources = None,
+    persuasion: Persuasion = False,
     persuasion_tagger: PersuasionTagger = "fast",
-    claim_threshold: Annotated[
-        float | None,
-        typer.Option(min=0.0, max=1.0, help="Check-worthiness from which a sentence is a claim (default: the model's)"),
-    ] = None,
-    claim_budget: Annotated[
-        float | None,
-        typer.Option(min=1.0, max=1000.0, help="Check only this many claims per 1,000 words, most check-worthy "
-                     "first (default: every sentence over the threshold).")  # fmt: skip
-    ] = None,
-    all_claims: Annotated[bool, typer.Option(help="Check every sentence over the threshold (the default; "
-                                             "overrides --claim-budget).")] = False,  # fmt: skip
+    claim_threshold: ClaimThreshold = None,
+    claim_budget: ClaimBudget = None,
+    all_claims: AllClaims = False,
     verifier: Verifier = "fast",
     home: Home = None,
+    stages: Stages = None,
     publisher: Annotated[
         str | None, typer.Option(help="--format claimreview: the reviewing organisation (ClaimReview author).")
     ] = None,
@@ -92,20 +90,17 @@ def analyze_cmd(
     ] = None,
     llm_url: LLMUrl = None,
     llm_model: LLMModel = None,
-    llm_use: LLMUse = None,
+    llm_uses: LLMUse = None,
     llm_timeout: LLMTimeout = DEFAULT_LLM_TIMEOUT_S,
     llm_cache: LLMCache = True,
 ) -> None:
     """Analyze one article and print its credibility report (with --corpus, an optional LLM: see --llm-url)."""
-    from veracity import AnalyzeOptions, analyze
+    flags = dict(locals())  # first: exactly the parameters
+    from veracity import analyze
     from veracity.render import render
 
     def build() -> str:
-        options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
-                                 persuasion_tagger=persuasion_tagger,
-                                 claim_threshold=claim_threshold, claim_budget=None if all_claims else claim_budget,
-                                 max_mb=max_mb, timeout=timeout, url=url, home=home, verifier=verifier,
-                                 **llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache))  # fmt: skip
+        options = analyze_options(flags)
         # A local argument is always a file here (never article text), so a typo is "no such file".
         addressed = source == "-" or "://" in source
         report = analyze(source, options=options) if addressed else analyze(path=source, options=options)

@@ -8,19 +8,30 @@ from typing import Annotated
 import typer
 
 from veracity.cli.common import (
+    AllClaims,
+    ClaimBudget,
+    ClaimThreshold,
+    Corpora,
+    EvidenceSources,
+    Factchecks,
     Home,
     LLMCache,
     LLMModel,
     LLMTimeout,
     LLMUrl,
     LLMUse,
+    MaxMB,
+    Persuasion,
     PersuasionTagger,
+    Stages,
+    Timeout,
+    Verifier,
+    analyze_options,
     app,
-    llm_options,
     run,
 )
 from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
-from veracity.options import DEFAULT_BUDGET, DEFAULT_MAX_MB
+from veracity.options import DEFAULT_BUDGET, DEFAULT_MAX_MB, DEFAULT_TIMEOUT_S
 
 
 @app.command("batch")
@@ -38,10 +49,6 @@ def batch_cmd(
     id_column: Annotated[str | None, typer.Option(help="Tables: a column of stable row ids.")] = None,
     url_column: Annotated[str | None, typer.Option(help="Tables: the article's original address.")] = None,
     title_column: Annotated[str | None, typer.Option(help="Tables: the article's title.")] = None,
-    corpus: Annotated[list[str] | None, typer.Option(help="Search this corpus for evidence (repeatable).")] = None,
-    factchecks: Annotated[list[str] | None, typer.Option(help="Match claims against these fact-checks.")] = None,
-    persuasion: Annotated[bool, typer.Option(help="Mark propaganda technique spans (experimental).")] = False,
-    persuasion_tagger: PersuasionTagger = "fast",
     workers: Annotated[
         int | None, typer.Option(min=1, help="Worker processes (default 1; with --dask local, one per core).")
     ] = None,
@@ -51,27 +58,37 @@ def batch_cmd(
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N inputs (in the order given).")] = None,
     chunk_size: Annotated[int, typer.Option(min=1, help="Inputs per part file (and per task).")] = 16,
     json_reports: Annotated[bool, typer.Option("--json", help="Also write each JSON report under OUT/json.")] = False,
-    max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many megabytes.")] = DEFAULT_MAX_MB,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar: only the summary line.")] = False,
+    # The analysis: parameters named after the AnalyzeOptions fields (analyze_options reads them); each input's
+    # original address comes from --url-column.
+    corpora: Corpora = None,
+    factchecks: Factchecks = None,
+    evidence_sources: EvidenceSources = None,
+    persuasion: Persuasion = False,
+    persuasion_tagger: PersuasionTagger = "fast",
+    claim_threshold: ClaimThreshold = None,
+    claim_budget: ClaimBudget = DEFAULT_BUDGET,
+    all_claims: AllClaims = False,
+    verifier: Verifier = "fast",
+    max_mb: MaxMB = DEFAULT_MAX_MB,
+    timeout: Timeout = DEFAULT_TIMEOUT_S,
     home: Home = None,
+    stages: Stages = None,
     llm_url: LLMUrl = None,
     llm_model: LLMModel = None,
-    llm_use: LLMUse = None,
+    llm_uses: LLMUse = None,
     llm_timeout: LLMTimeout = DEFAULT_LLM_TIMEOUT_S,
     llm_cache: LLMCache = True,
 ) -> None:
     """Analyze many articles into a Parquet dataset (articles, claims, evidence, spans, errors); re-running the same
     command resumes. Exit 0 with a summary line; 1 only when every input failed."""
+    flags = dict(locals())  # first: exactly the parameters
 
     def go():
         from veracity.batch import BatchConfig
         from veracity.batch.progress import run_with_progress
-        from veracity.options import AnalyzeOptions
 
-        options = AnalyzeOptions(corpora=corpus or (), factchecks=factchecks or (), persuasion=persuasion,
-                                 persuasion_tagger=persuasion_tagger,
-                                 max_mb=max_mb, home=home, claim_budget=DEFAULT_BUDGET,
-                                 **llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache))  # fmt: skip
+        options = analyze_options(flags)
         config = BatchConfig(inputs=inputs or [], out=out, url_lists=urls or [], feeds=feed or [],
                              text_column=text_column, id_column=id_column, url_column=url_column,
                              title_column=title_column, options=options,

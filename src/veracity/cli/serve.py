@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from veracity.cli.common import Home, LLMCache, LLMModel, LLMTimeout, LLMUrl, LLMUse, app, llm_options
+from veracity.cli.common import Home, LLMCache, LLMModel, LLMTimeout, LLMUrl, LLMUse, app, llm_options, option
 from veracity.llm import DEFAULT_TIMEOUT_S as DEFAULT_LLM_TIMEOUT_S
+from veracity.options import DEFAULT_MAX_MB, DEFAULT_TIMEOUT_S
 
 
 @app.command("serve")
@@ -22,9 +23,13 @@ def serve_cmd(
     ] = None,
     no_auth: Annotated[bool, typer.Option(help="Serve a non-loopback address without a token (explicitly).")] = False,
     workers: Annotated[int, typer.Option(min=1, max=16, help="Analyses run at once (models load once).")] = 1,
-    timeout: Annotated[float, typer.Option(min=1.0, help="Seconds an analysis may take before its job fails.")] = 300.0,
+    # The server's part of every analysis' options (OPTION_TABLE: web="server"), bounds from the table.
+    timeout: Annotated[float, option("timeout", help="Seconds an analysis may take before it stops and its job "
+                                     "fails.")] = DEFAULT_TIMEOUT_S,  # fmt: skip
     rate_limit: Annotated[int, typer.Option(min=0, help="Analyses per client per minute (0: no limit).")] = 30,
-    max_mb: Annotated[float, typer.Option(help="Refuse request bodies over this many megabytes (413).")] = 10.0,
+    max_mb: Annotated[
+        float, option("max_mb", help="Refuse request bodies (and so inputs) over this many megabytes (413).")
+    ] = DEFAULT_MAX_MB,
     upload_rate_limit: Annotated[int, typer.Option(min=0, help="Corpus uploads per client per minute (0: none).")] = 10,
     upload_quota_mb: Annotated[float, typer.Option(min=0.0, help="Megabytes of uploads kept per collection.")] = 200.0,
     upload_quota_files: Annotated[int, typer.Option(min=0, help="Uploaded files kept per collection.")] = 1000,
@@ -51,7 +56,6 @@ def serve_cmd(
     """Serve the web app (/) and the REST API (/v1, OpenAPI at /docs). Reports and jobs are stored in $VERACITY_HOME
     (SQLite) or $VERACITY_DB_URL (PostgreSQL)."""
     from veracity.errors import InputError
-    from veracity.options import AnalyzeOptions
     from veracity.web.app import create_app
     from veracity.web.security import Settings
 
@@ -64,13 +68,13 @@ def serve_cmd(
         if public_url:
             allow_host = [*(allow_host or ()), urlsplit(public_url).hostname or ""]
         llm = llm_options(llm_url, llm_model, llm_use, llm_timeout, llm_cache)
-        AnalyzeOptions(**llm)  # checked here, so a bad --llm-url is one line, not a failed start-up
         settings = Settings(host=host, port=port, token=token, no_auth=no_auth, workers=workers, timeout=timeout,
                             rate_limit=rate_limit, max_mb=max_mb, home=home, extra_hosts=tuple(allow_host or ()),
                             llm=llm, upload_rate_limit=upload_rate_limit, upload_quota_mb=upload_quota_mb,
                             upload_quota_files=upload_quota_files, header_timeout=header_timeout,
                             body_timeout=body_timeout, public_url=public_url.rstrip("/") if public_url else None,
                             **({"publisher": publisher} if publisher else {}))  # fmt: skip
+        settings.base_options()  # checked here, so a bad --llm-url is one line, not a failed start-up
     except (ValueError, InputError) as exc:
         typer.echo(f"veracity: error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse
+from pydantic import ValidationError
 
 from veracity._version import __version__
 from veracity.errors import InputError, VeracityError
 from veracity.evidence.store import CollectionInfo
+from veracity.options import DEFAULT_BUDGET
 from veracity.schema import VERDICT_LABELS, Report
 from veracity.web.charts import UNCHECKED
 from veracity.web.db import ReportStore
@@ -26,6 +29,7 @@ from veracity.web.models import (
     JobOut,
     Options,
     ReportPage,
+    option_form,
 )
 from veracity.web.security import same_origin
 
@@ -101,18 +105,27 @@ async def analyze_upload(
     request: Request,
     response: Response,
     file: Annotated[UploadFile, File(description="an article file: text or HTML")],
-    persuasion: Annotated[bool, Form()] = False,
-    corpora: Annotated[list[str] | None, Form()] = None,
-    factchecks: Annotated[list[str] | None, Form()] = None,
-    claim_threshold: Annotated[float | None, Form(ge=0, le=1)] = None,
-    claim_budget: Annotated[float | None, Form(ge=1, le=1000, description="claims per 1,000 words")] = 10.0,
-    original_url: Annotated[str | None, Form(pattern=r"(?i)^https?://")] = None,
+    persuasion: Annotated[bool, option_form("persuasion")] = False,
+    persuasion_tagger: Annotated[str, option_form("persuasion_tagger")] = "fast",
+    corpora: Annotated[list[str] | None, option_form("corpora")] = None,
+    factchecks: Annotated[list[str] | None, option_form("factchecks")] = None,
+    evidence_sources: Annotated[list[str] | None, option_form("evidence_sources")] = None,
+    claim_threshold: Annotated[float | None, option_form("claim_threshold")] = None,
+    claim_budget: Annotated[float | None, option_form("claim_budget")] = DEFAULT_BUDGET,
+    verifier: Annotated[str, option_form("verifier")] = "fast",
+    stages: Annotated[list[str] | None, option_form("stages")] = None,
+    original_url: Annotated[str | None, option_form("url", pattern=r"(?i)^https?://")] = None,
     published: Annotated[date | None, Form(description="the article's publication date (YYYY-MM-DD)")] = None,
 ) -> JobOut:
-    """Queue an analysis of an uploaded file (the request is capped at the server's size limit: 413 over it)."""
-    options = Options(persuasion=persuasion, corpora=corpora or [], factchecks=factchecks or [],
-                      claim_threshold=claim_threshold, claim_budget=claim_budget, original_url=original_url or None,
-                      published=published)  # fmt: skip
+    """Queue an analysis of an uploaded file (the request is capped at the server's size limit: 413 over it); the
+    form fields are the JSON endpoint's options."""
+    try:
+        options = Options(persuasion=persuasion, persuasion_tagger=persuasion_tagger, corpora=corpora or [],
+                          factchecks=factchecks or [], evidence_sources=evidence_sources or [],
+                          claim_threshold=claim_threshold, claim_budget=claim_budget, verifier=verifier,
+                          stages=stages or None, original_url=original_url or None, published=published)  # fmt: skip
+    except ValidationError as exc:  # e.g. a tagger or verifier name outside the choices
+        raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from None
     data = await file.read()
     job = submit(request, kind="upload", data=data, options=options)
     response.headers["Location"] = str(request.url_for("get_job", job_id=job.id))

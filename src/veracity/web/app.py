@@ -16,7 +16,6 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from veracity._version import __version__
 from veracity.errors import VeracityError
 from veracity.ingest.fetch import FetchPolicy
-from veracity.options import DEFAULT_BUDGET, AnalyzeOptions
 from veracity.web.db import ReportStore
 from veracity.web.jobs import AnalyzerFactory, Workers
 from veracity.web.security import BodySizeLimit, RateLimiter, Settings, require_token
@@ -40,11 +39,8 @@ def create_app(
     settings = settings or Settings()
     fetch_policy = fetch_policy or FetchPolicy()
     store = ReportStore(settings.home, settings.db_url)
-    # The analysis budget is the job's: an analysis over it stops (between stages and in long loops).
-    base = AnalyzeOptions(home=settings.home, max_mb=settings.max_mb, claim_budget=DEFAULT_BUDGET,
-                          timeout=settings.timeout, **settings.llm)  # fmt: skip
     extra = {"analyzer_factory": analyzer_factory} if analyzer_factory else {}
-    workers = Workers(store, workers=settings.workers, timeout=settings.timeout, base_options=base,
+    workers = Workers(store, workers=settings.workers, timeout=settings.timeout, base_options=settings.base_options(),
                       fetch_policy=fetch_policy, **extra)  # fmt: skip
 
     @asynccontextmanager

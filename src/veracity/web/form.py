@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from veracity.errors import InputError
-from veracity.options import DEFAULT_BUDGET
+from veracity.options import DEFAULT_BUDGET, OPTION_TABLE
 from veracity.web.models import Options
 
 
@@ -30,6 +30,11 @@ class AnalyzeForm:
     def default_budget(self) -> str:
         return f"{DEFAULT_BUDGET:g}"
 
+    @staticmethod
+    def bound(option: str, end: str) -> str:
+        """The box's `min` or `max` attribute: AnalyzeOptions field `option`'s bound in OPTION_TABLE."""
+        return f"{getattr(OPTION_TABLE[option], end):g}"
+
     def source(self, data: bytes) -> tuple[str, str | None, bytes | None]:
         """(kind, text, data) of the one input given: pasted text, an address or a file; two at once is an error
         (the address must not silently win over the text)."""
@@ -47,8 +52,8 @@ class AnalyzeForm:
         return "text", self.text, None
 
     def options(self) -> Options:
-        threshold = _number(self.claim_threshold, "the claim threshold", 0.0, 1.0)
-        budget = None if self.all_claims else _number(self.claim_budget, "the claim budget", 1.0, 1000.0)
+        threshold = _number(self.claim_threshold, "the claim threshold", "claim_threshold")
+        budget = None if self.all_claims else _number(self.claim_budget, "the claim budget", "claim_budget")
         published = None
         if self.published.strip():
             try:
@@ -63,9 +68,13 @@ class AnalyzeForm:
                        else budget, original_url=original, published=published)  # fmt: skip
 
 
-def _number(text: str, what: str, low: float, high: float) -> float | None:
+def _number(text: str, what: str, option: str) -> float | None:
+    """A box of the form read as AnalyzeOptions field `option` (bounds from OPTION_TABLE: both ends, inclusive)."""
     if not text.strip():
         return None
+    spec = OPTION_TABLE[option]
+    low, high = spec.min, spec.max
+    assert low is not None and high is not None, f"{option}: the form's boxes take numbers between two bounds"
     try:
         value = float(text)
     except ValueError:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from veracity.errors import VeracityError
 from veracity.ingest.fetch import FetchPolicy
-from veracity.options import AnalyzeOptions
+from veracity.options import DEFAULT_TIMEOUT_S, AnalyzeOptions
 from veracity.web.db import MAX_ATTEMPTS, JobRow, ReportStore
 from veracity.web.progress import Progress, Step
 
@@ -54,7 +54,7 @@ class Workers:
         store: ReportStore,
         *,
         workers: int = 1,
-        timeout: float = 300.0,
+        timeout: float = DEFAULT_TIMEOUT_S,
         base_options: AnalyzeOptions | None = None,
         analyzer_factory: AnalyzerFactory = _default_factory,
         fetch_policy: FetchPolicy | None = None,
@@ -62,7 +62,8 @@ class Workers:
     ) -> None:
         self.store, self.n, self.timeout = store, max(1, workers), timeout
         self.fetch_policy, self.max_attempts = fetch_policy or FetchPolicy(), max_attempts
-        self.base_options = base_options or AnalyzeOptions()
+        # The analysis gets the job's budget (checked between stages and in long loops): one number for both.
+        self.base_options = (base_options or AnalyzeOptions()).replace(timeout=timeout)
         self.factory = analyzer_factory
         self.ready = threading.Event()
         self.progress = Progress()  # the stage each running job is at; cancellations

@@ -3,33 +3,97 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from veracity.errors import InputError
+from veracity.options import DEFAULT_BUDGET, OPTION_TABLE, PERSUASION_TAGGERS, VERIFIERS, AnalyzeOptions
 from veracity.web.db import JobRow, JobStatus, ReportSummary
 from veracity.web.progress import Step, elapsed_seconds
 
 
-class Options(BaseModel):
-    """The analyze options a client may set (the rest — home, size limit — are the server's)."""
+def option_field(name: str, **overrides: Any) -> Any:
+    """The request field of AnalyzeOptions field `name`: description and bounds from OPTION_TABLE, the default
+    AnalyzeOptions' (a list for a tuple); `overrides` where the web differs (the server's claim budget)."""
+    spec = OPTION_TABLE[name]
+    default = AnalyzeOptions.__dataclass_fields__[name].default
+    values: dict[str, Any] = {"default_factory": list} if isinstance(default, tuple) else {"default": default}
+    bounds = {k: v for k, v in (("ge", spec.min), ("le", spec.max)) if v is not None}
+    if bounds:
+        bounds["allow_inf_nan"] = False
+    return Field(**(values | {"description": spec.help} | bounds | overrides))
 
-    corpora: list[str] = Field(default_factory=list, description="evidence collections to search for every claim")
-    factchecks: list[str] = Field(default_factory=list, description="fact-check collections to match claims against")
-    persuasion: bool = Field(default=False, description="mark propaganda technique spans (experimental)")
-    claim_threshold: float | None = Field(default=None, ge=0, le=1, description="None: the model's calibrated one")
-    claim_budget: float | None = Field(default=10.0, ge=1, le=1000, description="claims per 1,000 words; None: all")
-    original_url: str | None = Field(
-        default=None, pattern=r"(?i)^https?://", description="where pasted text or an upload was published (rating)"
-    )
+
+# The fields each request may set (the rest are the server's: `Settings.base_options`).
+REQUEST_OPTIONS = [name for name, spec in OPTION_TABLE.items() if spec.web == "request"]
+
+
+class Options(BaseModel):
+    """The analyze options a client may set (the rest — home, size limit, timeout, LLM — are the server's)."""
+
+    corpora: list[str] = option_field("corpora")
+    factchecks: list[str] = option_field("factchecks")
+    evidence_sources: list[str] = option_field("evidence_sources")
+    persuasion: bool = option_field("persuasion")
+    persuasion_tagger: Literal[PERSUASION_TAGGERS] = option_field("persuasion_tagger")  # type: ignore[valid-type]
+    claim_threshold: float | None = option_field("claim_threshold")
+    claim_budget: float | None = option_field("claim_budget", default=DEFAULT_BUDGET, description="Claims checked "
+                                              "per 1,000 words (never fewer per article), most check-worthy first; "
+                                              "null: every sentence over the threshold.")  # fmt: skip
+    verifier: Literal[VERIFIERS] = option_field("verifier")  # type: ignore[valid-type]
+    stages: list[str] | None = option_field("stages")
+    original_url: str | None = option_field("url", pattern=r"(?i)^https?://")
     published: date | None = Field(default=None, description="the article's publication date, when the page does "
                                    "not give it (or gives it wrong): relative dates such as 'Tuesday' count from it")
 
+    @model_validator(mode="after")
+    def _valid_together(self) -> Options:
+        """Refused when submitted (a 422, or the form's message), not as a failed job later: fields that contradict
+        each other (an accurate tagger without persuasion), an address without a host, an unknown stage."""
+        AnalyzeOptions(**self._option_values())  # raises InputError
+        if self.stages:
+            _check_stage_names(self.stages)
+        if self.evidence_sources:
+            _check_source_names(self.evidence_sources)
+        return self
+
+    def _option_values(self) -> dict[str, Any]:
+        return {name: getattr(self, OPTION_TABLE[name].web_name or name) for name in REQUEST_OPTIONS}
+
     def analyze_options(self) -> dict[str, Any]:
         """As `AnalyzeOptions` keyword arguments (stored with the job as JSON), plus `published` for the document."""
-        options = self.model_dump(include={"corpora", "factchecks", "persuasion", "claim_threshold", "claim_budget"})
         dated = {"published": self.published.isoformat()} if self.published else {}
-        return options | {"url": self.original_url} | dated
+        return self._option_values() | dated
+
+
+def _check_stage_names(names: list[str]) -> None:
+    """Only the names: whether the stages can run in this order shows when the job builds them (with the server's
+    options), as its error."""
+    from veracity.pipeline import register_builtin_stages
+    from veracity.registry import registered
+
+    register_builtin_stages()
+    unknown = [n for n in names if n not in registered()]
+    if unknown:
+        raise InputError(f"unknown stage(s) {unknown}; known: {sorted(registered())}")
+
+
+def _check_source_names(names: list[str]) -> None:
+    from veracity.evidence.sources import registered_sources
+
+    unknown = [n for n in names if n not in registered_sources()]
+    if unknown:
+        raise InputError(f"unknown evidence source(s) {unknown}; known: {registered_sources()}")
+
+
+def option_form(name: str, **overrides: Any) -> Any:
+    """The multipart form field of AnalyzeOptions field `name` (the upload endpoint): bounds from OPTION_TABLE."""
+    from fastapi import Form
+
+    spec = OPTION_TABLE[name]
+    bounds = {k: v for k, v in (("ge", spec.min), ("le", spec.max)) if v is not None}
+    return Form(**({"description": spec.help} | bounds | overrides))
 
 
 class AnalyzeRequest(Options):

@@ -23,7 +23,7 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from veracity.options import DEFAULT_MAX_MB
+from veracity.options import DEFAULT_BUDGET, DEFAULT_MAX_MB, DEFAULT_TIMEOUT_S, AnalyzeOptions
 from veracity.render.claimreview import DEFAULT_PUBLISHER
 
 
@@ -36,7 +36,7 @@ class Settings:
     token: str | None = None
     no_auth: bool = False
     workers: int = 1
-    timeout: float = 300.0  # seconds an analysis may take before its job fails
+    timeout: float = DEFAULT_TIMEOUT_S  # seconds an analysis may take: its own deadline, and then its job fails
     max_mb: float = DEFAULT_MAX_MB  # request bodies (and so uploads and pasted text) over this get 413
     rate_limit: int = 30  # analyses per client per minute; 0 = no limit
     upload_rate_limit: int = 10  # corpus uploads per client per minute; 0 = no limit
@@ -63,6 +63,13 @@ class Settings:
     @property
     def max_bytes(self) -> int:
         return int(self.max_mb * 1024 * 1024)
+
+    def base_options(self) -> AnalyzeOptions:
+        """What every analysis starts from: the fields the server sets (OPTION_TABLE, web="server": home, size
+        limit, timeout, LLM) and the server's claim budget; a request's own fields replace the rest. `--timeout` is
+        both the job's limit and the analysis' own deadline (`Workers` keeps the two the same)."""
+        return AnalyzeOptions(home=self.home, max_mb=self.max_mb, timeout=self.timeout, claim_budget=DEFAULT_BUDGET,
+                              **self.llm)  # fmt: skip
 
     @property
     def allowed_hosts(self) -> list[str]:
