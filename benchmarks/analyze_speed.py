@@ -25,7 +25,7 @@ from timing import percentile
 
 from veracity import AnalyzeOptions, Analyzer, Report
 from veracity.errors import StageError, VeracityError
-from veracity.pipeline import Source
+from veracity.pipeline import ArticleInput
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,7 +34,9 @@ def rnd(value: float | None, ndigits: int = 1) -> float | None:
     return None if value is None else round(value, ndigits)
 
 
-def timed_run(analyzer: Analyzer, source: Source, url: str | None = None) -> tuple[float, dict[str, float], Report]:
+def timed_run(
+    analyzer: Analyzer, source: ArticleInput, url: str | None = None
+) -> tuple[float, dict[str, float], Report]:
     """Ingest + analyse once (the front door); returns end-to-end ms, per-stage ms (with 'ingest') and the report."""
     t0 = time.perf_counter()
     report = analyzer(source, url=url)

@@ -1,7 +1,10 @@
 """The whole flow on one screen, and the one front door `analyze()`.
 
-    source ─► ingest.load_source ─► Document ─► Analyzer([nlp, attribution, claims, (decompose,) (evidence,
-                                                          verdict,) (persuasion,) source, summary]) ─► Report
+    article ─► ingest.load_source ─► Document ─► Analyzer([nlp, attribution, claims, (decompose,) (evidence,
+                                                           verdict,) (persuasion,) source, summary]) ─► Report
+
+(the `source` stage rates the outlet: it fills `Report.source`; evidence comes from evidence sources,
+evidence/sources.py).
 
 `decompose` runs only when an LLM is configured (sub-claims and search questions); the verdict stage then asks it
 too. Without one, nothing is sent anywhere.
@@ -24,7 +27,7 @@ from veracity.options import AnalyzeOptions
 from veracity.registry import Stage, check_pipeline, factory, registered, stage
 from veracity.schema import Document, Report
 
-__all__ = ["DEFAULT_STAGES", "AnalyzeOptions", "Analyzer", "Source", "analyze", "stage", "stages_for"]
+__all__ = ["DEFAULT_STAGES", "AnalyzeOptions", "Analyzer", "ArticleInput", "analyze", "stage", "stages_for"]
 
 DEFAULT_STAGES = ("nlp", "attribution", "claims", "source", "summary")
 # The modules whose import registers the built-in stages.
@@ -40,7 +43,7 @@ BUILTIN_STAGE_MODULES = (
     "veracity.summary",
 )
 
-Source = str | os.PathLike[str] | bytes | bytearray | IO[Any]
+ArticleInput = str | os.PathLike[str] | bytes | bytearray | IO[Any]
 
 
 def register_builtin_stages() -> None:
@@ -118,7 +121,7 @@ class Analyzer:
 
     def __call__(
         self,
-        source: Source | Document | None = None,
+        source: ArticleInput | Document | None = None,
         *,
         text: str | None = None,
         path: str | os.PathLike[str] | None = None,
@@ -171,14 +174,14 @@ class Analyzer:
             report.timings_ms[s.name] = round((time.perf_counter() - t0) * 1000, 2)
         return report
 
-    def pipe(self, sources: Iterable[Source | Document]) -> Iterator[Report]:
+    def pipe(self, sources: Iterable[ArticleInput | Document]) -> Iterator[Report]:
         """Analyze many sources with the same stages and models, one report each, in order."""
         for source in sources:
             yield self(source)
 
 
 def analyze(
-    source: Source | None = None,
+    source: ArticleInput | None = None,
     *,
     text: str | None = None,
     path: str | os.PathLike[str] | None = None,
