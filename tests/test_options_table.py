@@ -202,3 +202,18 @@ def test_the_upload_form_takes_the_same_options_with_the_same_bounds(tmp_path, e
                     {"persuasion_tagger": "accurate"}, {"stages": "bogus"}, {"evidence_sources": "nowhere"}):
             refused = client.post("/v1/analyze/upload", files=file, data=bad)
             assert refused.status_code == 422, (bad, refused.text)
+
+
+def test_the_forms_tagger_choice_reaches_the_analysis(tmp_path):
+    with TestClient(create_app(Settings(home=tmp_path / "h", extra_hosts=("testserver",)),
+                               analyzer_factory=FakeAnalyzer, warm_up=False)) as client:  # fmt: skip
+        workers = client.app.state.workers
+        for persuasion, expected in (("true", "accurate"), ("", "fast")):  # without the box the choice is moot
+            data = {"text": "Officials said 200 soldiers stay.", "persuasion_tagger": "accurate"}
+            sent = client.post("/analyze", data=data | ({"persuasion": persuasion} if persuasion else {}),
+                               follow_redirects=False)  # fmt: skip
+            assert sent.status_code == 303, sent.text
+            job_id = sent.headers["location"].rstrip("/").rsplit("/", 1)[-1]
+            assert workers.options_for(workers.store.job(job_id)).persuasion_tagger == expected
+        refused = client.post("/analyze", data={"text": "x y", "persuasion": "true", "persuasion_tagger": "huge"})
+        assert refused.status_code == 422 and "persuasion_tagger" in refused.text

@@ -50,7 +50,7 @@ def test_a_form_error_keeps_the_text_the_address_and_the_ticked_boxes(tmp_path):
     with TestClient(make_app(tmp_path / "home")) as client:
         form = {"text": "Officials said 200 soldiers stay.", "url": "https://example.org/story", "corpora": "notes",
                 "persuasion": "true", "claim_threshold": "0.4", "claim_budget": "12", "published": "2016-10-20",
-                "original_url": "https://example.org/original"}  # fmt: skip
+                "original_url": "https://example.org/original", "persuasion_tagger": "accurate"}  # fmt: skip
         page = client.post("/analyze", data=form)
         assert page.status_code == 422
         assert "give the article one way: this form has pasted text and an address" in page.text
@@ -58,6 +58,7 @@ def test_a_form_error_keeps_the_text_the_address_and_the_ticked_boxes(tmp_path):
         assert 'name="url" type="url" placeholder="https://example.org/story" value="https://example.org/story"' \
             in page.text
         assert 'value="notes" checked' in page.text and 'name="persuasion" value="true" checked' in page.text
+        assert '<option value="accurate" selected>' in page.text
         for value in ("0.4", "12", "2016-10-20", "https://example.org/original"):
             assert f'value="{value}"' in page.text
         assert client.get("/v1/health").json()["queued"] == 0  # nothing was queued: the URL did not silently win

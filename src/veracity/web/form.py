@@ -18,6 +18,7 @@ class AnalyzeForm:
     url: str = ""
     original_url: str = ""
     persuasion: bool = False
+    persuasion_tagger: str = "fast"  # "accurate": the MPNet-base tagger (slower)
     corpora: list[str] = field(default_factory=list)
     factchecks: list[str] = field(default_factory=list)
     claim_threshold: str = ""  # blank: the model's calibrated threshold
@@ -63,9 +64,11 @@ class AnalyzeForm:
         original = self.original_url.strip() or None
         if original and not original.lower().startswith(("http://", "https://")):
             raise InputError(f"where the article was published must be an http(s) address, not {original!r}")
-        return Options(persuasion=self.persuasion, corpora=self.corpora, factchecks=self.factchecks,
-                       claim_threshold=threshold, claim_budget=DEFAULT_BUDGET if budget is None and not self.all_claims
-                       else budget, original_url=original, published=published)  # fmt: skip
+        tagger = self.persuasion_tagger if self.persuasion else "fast"  # the choice counts with the box ticked
+        budget = DEFAULT_BUDGET if budget is None and not self.all_claims else budget
+        return Options(persuasion=self.persuasion, persuasion_tagger=tagger, corpora=self.corpora,
+                       factchecks=self.factchecks, claim_threshold=threshold, claim_budget=budget,
+                       original_url=original, published=published)  # fmt: skip
 
 
 def _number(text: str, what: str, option: str) -> float | None:

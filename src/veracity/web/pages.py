@@ -56,6 +56,7 @@ async def analyze_form(
     original_url: Annotated[str, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
     persuasion: Annotated[bool, Form()] = False,
+    persuasion_tagger: Annotated[str, Form()] = "fast",
     corpora: Annotated[list[str] | None, Form()] = None,
     factchecks: Annotated[list[str] | None, Form()] = None,
     claim_threshold: Annotated[str, Form()] = "",
@@ -66,6 +67,7 @@ async def analyze_form(
     """The form: pasted text, an address or a file (one of them). Errors show on the form again, as it was filled
     in (422)."""
     form = AnalyzeForm(text=text, url=url, original_url=original_url, persuasion=persuasion,
+                       persuasion_tagger=persuasion_tagger,
                        corpora=[c for c in corpora or [] if c], factchecks=[c for c in factchecks or [] if c],
                        claim_threshold=claim_threshold, claim_budget=claim_budget, all_claims=all_claims,
                        published=published, filename=file.filename if file is not None and file.filename else "")
