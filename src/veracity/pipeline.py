@@ -52,6 +52,13 @@ def register_builtin_stages() -> None:
         importlib.import_module(module)
 
 
+def stage_name_error(names: Iterable[str]) -> str | None:
+    """What is wrong with these stage names (None: every one is registered). Order is the Analyzer's to check."""
+    register_builtin_stages()
+    unknown = [n for n in names if n not in registered()]
+    return f"unknown stage(s) {unknown}; known: {sorted(registered())}" if unknown else None
+
+
 def stages_for(*, persuasion: bool = False, evidence: bool = False, decompose: bool = False) -> list[str]:
     """The default stages, plus persuasion (opt-in until its models meet issue 5's bar), evidence and verdicts
     (after claims) when collections are given, and the LLM's decomposition before evidence when asked for."""
@@ -109,9 +116,8 @@ class Analyzer:
         names = list(stages)
         if config is None:
             config = {k: v for k, v in stage_config(self.options).items() if k in names}
-        unknown = [n for n in [*names, *config] if n not in registered()]
-        if unknown:
-            raise ValueError(f"unknown stage(s) {unknown}; known: {sorted(registered())}")
+        if error := stage_name_error([*names, *config]):
+            raise ValueError(error)
         self.stages: list[Stage] = [factory(n)(**config.get(n, {})) for n in names]
         self.assigned = check_pipeline(self.stages)
 

@@ -60,11 +60,16 @@ def registered_sources() -> list[str]:
     return list(_FACTORIES)
 
 
-def sources_for(options: AnalyzeOptions) -> list[EvidenceSource]:
-    """The sources these options ask for (an unknown name in `evidence_sources` is an InputError)."""
-    unknown = [n for n in options.evidence_sources if n not in _FACTORIES]
+def check_source_names(names: Sequence[str]) -> None:
+    """InputError naming the unknown ones, unless every name is a registered source."""
+    unknown = [n for n in names if n not in _FACTORIES]
     if unknown:
         raise InputError(f"unknown evidence source(s) {unknown}; known: {registered_sources()}")
+
+
+def sources_for(options: AnalyzeOptions) -> list[EvidenceSource]:
+    """The sources these options ask for (an unknown name in `evidence_sources` is an InputError)."""
+    check_source_names(options.evidence_sources)
     sources = []
     for name, factory in _FACTORIES.items():
         source = factory(options)

@@ -55,7 +55,9 @@ class Options(BaseModel):
         if self.stages:
             _check_stage_names(self.stages)
         if self.evidence_sources:
-            _check_source_names(self.evidence_sources)
+            from veracity.evidence.sources import check_source_names
+
+            check_source_names(self.evidence_sources)
         return self
 
     def _option_values(self) -> dict[str, Any]:
@@ -70,21 +72,10 @@ class Options(BaseModel):
 def _check_stage_names(names: list[str]) -> None:
     """Only the names: whether the stages can run in this order shows when the job builds them (with the server's
     options), as its error."""
-    from veracity.pipeline import register_builtin_stages
-    from veracity.registry import registered
+    from veracity.pipeline import stage_name_error
 
-    register_builtin_stages()
-    unknown = [n for n in names if n not in registered()]
-    if unknown:
-        raise InputError(f"unknown stage(s) {unknown}; known: {sorted(registered())}")
-
-
-def _check_source_names(names: list[str]) -> None:
-    from veracity.evidence.sources import registered_sources
-
-    unknown = [n for n in names if n not in registered_sources()]
-    if unknown:
-        raise InputError(f"unknown evidence source(s) {unknown}; known: {registered_sources()}")
+    if error := stage_name_error(names):
+        raise InputError(error)
 
 
 def option_form(name: str, **overrides: Any) -> Any:
